@@ -1,0 +1,59 @@
+"""Service settings from ``MODELATLAS_*`` environment variables, built when the app is made, never at import.
+
+>>> Settings.from_env(environ={"MODELATLAS_PORT": "9000"}).port
+9000
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+__all__ = ["Settings"]
+
+PREFIX = "MODELATLAS_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    data_dir: str = ""  # empty: the shipped knowledge base
+    production: bool = True  # introspection, suggestions and GraphiQL off
+    max_depth: int = 8
+    max_aliases: int = 15
+    max_tokens: int = 1000
+    max_body_bytes: int = 65536
+    max_page_size: int = 100
+    today: str = ""  # ISO date to answer "today" questions as of (tests); empty: the real date
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Read ``MODELATLAS_<FIELD>`` variables; keyword overrides win. Bad values raise ValueError naming the variable."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            try:
+                if f.type in ("bool", bool):
+                    if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                        raise ValueError("expected true or false")
+                    values[f.name] = raw.lower() in ("1", "true", "yes")
+                elif f.type in ("int", int):
+                    values[f.name] = int(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as exc:
+                raise ValueError(f"{PREFIX}{f.name.upper()}={raw!r}: {exc}") from exc
+        return replace(cls(**values), **overrides)
+
+    def to_env(self) -> dict[str, str]:
+        return {PREFIX + k.upper(): str(v) for k, v in asdict(self).items()}
+
+    def data_paths(self) -> list[Path] | None:
+        return [Path(self.data_dir)] if self.data_dir else None

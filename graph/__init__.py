@@ -1,0 +1,15 @@
+"""The knowledge graph: loading, validation, the in-memory graph and its algorithms (no web imports)."""
+
+from graph.errors import DataError, KnowledgeGraphError, NotFoundError, Problem, ValidationError
+from graph.knowledge import KnowledgeGraph
+from graph.build import load_knowledge_graph
+
+__all__ = [
+    "DataError",
+    "KnowledgeGraph",
+    "KnowledgeGraphError",
+    "NotFoundError",
+    "Problem",
+    "ValidationError",
+    "load_knowledge_graph",
+]

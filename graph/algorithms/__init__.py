@@ -1,0 +1,1 @@
+"""Pure queries over the KnowledgeGraph: lineage, aliases, migration paths, alternatives."""

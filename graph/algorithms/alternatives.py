@@ -1,0 +1,115 @@
+"""Alternatives to a model, ranked by a weighted Jaccard similarity.
+
+score = (1.0·|shared capabilities| + 2.0·|shared suited-for use cases| + 0.5·|shared modalities|)
+        / (the same weights over the unions)
+Ties are broken by larger context, then lower blended price, then slug. Candidates come from the inverted
+indexes (capability -> models, use case -> models), never from a scan of every model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from graph.algorithms.filters import Constraints, satisfies
+from graph.errors import NotFoundError
+from graph.knowledge import KnowledgeGraph
+from graph.records import Model, Offering
+
+__all__ = ["Alternative", "alternatives", "similarity", "WEIGHTS"]
+
+WEIGHTS = {"capability": 1.0, "use_case": 2.0, "modality": 0.5}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    model: Model
+    score: float
+    shared: tuple[str, ...]
+    missing: tuple[str, ...]
+    extra: tuple[str, ...]
+    cheapest_offering: Offering | None
+    price_ratio: float | None
+    context_ratio: float | None
+
+
+def _features(model: Model) -> dict[str, set[str]]:
+    return {
+        "capability": set(model.capabilities),
+        "use_case": set(model.suited_for),
+        "modality": {f"in:{m}" for m in model.input_modalities} | {f"out:{m}" for m in model.output_modalities},
+    }
+
+
+def similarity(a: Model, b: Model) -> float:
+    """Weighted Jaccard over capabilities, use cases and modalities, in [0, 1].
+
+    >>> m = Model("a", "A", "o", "active", capabilities=("x", "y"))
+    >>> similarity(m, Model("b", "B", "o", "active", capabilities=("x",)))
+    0.5
+    """
+    fa, fb = _features(a), _features(b)
+    num = sum(w * len(fa[k] & fb[k]) for k, w in WEIGHTS.items())
+    den = sum(w * len(fa[k] | fb[k]) for k, w in WEIGHTS.items())
+    return round(num / den, 6) if den else 0.0
+
+
+def _candidates(kg: KnowledgeGraph, model: Model, must_have: frozenset[str]) -> set[str]:
+    if must_have:
+        sets = [kg.index.models_by_capability.get(c, frozenset()) for c in must_have]
+        return set(frozenset.intersection(*sets)) if sets else set()
+    found: set[str] = set()
+    for cap in model.capabilities:
+        found |= kg.index.models_by_capability.get(cap, frozenset())
+    for use in model.suited_for:
+        found |= kg.index.models_by_use_case.get(use, frozenset())
+    return found
+
+
+def alternatives(
+    kg: KnowledgeGraph,
+    model_slug: str,
+    criteria: Constraints = Constraints(),
+    *,
+    today: date,
+    first: int = 10,
+    include_same_family: bool = False,
+) -> list[Alternative]:
+    """Models that could replace ``model_slug``, best first (see the module docstring for the score).
+
+    ``criteria.keep_capabilities`` are the must-have capabilities. The model itself is never included, and
+    its own family only when ``include_same_family``. Raises NotFoundError for an unknown model.
+    """
+    model = kg.models.get(model_slug)
+    if model is None:
+        raise NotFoundError("model", model_slug)
+    base_offer = next(iter(kg.offerings_of(model.slug)), None)
+    base_price = base_offer.blended_price() if base_offer else None
+    results = []
+    for slug in _candidates(kg, model, criteria.keep_capabilities):
+        cand = kg.models[slug]
+        if slug == model.slug or (not include_same_family and model.family and cand.family == model.family):
+            continue
+        if not satisfies(kg, cand, criteria, today):
+            continue
+        score = similarity(model, cand)
+        if score <= 0:
+            continue
+        offer = next(iter(kg.offerings_of(slug)), None)
+        price = offer.blended_price() if offer else None
+        results.append(Alternative(
+            model=cand, score=score,
+            shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
+            missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
+            extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
+            cheapest_offering=offer,
+            price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
+            context_ratio=round(cand.context_window / model.context_window, 4)
+            if cand.context_window and model.context_window else None,
+        ))
+    results.sort(key=lambda a: (
+        -a.score, -(a.model.context_window or 0),
+        a.cheapest_offering.blended_price() if a.cheapest_offering and a.cheapest_offering.blended_price() is not None else float("inf"),
+        a.model.slug,
+    ))
+    return results[:first]

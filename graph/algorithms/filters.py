@@ -1,0 +1,68 @@
+"""Constraints on a candidate model, shared by migration paths and alternatives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from graph.knowledge import KnowledgeGraph, effective_status
+from graph.records import Model, Offering
+
+__all__ = ["Constraints", "satisfies", "priced_offering"]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a candidate must satisfy; every field is optional."""
+
+    keep_capabilities: frozenset[str] = frozenset()
+    max_input_price: Decimal | None = None
+    max_output_price: Decimal | None = None
+    min_context: int | None = None
+    licenses: frozenset[str] = frozenset()
+    osi_approved: bool | None = None
+    require_open_weights: bool = False
+    require_commercial_use: bool = False
+    provider: str | None = None
+    live_only: bool = True
+    max_steps: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def priced_offering(kg: KnowledgeGraph, model: Model, provider: str | None) -> Offering | None:
+    """The route a price limit applies to: on ``provider`` when one is given, else the cheapest route."""
+    for offering in kg.offerings_of(model.slug):
+        if provider is None or offering.provider == provider:
+            return offering
+    return None
+
+
+def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, check_live: bool = True) -> bool:
+    """True when ``model`` meets every constraint in ``c``."""
+    if c.keep_capabilities and not c.keep_capabilities <= set(model.capabilities):
+        return False
+    if c.min_context is not None and (model.context_window or 0) < c.min_context:
+        return False
+    if c.licenses and (model.license or "") not in c.licenses:
+        return False
+    lic = kg.licenses.get(model.license) if model.license else None
+    if c.osi_approved is not None and bool(lic and lic.osi_approved) != c.osi_approved:
+        return False
+    if c.require_open_weights and not model.open_weights:
+        return False
+    if c.require_commercial_use and not (lic and lic.commercial_use):
+        return False
+    if c.provider is not None and model.slug not in kg.index.models_by_provider.get(c.provider, frozenset()):
+        return False
+    if check_live and c.live_only and effective_status(model, today) != "active":
+        return False
+    if c.max_input_price is not None or c.max_output_price is not None:
+        offering = priced_offering(kg, model, c.provider)
+        if offering is None:
+            return False
+        if c.max_input_price is not None and (offering.input_price is None or offering.input_price > c.max_input_price):
+            return False
+        if c.max_output_price is not None and (offering.output_price is None or offering.output_price > c.max_output_price):
+            return False
+    return True

@@ -1,0 +1,170 @@
+"""Lineage: succession and derivation around a model, as nodes and typed edges a frontend can draw.
+
+Edges are oriented from older to newer (ancestor -> descendant): a next version, a recommended replacement,
+a positioned successor, the next target of a moving alias, and a model derived from a base
+(stored as derived -> base, walked here as base -> derived).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from graph.algorithms.aliases import alias_history
+from graph.errors import NotFoundError
+from graph.knowledge import KnowledgeGraph
+from graph.records import LineageLink, Model
+
+__all__ = ["ALL_KINDS", "Edge", "Lineage", "lineage", "version_chain", "edges_from", "edges_to", "MAX_DEPTH"]
+
+ALL_KINDS = frozenset({"NEXT_VERSION", "RECOMMENDED_REPLACEMENT", "DERIVED_FROM", "POSITIONED_SUCCESSOR", "ALIAS"})
+MAX_DEPTH = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One lineage edge, ancestor -> descendant."""
+
+    source: str
+    target: str
+    kind: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    link: LineageLink | None = None
+    via_alias: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.source, self.target, self.kind, self.link.slug if self.link else (self.via_alias or ""))
+
+
+@dataclass(frozen=True)
+class Lineage:
+    root: Model
+    chain: tuple[Model, ...]
+    nodes: tuple[Model, ...]
+    edges: tuple[Edge, ...]
+
+
+def _oriented(link: LineageLink) -> Edge:
+    if link.kind == "DERIVED_FROM":
+        return Edge(link.target, link.source, link.kind, link.valid_from, link.valid_to, link)
+    start = link.valid_from or link.on_date
+    return Edge(link.source, link.target, link.kind, start, link.valid_to, link)
+
+
+def _alias_edges(kg: KnowledgeGraph, model_slug: str) -> list[Edge]:
+    """Edges between consecutive targets of every alias that ever pointed at the model."""
+    edges = []
+    for alias_slug, bindings in kg.index.bindings_by_alias.items():
+        if not any(b.target == model_slug for b in bindings):
+            continue
+        history = alias_history(kg, alias_slug)
+        for (prev, _, _), (nxt, start, end) in zip(history, history[1:]):
+            if model_slug in (prev.target, nxt.target) and prev.target != nxt.target:
+                edges.append(Edge(prev.target, nxt.target, "ALIAS", start, end, None, kg.aliases[alias_slug].name))
+    return edges
+
+
+def edges_from(kg: KnowledgeGraph, model_slug: str, kinds: frozenset[str] = ALL_KINDS) -> list[Edge]:
+    """Edges leaving the model towards its descendants."""
+    out = [_oriented(l) for l in kg.index.links_from.get(model_slug, ()) if l.kind != "DERIVED_FROM"]
+    out += [_oriented(l) for l in kg.index.links_to.get(model_slug, ()) if l.kind == "DERIVED_FROM"]
+    if "ALIAS" in kinds:
+        out += [e for e in _alias_edges(kg, model_slug) if e.source == model_slug]
+    return [e for e in out if e.kind in kinds]
+
+
+def edges_to(kg: KnowledgeGraph, model_slug: str, kinds: frozenset[str] = ALL_KINDS) -> list[Edge]:
+    """Edges arriving at the model from its ancestors."""
+    out = [_oriented(l) for l in kg.index.links_to.get(model_slug, ()) if l.kind != "DERIVED_FROM"]
+    out += [_oriented(l) for l in kg.index.links_from.get(model_slug, ()) if l.kind == "DERIVED_FROM"]
+    if "ALIAS" in kinds:
+        out += [e for e in _alias_edges(kg, model_slug) if e.target == model_slug]
+    return [e for e in out if e.kind in kinds]
+
+
+def _release_key(kg: KnowledgeGraph, slug: str) -> tuple:
+    model = kg.models[slug]
+    return (model.release_date or date.max, slug)
+
+
+def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
+    """The model's next-version line, oldest first (release date, then slug).
+
+    >>> from graph import load_knowledge_graph
+    >>> [m.slug.removeprefix("mistral-small-") for m in version_chain(load_knowledge_graph(), "mistral-small-2503")]
+    ['2402', '2409', '2501', '2503', '2506', '2603']
+    """
+    if model_slug not in kg.models:
+        raise NotFoundError("model", model_slug)
+    line = nx.Graph()
+    line.add_node(model_slug)
+    todo, seen = deque([model_slug]), {model_slug}
+    while todo:
+        slug = todo.popleft()
+        for link in kg.index.links_from.get(slug, ()) + kg.index.links_to.get(slug, ()):
+            if link.kind != "NEXT_VERSION":
+                continue
+            for other in (link.source, link.target):
+                if other not in seen and other in kg.models:
+                    seen.add(other)
+                    todo.append(other)
+    return [kg.models[s] for s in sorted(seen, key=lambda s: _release_key(kg, s))]
+
+
+def lineage(
+    kg: KnowledgeGraph,
+    model_slug: str,
+    direction: str = "BOTH",
+    kinds: frozenset[str] | None = None,
+    max_depth: int | None = None,
+) -> Lineage:
+    """Nodes and edges reachable from the model within ``max_depth`` hops (at most 25), in the given direction.
+
+    ``direction`` is ANCESTORS, DESCENDANTS or BOTH; ``kinds`` limits the edge kinds (default: all).
+    Raises NotFoundError for an unknown model and ValueError for a bad direction or depth.
+    """
+    if model_slug not in kg.models:
+        raise NotFoundError("model", model_slug)
+    if direction not in ("ANCESTORS", "DESCENDANTS", "BOTH"):
+        raise ValueError(f"direction must be ANCESTORS, DESCENDANTS or BOTH, not {direction!r}")
+    depth = MAX_DEPTH if max_depth is None else max_depth
+    if not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"maxDepth must be between 0 and {MAX_DEPTH}, not {depth}")
+    kinds = frozenset(kinds) if kinds else ALL_KINDS
+    found_edges: dict[tuple, Edge] = {}
+    nodes = {model_slug}
+    walks = []
+    if direction in ("DESCENDANTS", "BOTH"):
+        walks.append((edges_from, lambda e: e.target))
+    if direction in ("ANCESTORS", "BOTH"):
+        walks.append((edges_to, lambda e: e.source))
+    for step, far_end in walks:
+        frontier, seen = [model_slug], {model_slug}
+        for _ in range(depth):
+            following = []
+            for slug in frontier:
+                for edge in step(kg, slug, kinds):
+                    if edge.source not in kg.models or edge.target not in kg.models:
+                        continue
+                    found_edges[edge.key] = edge
+                    other = far_end(edge)
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            nodes |= seen
+            frontier = following
+            if not frontier:
+                break
+    ordered = sorted(nodes, key=lambda s: _release_key(kg, s))
+    edges = sorted(found_edges.values(), key=lambda e: (_release_key(kg, e.source), _release_key(kg, e.target), e.key))
+    return Lineage(
+        root=kg.models[model_slug],
+        chain=tuple(version_chain(kg, model_slug)),
+        nodes=tuple(kg.models[s] for s in ordered),
+        edges=tuple(edges),
+    )

@@ -1,0 +1,363 @@
+"""The immutable in-memory knowledge graph: records, indexes and a networkx projection.
+
+Built once per data version (see ``graph.build``); every query reads it without locks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import networkx as nx
+
+from graph.errors import NotFoundError
+from graph.records import (
+    Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
+    Router, Source, UseCase,
+)
+
+__all__ = ["KnowledgeGraph", "effective_status", "price_ladder"]
+
+LINK_KINDS = ("NEXT_VERSION", "RECOMMENDED_REPLACEMENT", "DERIVED_FROM", "POSITIONED_SUCCESSOR")
+
+
+def effective_status(model: Model, today: date) -> str:
+    """A model's status on ``today``: its dates win over the stated status once they have passed.
+
+    >>> m = Model("m", "M", "org", "active", deprecation_date=date(2025, 1, 1), retirement_date=date(2025, 6, 1))
+    >>> [effective_status(m, date(2024, 12, 1)), effective_status(m, date(2025, 2, 1)), effective_status(m, date(2025, 7, 1))]
+    ['active', 'deprecated', 'retired']
+    """
+    if model.retirement_date and model.retirement_date <= today:
+        return "retired"
+    if model.status == "retired":
+        return "retired"
+    if model.deprecation_date and model.deprecation_date <= today:
+        return "deprecated"
+    return model.status
+
+
+def _price_key(offering: Offering, order: str, input_weight: float) -> tuple:
+    if order == "INPUT_PRICE":
+        price = None if offering.input_price is None else float(offering.input_price)
+    elif order == "OUTPUT_PRICE":
+        price = None if offering.output_price is None else float(offering.output_price)
+    else:
+        price = offering.blended_price(input_weight, 1.0)
+    return (price is None, price if price is not None else 0.0, offering.provider, offering.route_id, offering.slug)
+
+
+def price_ladder(offerings: Iterable[Offering], order: str = "BLENDED", input_weight: float = 3.0) -> list[Offering]:
+    """Offerings cheapest first by input, output or blended price (``input_weight``:1); unpriced ones last.
+
+    >>> from decimal import Decimal as D
+    >>> a = Offering("a", "m", "p1", "r", input_price=D("1"), output_price=D("1"))
+    >>> b = Offering("b", "m", "p2", "r", input_price=D("0.5"), output_price=D("3"))
+    >>> [o.slug for o in price_ladder([a, b])], [o.slug for o in price_ladder([a, b], "INPUT_PRICE")]
+    (['a', 'b'], ['b', 'a'])
+    """
+    return sorted(offerings, key=lambda o: _price_key(o, order, input_weight))
+
+
+@dataclass(frozen=True)
+class KnowledgeGraph:
+    """Every entity by slug, plus the indexes the queries need.
+
+    Construct with :meth:`from_records`; ``graph.build.load_knowledge_graph`` does that from RDF.
+    """
+
+    version: str
+    models: Mapping[str, Model]
+    families: Mapping[str, Family]
+    organizations: Mapping[str, Organization]
+    providers: Mapping[str, Provider]
+    offerings: Mapping[str, Offering]
+    routers: Mapping[str, Router]
+    licenses: Mapping[str, License]
+    capabilities: Mapping[str, Capability]
+    use_cases: Mapping[str, UseCase]
+    sources: Mapping[str, Source]
+    aliases: Mapping[str, Alias]
+    bindings: tuple[AliasBinding, ...]
+    links: tuple[LineageLink, ...]
+    claims: tuple[Claim, ...]
+    graph: nx.MultiDiGraph = field(repr=False)
+    index: "Indexes" = field(repr=False)
+
+    @classmethod
+    def from_records(
+        cls,
+        *,
+        version: str,
+        models: Iterable[Model],
+        families: Iterable[Family] = (),
+        organizations: Iterable[Organization] = (),
+        providers: Iterable[Provider] = (),
+        offerings: Iterable[Offering] = (),
+        routers: Iterable[Router] = (),
+        licenses: Iterable[License] = (),
+        capabilities: Iterable[Capability] = (),
+        use_cases: Iterable[UseCase] = (),
+        sources: Iterable[Source] = (),
+        aliases: Iterable[Alias] = (),
+        bindings: Iterable[AliasBinding] = (),
+        links: Iterable[LineageLink] = (),
+        claims: Iterable[Claim] = (),
+    ) -> "KnowledgeGraph":
+        def by_slug(items: Iterable) -> Mapping:
+            return MappingProxyType({item.slug: item for item in sorted(items, key=lambda i: i.slug)})
+
+        parts = dict(
+            models=by_slug(models), families=by_slug(families), organizations=by_slug(organizations),
+            providers=by_slug(providers), offerings=by_slug(offerings), routers=by_slug(routers),
+            licenses=by_slug(licenses), capabilities=by_slug(capabilities), use_cases=by_slug(use_cases),
+            sources=by_slug(sources), aliases=by_slug(aliases),
+            bindings=tuple(sorted(bindings, key=lambda b: b.slug)), links=tuple(sorted(links, key=lambda l: l.slug)),
+            claims=tuple(sorted(claims, key=lambda c: c.slug)),
+        )
+        projection = _project(**parts)
+        return cls(version=version, graph=projection, index=Indexes.build(**parts), **parts)
+
+    # ------------------------------------------------------------------ look-ups
+    def model(self, ident: str, today: date | None = None) -> Model:
+        """A model by slug, API id, route id, Hugging Face repo or alias (resolved on ``today``); case-insensitive.
+
+        Raises NotFoundError when nothing matches.
+        """
+        key = ident.strip().lower()
+        slug = self.index.model_keys.get(key)
+        if slug is None and key in self.index.alias_by_name:
+            from graph.algorithms.aliases import resolve_alias
+
+            return resolve_alias(self, key, today or date.today())
+        if slug is None:
+            raise NotFoundError("model", ident)
+        return self.models[slug]
+
+    def find(self, mapping: Mapping, kind: str, ident: str):
+        """An entity of ``mapping`` by slug, case-insensitive; NotFoundError otherwise."""
+        item = mapping.get(ident) or mapping.get(ident.strip().lower())
+        if item is None:
+            raise NotFoundError(kind, ident)
+        return item
+
+    def license(self, ident: str) -> License:
+        """A license by slug or SPDX id, case-insensitive."""
+        slug = self.index.license_keys.get(ident.strip().lower())
+        if slug is None:
+            raise NotFoundError("license", ident)
+        return self.licenses[slug]
+
+    def offerings_of(self, model_slug: str, order: str = "BLENDED", input_weight: float = 3.0) -> list[Offering]:
+        """The model's routes as a price ladder (see :func:`price_ladder`)."""
+        offerings = self.index.offerings_by_model.get(model_slug, ())
+        if order == "BLENDED" and input_weight == 3.0:
+            return list(offerings)
+        return price_ladder(offerings, order, input_weight)
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
+        """Every (router, provider) where the router reaches one of the model's providers or offerings."""
+        return list(self.index.router_reach_by_model.get(model_slug, ()))
+
+    def status(self, model: Model, today: date | None = None) -> str:
+        return effective_status(model, today or date.today())
+
+    def counts(self) -> dict[str, int]:
+        """Entities per class and lineage links per kind."""
+        counts = {
+            "Model": len(self.models), "ModelFamily": len(self.families), "Organization": len(self.organizations),
+            "Provider": len(self.providers), "Offering": len(self.offerings), "Router": len(self.routers),
+            "License": len(self.licenses), "Capability": len(self.capabilities), "UseCase": len(self.use_cases),
+            "Source": len(self.sources), "Alias": len(self.aliases), "AliasBinding": len(self.bindings),
+            "LineageLink": len(self.links), "Claim": len(self.claims),
+        }
+        return counts
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """Derived look-up tables, computed once."""
+
+    model_keys: Mapping[str, str]
+    license_keys: Mapping[str, str]
+    alias_by_name: Mapping[str, str]
+    bindings_by_alias: Mapping[str, tuple[AliasBinding, ...]]
+    offerings_by_model: Mapping[str, tuple[Offering, ...]]
+    offerings_by_provider: Mapping[str, tuple[Offering, ...]]
+    routers_by_provider: Mapping[str, tuple[str, ...]]
+    router_reach_by_model: Mapping[str, tuple[tuple[Router, Provider], ...]]
+    models_by_router: Mapping[str, tuple[str, ...]]
+    models_by_capability: Mapping[str, frozenset[str]]
+    models_by_use_case: Mapping[str, frozenset[str]]
+    models_by_family: Mapping[str, tuple[str, ...]]
+    models_by_maker: Mapping[str, tuple[str, ...]]
+    models_by_license: Mapping[str, tuple[str, ...]]
+    models_by_provider: Mapping[str, frozenset[str]]
+    links_from: Mapping[str, tuple[LineageLink, ...]]
+    links_to: Mapping[str, tuple[LineageLink, ...]]
+    claims_by_subject: Mapping[str, tuple[Claim, ...]]
+
+    @classmethod
+    def build(cls, **parts) -> "Indexes":
+        models: Mapping[str, Model] = parts["models"]
+        model_keys: dict[str, str] = {}
+        ambiguous: set[str] = set()
+
+        def add(key: str, slug: str, strong: bool) -> None:
+            key = key.strip().lower()
+            if not key:
+                return
+            if strong:
+                model_keys[key] = slug
+            elif key in model_keys and model_keys[key] != slug:
+                ambiguous.add(key)
+            else:
+                model_keys.setdefault(key, slug)
+
+        for offering in parts["offerings"].values():  # weakest: a route id may be shared by two models
+            add(offering.route_id, offering.model, strong=False)
+        for model in models.values():
+            for repo in model.hf_repos:
+                add(repo, model.slug, strong=False)
+        for key in ambiguous:
+            model_keys.pop(key, None)
+        for model in models.values():  # strongest: the maker's own ids and the slug
+            for api_id in model.api_ids:
+                add(api_id, model.slug, strong=True)
+        for model in models.values():
+            add(model.slug, model.slug, strong=True)
+
+        license_keys: dict[str, str] = {}
+        for lic in parts["licenses"].values():
+            if lic.spdx_id:
+                license_keys[lic.spdx_id.lower()] = lic.slug
+            license_keys[lic.slug.lower()] = lic.slug
+
+        alias_by_name = {a.name.lower(): a.slug for a in parts["aliases"].values()}
+        alias_by_name.update({a.slug.lower(): a.slug for a in parts["aliases"].values()})
+        bindings_by_alias: dict[str, list[AliasBinding]] = defaultdict(list)
+        for binding in parts["bindings"]:
+            bindings_by_alias[binding.alias].append(binding)
+
+        offerings_by_model: dict[str, list[Offering]] = defaultdict(list)
+        offerings_by_provider: dict[str, list[Offering]] = defaultdict(list)
+        for offering in parts["offerings"].values():
+            offerings_by_model[offering.model].append(offering)
+            offerings_by_provider[offering.provider].append(offering)
+
+        routers: Mapping[str, Router] = parts["routers"]
+        providers: Mapping[str, Provider] = parts["providers"]
+        routers_by_provider: dict[str, set[str]] = defaultdict(set)
+        routers_by_offering: dict[str, set[str]] = defaultdict(set)
+        for router in routers.values():
+            for provider in router.providers:
+                routers_by_provider[provider].add(router.slug)
+            for offering in router.offerings:
+                routers_by_offering[offering].add(router.slug)
+
+        reach: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for offering in parts["offerings"].values():
+            for router in routers_by_provider.get(offering.provider, ()) | routers_by_offering.get(offering.slug, set()):
+                reach[offering.model].add((router, offering.provider))
+        router_reach_by_model = {
+            model: tuple((routers[r], providers[p]) for r, p in sorted(pairs) if p in providers)
+            for model, pairs in reach.items()
+        }
+        models_by_router: dict[str, set[str]] = defaultdict(set)
+        for model, pairs in reach.items():
+            for router, _ in pairs:
+                models_by_router[router].add(model)
+
+        def group(attr: str) -> dict[str, tuple[str, ...]]:
+            out: dict[str, list[str]] = defaultdict(list)
+            for model in models.values():
+                value = getattr(model, attr)
+                for key in (value if isinstance(value, tuple) else (value,)):
+                    if key is not None:
+                        out[key].append(model.slug)
+            return {k: tuple(sorted(v)) for k, v in out.items()}
+
+        links_from: dict[str, list[LineageLink]] = defaultdict(list)
+        links_to: dict[str, list[LineageLink]] = defaultdict(list)
+        for link in parts["links"]:
+            links_from[link.source].append(link)
+            links_to[link.target].append(link)
+
+        claims_by_subject: dict[str, list[Claim]] = defaultdict(list)
+        for claim in parts["claims"]:
+            claims_by_subject[claim.subject].append(claim)
+
+        freeze = lambda d: MappingProxyType({k: tuple(v) for k, v in sorted(d.items())})  # noqa: E731
+        return cls(
+            model_keys=MappingProxyType(model_keys),
+            license_keys=MappingProxyType(license_keys),
+            alias_by_name=MappingProxyType(alias_by_name),
+            bindings_by_alias=freeze(bindings_by_alias),
+            offerings_by_model=MappingProxyType({k: tuple(price_ladder(v)) for k, v in offerings_by_model.items()}),
+            offerings_by_provider=freeze(offerings_by_provider),
+            routers_by_provider=MappingProxyType({k: tuple(sorted(v)) for k, v in routers_by_provider.items()}),
+            router_reach_by_model=MappingProxyType(router_reach_by_model),
+            models_by_router=MappingProxyType({k: tuple(sorted(v)) for k, v in models_by_router.items()}),
+            models_by_capability=MappingProxyType({k: frozenset(v) for k, v in group("capabilities").items()}),
+            models_by_use_case=MappingProxyType({k: frozenset(v) for k, v in group("suited_for").items()}),
+            models_by_family=MappingProxyType(group("family")),
+            models_by_maker=MappingProxyType(group("maker")),
+            models_by_license=MappingProxyType(group("license")),
+            models_by_provider=MappingProxyType(
+                {p: frozenset(o.model for o in offs) for p, offs in offerings_by_provider.items()}
+            ),
+            links_from=freeze(links_from),
+            links_to=freeze(links_to),
+            claims_by_subject=freeze(claims_by_subject),
+        )
+
+
+def _project(**parts) -> nx.MultiDiGraph:
+    """The networkx projection: typed nodes ``"<kind>:<slug>"`` and typed edges (key = edge kind)."""
+    g = nx.MultiDiGraph()
+    for kind, mapping in (
+        ("model", parts["models"]), ("family", parts["families"]), ("org", parts["organizations"]),
+        ("provider", parts["providers"]), ("offering", parts["offerings"]), ("router", parts["routers"]),
+        ("license", parts["licenses"]), ("capability", parts["capabilities"]), ("usecase", parts["use_cases"]),
+        ("alias", parts["aliases"]),
+    ):
+        for slug in mapping:
+            g.add_node(f"{kind}:{slug}", kind=kind, slug=slug)
+
+    def edge(a: str, b: str, kind: str, **attrs) -> None:
+        if a in g and b in g:
+            g.add_edge(a, b, key=f"{kind}:{attrs.get('link', '')}" if "link" in attrs else kind, kind=kind, **attrs)
+
+    for m in parts["models"].values():
+        node = f"model:{m.slug}"
+        edge(node, f"org:{m.maker}", "maker")
+        if m.family:
+            edge(node, f"family:{m.family}", "family")
+        if m.license:
+            edge(node, f"license:{m.license}", "license")
+        for c in m.capabilities:
+            edge(node, f"capability:{c}", "capability")
+        for u in m.suited_for:
+            edge(node, f"usecase:{u}", "suitedFor")
+        for u in m.not_suited_for:
+            edge(node, f"usecase:{u}", "notSuitedFor")
+    for f in parts["families"].values():
+        edge(f"family:{f.slug}", f"org:{f.maker}", "maker")
+    for o in parts["offerings"].values():
+        edge(f"offering:{o.slug}", f"model:{o.model}", "model")
+        edge(f"offering:{o.slug}", f"provider:{o.provider}", "provider")
+    for r in parts["routers"].values():
+        for p in r.providers:
+            edge(f"router:{r.slug}", f"provider:{p}", "reachesProvider")
+        for o in r.offerings:
+            edge(f"router:{r.slug}", f"offering:{o}", "reachesOffering")
+        if r.license:
+            edge(f"router:{r.slug}", f"license:{r.license}", "license")
+    for link in parts["links"]:
+        edge(f"model:{link.source}", f"model:{link.target}", link.kind, link=link.slug)
+    for b in parts["bindings"]:
+        edge(f"alias:{b.alias}", f"model:{b.target}", "ALIAS", link=b.slug)
+    return g

@@ -1,0 +1,218 @@
+"""Immutable records of the knowledge graph's entities, built once from RDF and shared by every query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+__all__ = [
+    "Alias", "AliasBinding", "Capability", "Claim", "Family", "License", "LineageLink", "Model", "Offering",
+    "Organization", "Provider", "Router", "Source", "UseCase", "Provenance",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a node's facts come from: source slugs, exact citations, when they were checked."""
+
+    sources: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+    checked_on: date | None = None
+    as_of: date | None = None
+    unconfirmed: bool = False
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    slug: str
+    name: str
+    kind: str  # maker | catalog | third_party
+    url: str | None = None
+    as_of: date | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    slug: str
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    slug: str
+    name: str
+    maker: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class License:
+    slug: str
+    name: str
+    spdx_id: str | None
+    osi_approved: bool
+    open_source: bool
+    commercial_use: bool | None
+    url: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    slug: str
+    name: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UseCase:
+    slug: str
+    name: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One concrete model version."""
+
+    slug: str
+    name: str
+    maker: str
+    status: str
+    family: str | None = None
+    api_ids: tuple[str, ...] = ()
+    hf_repos: tuple[str, ...] = ()
+    release_date: date | None = None
+    deprecation_date: date | None = None
+    retirement_date: date | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    parameters: Decimal | None = None
+    active_parameters: Decimal | None = None
+    architecture: str | None = None
+    open_weights: bool | None = None
+    license: str | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    suited_for: tuple[str, ...] = ()
+    not_suited_for: tuple[str, ...] = ()
+    knowledge_cutoff: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def modalities(self) -> frozenset[str]:
+        return frozenset(f"in:{m}" for m in self.input_modalities) | frozenset(f"out:{m}" for m in self.output_modalities)
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    slug: str
+    name: str
+    kind: str
+    url: str | None = None
+    operated_by: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True, slots=True)
+class Offering:
+    """A route: one model served by one provider under one route id, prices in USD per 1M tokens."""
+
+    slug: str
+    model: str
+    provider: str
+    route_id: str
+    route_type: str | None = None
+    input_price: Decimal | None = None
+    output_price: Decimal | None = None
+    batch_input_price: Decimal | None = None
+    batch_output_price: Decimal | None = None
+    cached_input_price: Decimal | None = None
+    context_window: int | None = None
+    deprecation_date: date | None = None
+    price_valid_from: date | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def blended_price(self, input_weight: float = 3.0, output_weight: float = 1.0) -> float | None:
+        """Weighted mean of input and output price (3:1 by default), or None when either is unknown.
+
+        >>> Offering("o", "m", "p", "r", input_price=Decimal("1"), output_price=Decimal("3")).blended_price()
+        1.5
+        """
+        if self.input_price is None or self.output_price is None:
+            return None
+        total = input_weight + output_weight
+        return (float(self.input_price) * input_weight + float(self.output_price) * output_weight) / total
+
+
+@dataclass(frozen=True, slots=True)
+class Router:
+    slug: str
+    name: str
+    kind: str  # router | gateway
+    open_source: bool | None = None
+    license: str | None = None
+    openai_compatible: bool | None = None
+    self_hosted: bool | None = None
+    url: str | None = None
+    operated_by: str | None = None
+    providers: tuple[str, ...] = ()
+    offerings: tuple[str, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True, slots=True)
+class LineageLink:
+    """A qualified lineage relation ``source -> target`` of one kind."""
+
+    slug: str
+    source: str
+    target: str
+    kind: str  # NEXT_VERSION | RECOMMENDED_REPLACEMENT | DERIVED_FROM | POSITIONED_SUCCESSOR
+    derivation_kind: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    on_date: date | None = None
+    observed_on: date | None = None
+    scope: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def valid_on(self, day: date) -> bool:
+        """True when the link holds on ``day`` (validTo is exclusive)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    slug: str
+    name: str
+    maker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AliasBinding:
+    slug: str
+    alias: str
+    target: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    observed_on: date | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One source's value for one property of one subject."""
+
+    slug: str
+    subject: str  # prefixed name, e.g. "model:mistral-small-2402"
+    property: str  # local name in ma:, e.g. "retirementDate"
+    value: object | None
+    conflict: str | None = None
+    rejected: bool = False
+    provenance: Provenance = field(default_factory=Provenance)

@@ -1,0 +1,112 @@
+"""Validation of the data: SHACL shapes (pyshacl) plus the rules shapes cannot say.
+
+Every problem names the file, the subject and the property. Rules beyond SHACL:
+* next-version links form no cycle (so lineage walks never loop);
+* a value with recorded claims is the one the precedence rule picks (``graph.precedence``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from graph.errors import Problem
+from graph.load import LoadedData, read_shapes
+from graph.precedence import current_claim
+from graph.rdf_read import one
+from graph.vocab import MA, RDF, short
+
+__all__ = ["validate_data", "shacl_problems", "rule_problems"]
+
+
+def validate_data(data: LoadedData, shapes: Graph | None = None) -> list[Problem]:
+    """Every problem of the loaded data, SHACL first, sorted by file; an empty list means valid."""
+    merged = Graph()
+    for triple in data.dataset.triples((None, None, None)):
+        merged.add(triple)
+    files = _files_by_subject(data)
+    problems = shacl_problems(merged, shapes if shapes is not None else read_shapes(data.root), files)
+    problems += rule_problems(merged, files)
+    return sorted(problems, key=lambda p: (p.file, p.subject, p.property, p.message))
+
+
+def _files_by_subject(data: LoadedData) -> dict:
+    files: dict = {}
+    for s, p, _, ctx in data.dataset.quads((None, None, None, None)):
+        name = str(ctx.identifier if hasattr(ctx, "identifier") else ctx)
+        rel = name.removeprefix("file:///")
+        path = f"{data.root.name}/{rel}" if data.root else rel
+        if p == RDF.type or s not in files:
+            files[s] = path
+    return files
+
+
+def shacl_problems(merged: Graph, shapes: Graph, files: dict) -> list[Problem]:
+    """Run pyshacl and turn each validation result into a Problem."""
+    _, results, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    problems = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = one(results, result, SH.focusNode)
+        path = one(results, result, SH.resultPath)
+        value = one(results, result, SH.value)
+        message = str(one(results, result, SH.resultMessage) or "violates a shape")
+        if value is not None and value != focus:
+            message += f" (value: {short(value) if isinstance(value, URIRef) else str(value)})"
+        problems.append(Problem(files.get(focus, "?"), short(focus), short(path) if path is not None else "", message))
+    return problems
+
+
+def rule_problems(merged: Graph, files: dict) -> list[Problem]:
+    return _cycle_problems(merged, files) + _precedence_problems(merged, files)
+
+
+def _cycle_problems(merged: Graph, files: dict) -> list[Problem]:
+    versions = nx.DiGraph()
+    link_of = {}
+    for link in merged.subjects(MA.linkKind, MA.NextVersion):
+        a, b = one(merged, link, MA["from"]), one(merged, link, MA.to)
+        if a is not None and b is not None:
+            versions.add_edge(a, b)
+            link_of[(a, b)] = link
+    problems = []
+    for cycle in nx.simple_cycles(versions):
+        ring = cycle + [cycle[0]]
+        names = " -> ".join(short(n) for n in ring)
+        first = link_of[(ring[0], ring[1])]
+        problems.append(Problem(files.get(first, "?"), short(first), "ma:linkKind",
+                                f"next-version links form a cycle: {names}"))
+    return problems
+
+
+def _precedence_problems(merged: Graph, files: dict) -> list[Problem]:
+    groups: dict[tuple, list] = {}
+    for claim in merged.subjects(RDF.type, MA.Claim):
+        subject, prop = one(merged, claim, MA.subject), one(merged, claim, MA.property)
+        if subject is not None and prop is not None:
+            groups.setdefault((subject, prop), []).append(claim)
+    problems = []
+    for (subject, prop), claims in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        current = one(merged, subject, prop)
+        if current is None:
+            continue
+        winner = current_claim(merged, claims)
+        if winner is None:
+            continue
+        expected = one(merged, winner, MA.value)
+        if expected is not None and not _same(expected, current):
+            problems.append(Problem(
+                files.get(subject, "?"), short(subject), short(prop),
+                f"current value {current} is not the one the precedence rule picks: {expected} "
+                f"from {short(winner)} (rule: maker > catalog > third party, then newest ma:asOf)",
+            ))
+    return problems
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, Literal) and isinstance(b, Literal):
+        return a.toPython() == b.toPython() or str(a) == str(b)
+    return a == b
