@@ -48,7 +48,7 @@ class Metrics:
 def _code_for(error: dict) -> str:
     message = error.get("message", "")
     if "cannot represent" in message or "Expected value of type" in message or "got invalid value" in message \
-            or "Int cannot" in message or "Variable '$" in message:
+            or "Int cannot" in message or "Variable '$" in message or "does not exist in" in message:
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
 

@@ -260,7 +260,7 @@ class Indexes:
 
         reach: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for offering in parts["offerings"].values():
-            for router in routers_by_provider.get(offering.provider, ()) | routers_by_offering.get(offering.slug, set()):
+            for router in routers_by_provider.get(offering.provider, set()) | routers_by_offering.get(offering.slug, set()):
                 reach[offering.model].add((router, offering.provider))
         router_reach_by_model = {
             model: tuple((routers[r], providers[p]) for r, p in sorted(pairs) if p in providers)

@@ -90,14 +90,15 @@ def _precedence_problems(merged: Graph, files: dict) -> list[Problem]:
             groups.setdefault((subject, prop), []).append(claim)
     problems = []
     for (subject, prop), claims in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        current = one(merged, subject, prop)
-        if current is None:
+        values = list(merged.objects(subject, prop))
+        if not values:
             continue
         winner = current_claim(merged, claims)
         if winner is None:
             continue
         expected = one(merged, winner, MA.value)
-        if expected is not None and not _same(expected, current):
+        if expected is not None and not any(_same(expected, v) for v in values):
+            current = ", ".join(sorted(short(v) if isinstance(v, URIRef) else str(v) for v in values))
             problems.append(Problem(
                 files.get(subject, "?"), short(subject), short(prop),
                 f"current value {current} is not the one the precedence rule picks: {expected} "

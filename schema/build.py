@@ -40,6 +40,15 @@ def max_directives_validator(limit: int) -> type[ValidationRule]:
     return MaxDirectives
 
 
+class QuietSchema(strawberry.Schema):
+    """Logs only unexpected errors; expected ones (NOT_FOUND, BAD_USER_INPUT, validation) go to the client alone."""
+
+    def process_errors(self, errors, execution_context=None) -> None:
+        unexpected = [e for e in errors if e.original_error is not None and not isinstance(e.original_error, GraphQLError)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 @lru_cache(maxsize=16)
 def build_schema(max_depth: int = 8, max_aliases: int = 15, max_tokens: int = 1000, max_directives: int = 10,
                  production: bool = True) -> strawberry.Schema:
@@ -53,7 +62,7 @@ def build_schema(max_depth: int = 8, max_aliases: int = 15, max_tokens: int = 10
     ]
     if production:
         extensions.insert(0, DisableIntrospection)
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query, types=TYPES, extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=production),
     )

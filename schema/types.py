@@ -62,7 +62,7 @@ def _price(value) -> Optional[float]:
 class Node:
     @strawberry.field(description="The global id (opaque).")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(type(self).__name__, self.slug))
+        return strawberry.ID(to_global_id(type(self).__name__, self._record.slug))  # type: ignore[attr-defined]
 
     @strawberry.field(description="The readable id used in URLs and data file names, e.g. mistral-small-2402.")
     def slug(self) -> str:

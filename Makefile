@@ -1,0 +1,28 @@
+# modelatlas: `make run` serves the API on the shipped data, `make test` runs the tests.
+# Both bootstrap a local virtualenv (.venv) on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench clean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install modelatlas with its test tools
+
+run: $(STAMP) ## start the GraphQL service on http://127.0.0.1:8000/graphql
+	$(BIN)/modelatlas serve
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -1,0 +1,39 @@
+"""Shared fixtures: the shipped knowledge graph (loaded once) and an HTTP client on the ASGI app."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from graph import load_knowledge_graph
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def kg():
+    return load_knowledge_graph()
+
+
+@pytest.fixture(scope="session")
+def client(kg):
+    app = create_app(Settings(today=TODAY.isoformat(), production=False), kg=kg)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def prod_client(kg):
+    app = create_app(Settings(today=TODAY.isoformat(), production=True, max_body_bytes=65536), kg=kg)
+    with TestClient(app) as c:
+        yield c
+
+
+def gql(client, query: str, variables: dict | None = None) -> dict:
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    assert response.status_code in (200, 400), response.text
+    return response.json()

@@ -1,0 +1,43 @@
+"""The in-memory projection matches the RDF it came from."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graph.build import LINK_KIND_NAMES
+from graph.load import default_data_dir, load_dataset
+from graph.vocab import MA, RDF
+
+CLASSES = ["Model", "ModelFamily", "Organization", "Provider", "Offering", "Router", "License", "Capability",
+           "UseCase", "Source", "Alias", "AliasBinding", "LineageLink", "Claim"]
+
+
+def test_counts_match_rdf(kg):
+    ds = load_dataset([default_data_dir()]).dataset
+    for cls in CLASSES:
+        assert kg.counts()[cls] == len(set(ds.subjects(RDF.type, MA[cls]))), cls
+
+
+def test_lineage_edges_match_rdf(kg):
+    ds = load_dataset([default_data_dir()]).dataset
+    rdf_kinds = Counter(LINK_KIND_NAMES[k] for k in ds.objects(None, MA.linkKind))
+    graph_kinds = Counter(d["kind"] for _, _, d in kg.graph.edges(data=True) if d["kind"] in LINK_KIND_NAMES.values())
+    assert graph_kinds == rdf_kinds
+
+
+def test_offering_and_reach_edges(kg):
+    offerings = [(a, b) for a, b, d in kg.graph.edges(data=True) if d["kind"] == "provider"]
+    assert len(offerings) == len(kg.offerings)
+    reach = sum(len(r.providers) for r in kg.routers.values())
+    assert reach == sum(1 for *_, d in kg.graph.edges(data=True) if d["kind"] == "reachesProvider")
+
+
+def test_lookup_by_bedrock_id_and_case(kg):
+    assert kg.model("mistral.mistral-small-2402-v1:0").slug == "mistral-small-2402"
+    assert kg.model("MISTRAL-SMALL-2402").slug == "mistral-small-2402"
+
+
+def test_data_version_is_stable(kg):
+    from graph import load_knowledge_graph
+
+    assert load_knowledge_graph(validate=False).version == kg.version
