@@ -76,9 +76,11 @@ def _cycle_problems(merged: Graph, files: dict) -> list[Problem]:
     for cycle in nx.simple_cycles(versions):
         ring = cycle + [cycle[0]]
         names = " -> ".join(short(n) for n in ring)
-        first = link_of[(ring[0], ring[1])]
-        problems.append(Problem(files.get(first, "?"), short(first), "ma:linkKind",
-                                f"next-version links form a cycle: {names}"))
+        links = [link_of[(a, b)] for a, b in zip(ring, ring[1:])]
+        newest = max(links, key=lambda l: (files.get(l, ""), str(l)))
+        where = ", ".join(f"{short(l)} ({files.get(l, '?')})" for l in links)
+        problems.append(Problem(files.get(newest, "?"), short(newest), "ma:linkKind",
+                                f"next-version links form a cycle: {names}; links: {where}"))
     return problems
 
 
