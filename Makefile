@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install modelatlas with its test tools
 
-run: $(STAMP) ## start the GraphQL service on http://127.0.0.1:8000/graphql
-	$(BIN)/modelatlas serve
+run: $(STAMP) ## start the GraphQL service (with GraphiQL) on http://127.0.0.1:8000/graphql
+	$(BIN)/modelatlas serve --dev
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
