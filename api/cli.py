@@ -163,7 +163,10 @@ def serve(
     overrides = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v is not None}
     if dev:
         overrides["production"] = False
-    settings = Settings.from_env(**overrides)
+    try:
+        settings = Settings.from_env(**overrides)
+    except ValueError as exc:
+        _fail(exc)
     try:  # fail fast, with a clear message, before the server starts
         load_knowledge_graph(settings.data_paths())
     except KnowledgeGraphError as exc:

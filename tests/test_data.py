@@ -140,3 +140,10 @@ def test_show_unknown_model():
     result = runner.invoke(app, ["show", "no-such-model"])
     assert result.exit_code == 1
     assert "no model with id 'no-such-model'" in (result.output + result.stderr)
+
+
+def test_serve_rejects_bad_settings(monkeypatch):
+    monkeypatch.setenv("MODELATLAS_PORT", "abc")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert "MODELATLAS_PORT='abc'" in (result.output + result.stderr)
