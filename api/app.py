@@ -21,7 +21,8 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, process_result
 
 from api.settings import Settings
-from graph import KnowledgeGraph, load_knowledge_graph
+from graph import KnowledgeGraph
+from graph.catalog import load_catalog
 from schema import build_schema
 from schema.context import Context
 
@@ -83,7 +84,7 @@ class ModelAtlasRouter(GraphQLRouter):
 
 def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     """Build the app: load (or take) the knowledge graph, mount GraphQL and the operational endpoints."""
-    kg = kg or load_knowledge_graph(settings.data_paths())
+    kg = kg or load_catalog(settings.data_paths(), use_cache=settings.cache, cache_dir=settings.cache_path())
     today = date.fromisoformat(settings.today) if settings.today else None
     schema = build_schema(settings.max_depth, settings.max_aliases, settings.max_tokens, 10, settings.production)
     metrics = Metrics()

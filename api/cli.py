@@ -22,6 +22,7 @@ import typer
 
 from graph import DataError, KnowledgeGraphError, ValidationError, load_knowledge_graph
 from graph.build import LoadReport
+from graph.catalog import load_catalog
 from graph.load import default_data_dir, load_dataset
 from graph.validate import validate_data
 
@@ -168,7 +169,7 @@ def serve(
     except ValueError as exc:
         _fail(exc)
     try:  # fail fast, with a clear message, before the server starts
-        load_knowledge_graph(settings.data_paths())
+        load_catalog(settings.data_paths(), use_cache=settings.cache, cache_dir=settings.cache_path())
     except KnowledgeGraphError as exc:
         _fail(exc)
     os.environ.update(settings.to_env())
@@ -188,6 +189,11 @@ def export_schema(output: Optional[Path] = typer.Option(None, "--output", "-o"))
     else:
         sys.stdout.write(text)
 
+
+from api import cli_bench, cli_catalog, cli_scale  # noqa: E402  (commands of other areas register themselves)
+
+for _module in (cli_catalog, cli_bench, cli_scale):
+    _module.register(app)
 
 if __name__ == "__main__":
     app()

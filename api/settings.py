@@ -28,6 +28,15 @@ class Settings:
     max_tokens: int = 1000
     max_body_bytes: int = 65536
     max_page_size: int = 100
+    response_cache: bool = True  # cache responses by (document, variables, data version); ETag and 304
+    max_cost: int = 5000  # estimated nodes a request may touch (reported in extensions.cost)
+    timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
+    rate_limit: str = "600/minute"  # per client address; "" turns it off
+    cors_origins: str = ""  # comma-separated allow-list of origins; empty: no cross-origin access
+    admin_token: str = ""  # bearer token of POST /admin/reload; empty: the endpoint is off
+    imports: bool = True  # serve the imported catalogs (models.dev, genai-prices) beside the curated data
+    cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
+    cache_dir: str = ""  # empty: $XDG_CACHE_HOME/modelatlas
     today: str = ""  # ISO date to answer "today" questions as of (tests); empty: the real date
 
     @classmethod
@@ -46,6 +55,8 @@ class Settings:
                     values[f.name] = raw.lower() in ("1", "true", "yes")
                 elif f.type in ("int", int):
                     values[f.name] = int(raw)
+                elif f.type in ("float", float):
+                    values[f.name] = float(raw)
                 else:
                     values[f.name] = raw
             except ValueError as exc:
@@ -57,3 +68,6 @@ class Settings:
 
     def data_paths(self) -> list[Path] | None:
         return [Path(self.data_dir)] if self.data_dir else None
+
+    def cache_path(self) -> Path | None:
+        return Path(self.cache_dir) if self.cache_dir else None

@@ -217,6 +217,10 @@ def _price_key(kg, m) -> tuple:
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="The version (content hash) of the data snapshot this response was computed from.")
+    def data_version(self, info: Info) -> str:
+        return info.context.kg.version
+
     @strawberry.field(description="Any entity by its global id.")
     def node(self, info: Info, id: strawberry.ID) -> Optional[Node]:
         decoded = from_global_id(id)

@@ -1,0 +1,94 @@
+"""The compiled cache: a built KnowledgeGraph pickled under a key of everything it was built from.
+
+A restart with unchanged data, packages and code loads the pickle instead of parsing, validating and
+building again. The key covers the inputs (``parts``, e.g. the data's content hash and the importer
+package versions) and the source of the ``graph`` package, so a code change invalidates it too.
+Writes go to a temporary file renamed into place: a crash never leaves a half-written entry, and an
+unreadable entry is rebuilt, never trusted.
+
+>>> import tempfile
+>>> from graph.knowledge import KnowledgeGraph
+>>> d = Path(tempfile.mkdtemp())
+>>> kg, hit = compiled(cache_key("v1"), lambda: KnowledgeGraph.from_records(version="v1", models=[]), d)
+>>> hit, compiled(cache_key("v1"), lambda: None, d)[1]
+(False, True)
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from types import MappingProxyType
+from typing import Callable
+
+from graph.knowledge import KnowledgeGraph
+
+__all__ = ["compiled", "cache_key", "default_cache_dir", "code_version"]
+
+log = logging.getLogger("modelatlas.cache")
+
+def _read_only(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
+
+_GRAPH_PACKAGE = Path(__file__).resolve().parent
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/modelatlas`` (default ``~/.cache/modelatlas``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "modelatlas"
+
+
+def code_version() -> str:
+    """A hash of the ``graph`` package's source: records and indexes change when it does."""
+    digest = hashlib.sha256()
+    for path in sorted(_GRAPH_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_GRAPH_PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(*parts: str) -> str:
+    """One key for the inputs and the code that builds from them."""
+    digest = hashlib.sha256()
+    for part in (*parts, code_version()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def compiled(key: str, build: Callable[[], KnowledgeGraph], cache_dir: Path | None = None) -> tuple[KnowledgeGraph, bool]:
+    """The graph cached under ``key``, or ``build()``'s result, stored for next time. Returns (graph, hit)."""
+    directory = Path(cache_dir) if cache_dir else default_cache_dir()
+    path = directory / f"kg-{key}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as f:
+                kg = pickle.load(f)
+            if isinstance(kg, KnowledgeGraph):
+                return kg, True
+            log.warning("cache entry %s holds %s, rebuilding", path, type(kg).__name__)
+        except Exception as exc:  # a truncated or foreign file: rebuild rather than trust it
+            log.warning("cache entry %s unreadable (%s), rebuilding", path, exc)
+    kg = build()
+    _store(path, kg)
+    return kg, False
+
+
+def _store(path: Path, kg: KnowledgeGraph) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(kg, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only cache directory costs speed, not correctness
+        log.warning("could not write cache entry %s: %s", path, exc)
