@@ -29,7 +29,7 @@ class Settings:
     max_body_bytes: int = 65536
     max_page_size: int = 100
     response_cache: bool = True  # cache responses by (document, variables, data version); ETag and 304
-    max_cost: int = 5000  # estimated nodes a request may touch (reported in extensions.cost)
+    max_cost: int = 10000  # estimated nodes a request may touch (reported in extensions.cost)
     timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
     rate_limit: str = "600/minute"  # per client address; "" turns it off
     cors_origins: str = ""  # comma-separated allow-list of origins; empty: no cross-origin access

@@ -26,7 +26,7 @@ def catalog_key(paths: list[Path] | None = None) -> str:
 
 
 def load_catalog(
-    paths: list[Path] | None = None, *, use_cache: bool = True, cache_dir: Path | None = None,
+    paths: list[Path] | None = None, *, imports: bool = True, use_cache: bool = True, cache_dir: Path | None = None,
     report: LoadReport | None = None,
 ) -> KnowledgeGraph:
     """The knowledge graph to serve. With ``use_cache`` a restart on unchanged inputs skips parse and validation."""

@@ -19,7 +19,7 @@ from schema.analysis import MigrationPath  # noqa: F401  (registered through Que
 from schema.query import Query
 from schema.types import Capability, Family, License, Model, Offering, Organization, Provider, Router, Source, UseCase
 
-__all__ = ["build_schema", "schema"]
+__all__ = ["build_schema", "limit_rules", "schema"]
 
 TYPES = [Model, Family, Organization, Provider, Offering, Router, License, Capability, UseCase, Source]
 
@@ -50,10 +50,16 @@ class QuietSchema(strawberry.Schema):
 
 
 @lru_cache(maxsize=16)
+def limit_rules(max_depth: int = 8, max_aliases: int = 15, max_directives: int = 10) -> tuple[type[ValidationRule], ...]:
+    """The depth, alias and directive rules, built once per set of limits (so validation caches keep working)."""
+    return (depth_validator(max_depth, None, None), aliases_validator(max_aliases), max_directives_validator(max_directives))
+
+
+@lru_cache(maxsize=16)
 def build_schema(max_depth: int = 8, max_aliases: int = 15, max_tokens: int = 1000, max_directives: int = 10,
                  production: bool = True) -> strawberry.Schema:
     """The schema with its limits; the same arguments give the same (cached) schema object."""
-    rules = [depth_validator(max_depth, None, None), aliases_validator(max_aliases), max_directives_validator(max_directives)]
+    rules = list(limit_rules(max_depth, max_aliases, max_directives))
     extensions = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_tokens),

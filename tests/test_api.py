@@ -131,9 +131,12 @@ def test_claims_show_conflicts(client):
 
 
 def test_get_query_allowed_get_mutation_refused(client):
-    response = client.get("/graphql", params={"query": "{ dataVersion }"})
+    preflight = {"apollo-require-preflight": "true"}
+    response = client.get("/graphql", params={"query": "{ dataVersion }"}, headers=preflight)
     assert response.status_code == 200 and response.json()["data"]["dataVersion"]
-    response = client.get("/graphql", params={"query": "mutation { x }"})
+    response = client.get("/graphql", params={"query": "{ dataVersion }"})
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "CSRF_BLOCKED"
+    response = client.get("/graphql", params={"query": "mutation { x }"}, headers=preflight)
     assert response.status_code in (400, 405)
 
 

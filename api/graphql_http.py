@@ -1,0 +1,280 @@
+"""GraphQL over HTTP at ``/graphql``: request checks, persisted queries, response cache, execution.
+
+One request goes through, in order:
+rate limit (429) → method (405) → CSRF and content type (400, 415) → body size (413) → JSON (400; arrays:
+batching is off) → persisted query (Apollo APQ) → GET only for persisted queries in production (400) →
+response cache (with ``ETag`` and ``304``) → prepared document (parse and validation once per text) →
+cost estimate (400 over the budget) → execution on one snapshot with a deadline (503 when spent).
+Every error carries ``extensions.code``; unexpected exceptions are logged and masked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+import orjson
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.persisted import PersistedQueries
+from api.ratelimit import RateLimiter
+from api.response_cache import ResponseCache
+from api.settings import Settings
+from api.snapshot import Snapshots
+from schema.context import Context
+from schema.engine import Engine, TimeoutExceeded
+
+__all__ = ["GraphQLEndpoint", "RequestError"]
+
+error_log = logging.getLogger("modelatlas.error")
+
+SIMPLE_CONTENT_TYPES = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}
+JSON_CONTENT_TYPES = {"application/json", "application/graphql-response+json"}
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+CSRF_MESSAGE = ("This request has been blocked as a potential Cross-Site Request Forgery (CSRF). Send it with "
+                "'Content-Type: application/json', or set a non-empty 'Apollo-Require-Preflight' header.")
+
+
+class RequestError(Exception):
+    """A request refused before execution: HTTP status, GraphQL error code, message."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def _json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(payload), status_code=status, headers=headers, media_type="application/json")
+
+
+def _error_response(error: RequestError) -> Response:
+    return _json_response({"errors": [{"message": error.message, "extensions": {"code": error.code}}]},
+                          error.status, error.headers)
+
+
+def _code_for(message: str) -> str:
+    if message.startswith("Syntax Error") and "tokens" not in message:
+        return "GRAPHQL_PARSE_FAILED"
+    if any(marker in message for marker in ("Variable '$", "got invalid value", "cannot represent", "does not exist in",
+                                             "Expected value of type", "Int cannot")):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+class GraphQLEndpoint:
+    """The ``/graphql`` route handler; one per app."""
+
+    def __init__(self, settings: Settings, snapshots: Snapshots, metrics, today: date | None = None) -> None:
+        self.settings = settings
+        self.snapshots = snapshots
+        self.metrics = metrics
+        self.fixed_today = today
+        self.engine = Engine(production=settings.production, max_depth=settings.max_depth,
+                             max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
+        self.persisted = PersistedQueries()
+        self.cache = ResponseCache() if settings.response_cache else None
+        self.limiter = RateLimiter.from_setting(settings.rate_limit)
+        self._costs: dict[tuple, int] = {}
+
+    # ------------------------------------------------------------------ entry point
+    async def __call__(self, request: Request) -> Response:
+        rate_headers: dict[str, str] = {}
+        try:
+            if self.limiter is not None:
+                verdict = self.limiter.check(request.client.host if request.client else "-")
+                rate_headers = verdict.headers()
+                if not verdict.allowed:
+                    raise RequestError(429, "RATE_LIMITED", f"Too many requests: the limit is {self.settings.rate_limit} "
+                                       f"per client. Retry after {rate_headers['Retry-After']} s.", rate_headers)
+            response = await self._handle(request)
+        except RequestError as error:
+            response = _error_response(error)
+            request.state.outcome = error.code
+        if rate_headers:
+            response.headers.update(rate_headers)
+        return response
+
+    async def _handle(self, request: Request) -> Response:
+        method = request.method
+        if method == "GET":
+            self._check_get_csrf(request)
+            raw_key = request.url.query.encode()
+            payload = None
+        elif method == "POST":
+            raw_key = await self._read_post(request)
+            payload = None
+        else:
+            raise RequestError(405, "METHOD_NOT_ALLOWED", f"{method} is not supported on /graphql; use POST (or GET "
+                               "for persisted queries).", {"Allow": "GET, POST"})
+
+        snapshot = self.snapshots.current  # the one snapshot this request uses, start to end
+        today = self.fixed_today or date.today()
+        etag = f'"{snapshot.version}-{today:%Y%m%d}"'
+        headers = {"ETag": etag, "x-data-version": snapshot.version}
+        not_modified = method == "GET" and request.headers.get("if-none-match") == etag
+        if method == "GET":
+            headers["Cache-Control"] = "public, max-age=60"
+        cache_key = (snapshot.version, today, method, raw_key)
+        if self.cache is not None:
+            body = self.cache.get(cache_key)
+            if body is not None:
+                request.state.outcome = "cached"
+                if not_modified:
+                    return Response(status_code=304, headers=headers)
+                return Response(body, headers=headers, media_type="application/json")
+
+        payload = self._payload_of_get(request) if method == "GET" else self._payload_of_post(raw_key)
+        query, variables, operation_name = self._operation(payload, method)
+        request.state.operation = operation_name or "-"
+        if not_modified:
+            return Response(status_code=304, headers=headers)
+        status, body = self._execute(query, variables, operation_name, method, snapshot, today,
+                                     getattr(request.state, "request_id", "-"))
+        if self.cache is not None and status == 200 and b'"errors"' not in body:
+            self.cache.put(cache_key, body)
+        return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+    # ------------------------------------------------------------------ request checks
+    def _check_get_csrf(self, request: Request) -> None:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        has_preflight = any(request.headers.get(name) for name in PREFLIGHT_HEADERS)
+        if not has_preflight and (not content_type or content_type in SIMPLE_CONTENT_TYPES):
+            raise RequestError(400, "CSRF_BLOCKED", CSRF_MESSAGE)
+
+    async def _read_post(self, request: Request) -> bytes:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type in SIMPLE_CONTENT_TYPES or not content_type:
+            raise RequestError(400, "CSRF_BLOCKED", CSRF_MESSAGE)
+        if content_type not in JSON_CONTENT_TYPES:
+            raise RequestError(415, "UNSUPPORTED_MEDIA_TYPE", f"Content-Type {content_type!r} is not supported; "
+                               "send application/json.")
+        limit = self.settings.max_body_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise RequestError(413, "PAYLOAD_TOO_LARGE", f"Request body too large: {declared} bytes, the limit is {limit}.")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestError(413, "PAYLOAD_TOO_LARGE", f"Request body too large: over {limit} bytes.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _payload_of_post(self, body: bytes) -> dict:
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise RequestError(400, "BAD_REQUEST", f"Request body is not valid JSON: {exc}.") from None
+        if isinstance(payload, list):
+            raise RequestError(400, "BATCHING_NOT_SUPPORTED", "Batched requests (a JSON array) are not supported; "
+                               "send one operation per request.")
+        if not isinstance(payload, dict):
+            raise RequestError(400, "BAD_REQUEST", "Request body must be a JSON object with a 'query'.")
+        return payload
+
+    def _payload_of_get(self, request: Request) -> dict:
+        params = request.query_params
+        payload: dict[str, Any] = {"query": params.get("query"), "operationName": params.get("operationName")}
+        for name in ("variables", "extensions"):
+            raw = params.get(name)
+            if raw:
+                try:
+                    payload[name] = json.loads(raw)
+                except ValueError as exc:
+                    raise RequestError(400, "BAD_REQUEST", f"Parameter {name!r} is not valid JSON: {exc}.") from None
+        return payload
+
+    def _operation(self, payload: dict, method: str) -> tuple[str, dict | None, str | None]:
+        query, variables = payload.get("query"), payload.get("variables")
+        operation_name, extensions = payload.get("operationName"), payload.get("extensions")
+        if query is not None and not isinstance(query, str):
+            raise RequestError(400, "BAD_REQUEST", "'query' must be a string.")
+        if variables is not None and not isinstance(variables, dict):
+            raise RequestError(400, "BAD_REQUEST", "'variables' must be a JSON object.")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise RequestError(400, "BAD_REQUEST", "'operationName' must be a string.")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise RequestError(400, "BAD_REQUEST", "'extensions' must be a JSON object.")
+        persisted = (extensions or {}).get("persistedQuery")
+        if persisted is not None:
+            query = self._persisted_query(persisted, query)
+        elif method == "GET" and self.settings.production:
+            raise RequestError(400, "PERSISTED_QUERY_REQUIRED", "GET is only for persisted queries in production: send "
+                               "extensions.persistedQuery.sha256Hash, or POST the query.")
+        if not query:
+            raise RequestError(400, "BAD_REQUEST", "No GraphQL query found in the request ('query' is missing or empty).")
+        return query, variables, operation_name
+
+    def _persisted_query(self, persisted: Any, query: str | None) -> str:
+        sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if not isinstance(sha, str) or persisted.get("version", 1) != 1:
+            raise RequestError(400, "BAD_REQUEST", "extensions.persistedQuery needs version 1 and a sha256Hash string.")
+        if query is None:
+            found = self.persisted.get(sha.lower())
+            if found is None:
+                raise RequestError(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            return found
+        try:
+            self.persisted.register(sha, query)
+        except ValueError as exc:
+            raise RequestError(400, "BAD_REQUEST", f"{exc}.") from None
+        return query
+
+    # ------------------------------------------------------------------ execution
+    def _execute(self, query: str, variables: dict | None, operation_name: str | None, method: str, snapshot,
+                 today: date, request_id: str) -> tuple[int, bytes]:
+        prepared = self.engine.prepare(query)
+        if prepared.errors:
+            errors = [self._format(e, request_id) for e in prepared.errors]
+            return 400, orjson.dumps({"errors": errors})
+        operation_type = prepared.operation_type(operation_name)
+        if operation_type is None:
+            name = f"named {operation_name!r}" if operation_name else "without a name (several are defined: send operationName)"
+            raise RequestError(400, "BAD_REQUEST", f"Unknown operation {name}.")
+        if operation_type != "query":
+            raise RequestError(405 if method == "GET" else 400, "BAD_REQUEST",
+                               f"Only queries are supported, got a {operation_type}.", {"Allow": "POST"})
+        cost = self._cost(prepared, operation_name, variables)
+        budget = {"estimated": cost, "limit": self.settings.max_cost}
+        if cost > self.settings.max_cost:
+            raise RequestError(400, "COST_LIMIT_EXCEEDED", f"The query's estimated cost is {cost} nodes, over the "
+                               f"limit of {self.settings.max_cost}; ask for fewer items (first:) or fewer fields.")
+        context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size)
+        try:
+            result = self.engine.execute(prepared, context, variables, operation_name, self.settings.timeout_seconds)
+        except TimeoutExceeded as exc:
+            raise RequestError(503, "REQUEST_TIMEOUT", str(exc)) from None
+        payload: dict[str, Any] = {}
+        if result.errors:
+            payload["errors"] = [self._format(e, request_id) for e in result.errors]
+        payload["data"] = result.data
+        payload["extensions"] = {"cost": budget}
+        return (200 if result.data is not None else 400), orjson.dumps(payload)
+
+    def _cost(self, prepared, operation_name: str | None, variables: dict | None) -> int:
+        ints = tuple(sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, int)))
+        key = (prepared.query, operation_name, ints)
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = self.engine.cost(prepared, operation_name, variables)
+            if len(self._costs) > 4096:
+                self._costs.clear()
+            self._costs[key] = cost
+        return cost
+
+    def _format(self, error: GraphQLError, request_id: str) -> dict:
+        original = error.original_error
+        if original is not None and not isinstance(original, GraphQLError):
+            error_log.error(json.dumps({"request_id": request_id, "error": repr(original), "path": error.path}),
+                            exc_info=(type(original), original, original.__traceback__))
+            return {"message": "Internal server error.", "path": error.path,
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}
+        formatted = error.formatted
+        extensions = dict(formatted.get("extensions") or {})
+        extensions.setdefault("code", _code_for(error.message) if error.path is None else "BAD_USER_INPUT")
+        formatted["extensions"] = extensions
+        return formatted

@@ -1,0 +1,94 @@
+"""Request id, JSON access log and per-path metrics, as a plain ASGI middleware (no per-request task or copy).
+
+Every response gets ``x-request-id`` (the client's, if it sent a sane one). The GraphQL handler may set
+``request.state.operation`` and ``request.state.outcome``; they end up in the log line and the metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+__all__ = ["Observe", "Metrics"]
+
+access_log = logging.getLogger("modelatlas.access")
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+KNOWN_PATHS = {"/graphql", "/healthz", "/readyz", "/metrics", "/", "/admin/reload"}
+
+
+class Metrics:
+    """Prometheus metrics of one app (own registry, so several apps in one process do not clash)."""
+
+    MAX_OPERATION_LABELS = 200  # client-chosen names must not grow the metrics without bound
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("modelatlas_graphql_requests_total", "GraphQL requests by operation and outcome",
+                                ["operation", "outcome"], registry=self.registry)
+        self.latency = Histogram("modelatlas_graphql_request_seconds", "GraphQL request latency by operation",
+                                 ["operation"], registry=self.registry,
+                                 buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+        self.http = Counter("modelatlas_http_requests_total", "HTTP requests by path and status",
+                            ["path", "status"], registry=self.registry)
+        self.operations: set[str] = set()
+        self.reloads = Counter("modelatlas_reloads_total", "Data reloads by outcome", ["status"], registry=self.registry)
+
+
+    def operation_label(self, name: str) -> str:
+        if name in self.operations:
+            return name
+        if len(self.operations) >= self.MAX_OPERATION_LABELS:
+            return "other"
+        self.operations.add(name)
+        return name
+
+
+class Observe:
+    """ASGI middleware: request id, one JSON access-log line per request, metrics."""
+
+    def __init__(self, app, metrics: Metrics, data_version: Callable[[], str]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.data_version = data_version
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        request_id = given if _SANE_ID.match(given) else uuid.uuid4().hex[:16]
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - start
+            path = scope["path"]
+            operation = state.get("operation", "-")
+            if path == "/graphql":
+                outcome = state.get("outcome") or str(status)
+                label = self.metrics.operation_label(operation[:64])
+                self.metrics.requests.labels(label, outcome).inc()
+                self.metrics.latency.labels(label).observe(elapsed)
+            self.metrics.http.labels(path if path in KNOWN_PATHS else "other", str(status)).inc()
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(json.dumps({
+                    "request_id": request_id, "method": scope["method"], "path": path, "status": status,
+                    "operation": operation, "ms": round(elapsed * 1000, 2), "data_version": self.data_version(),
+                }))

@@ -1,0 +1,57 @@
+"""Whole-response cache: the bytes of a successful response, keyed by the request and the data version.
+
+The key is the exact request (query text or persisted hash, variables, operation name), the data
+version and the date the answers are computed for; a reload changes the version, so old entries are
+never served again and are dropped on the swap.
+
+>>> cache = ResponseCache(max_entries=2)
+>>> cache.put(("v1", b"q1"), b"{}")
+>>> cache.get(("v1", b"q1")), cache.get(("v2", b"q1"))
+(b'{}', None)
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from threading import Lock
+from typing import Hashable
+
+__all__ = ["ResponseCache"]
+
+
+class ResponseCache:
+    """An LRU of response bodies (per worker process)."""
+
+    def __init__(self, max_entries: int = 4096, max_bytes: int = 256 * 1024) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes  # larger responses are not kept
+        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            body = self._entries.get(key)
+            if body is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return body
+
+    def put(self, key: Hashable, body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
+        with self._lock:
+            self._entries[key] = body
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

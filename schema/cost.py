@@ -1,0 +1,99 @@
+"""An estimate of how many nodes (field values) a GraphQL operation can return, before it runs.
+
+Each field costs 1 per parent value; a list multiplies what is below it by its expected length:
+the ``first`` argument of the field or of the connection it belongs to, else ``DEFAULT_LIST_SIZE``.
+Fragments are expanded where they are spread, so a fragment reused ten times costs ten times.
+
+>>> from schema.build import build_schema
+>>> from graphql import parse
+>>> gql = build_schema(production=False)._schema
+>>> estimate_cost(gql, parse('{ model(id: "x") { name offerings { routeId inputPrice } } }'))
+43
+>>> estimate_cost(gql, parse('{ models(first: 5) { edges { node { name } } } }'))
+12
+"""
+
+from __future__ import annotations
+
+from graphql import (
+    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLInterfaceType, GraphQLList,
+    GraphQLNonNull, GraphQLObjectType, GraphQLSchema, InlineFragmentNode, IntValueNode,
+    OperationDefinitionNode, SelectionSetNode, VariableNode,
+)
+
+__all__ = ["estimate_cost", "DEFAULT_LIST_SIZE"]
+
+DEFAULT_LIST_SIZE = 20
+_MAX_FRAGMENT_DEPTH = 50  # circular fragments are a validation error; this only guards the walk itself
+
+
+def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,
+                  variables: dict | None = None) -> int:
+    """Estimated nodes of the chosen operation (the first one when unnamed)."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    operation = next((o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
+                     None)
+    root = schema.get_root_type(operation.operation) if operation else None
+    if root is None:
+        return 0
+    return _CostWalk(schema, document, variables or {}).selections(root, operation.selection_set, 1, None, 0)
+
+
+def _unwrap(type_) -> tuple[object, bool]:
+    is_list = False
+    while isinstance(type_, (GraphQLNonNull, GraphQLList)):
+        is_list = is_list or isinstance(type_, GraphQLList)
+        type_ = type_.of_type
+    return type_, is_list
+
+
+class _CostWalk:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def first(self, field: FieldNode) -> int | None:
+        for argument in field.arguments or ():
+            if argument.name.value in ("first", "last", "limit"):
+                value = argument.value
+                if isinstance(value, IntValueNode):
+                    return int(value.value)
+                if isinstance(value, VariableNode) and isinstance(self.variables.get(value.name.value), int):
+                    return self.variables[value.name.value]
+        return None
+
+    def selections(self, parent, selection_set: SelectionSetNode | None, multiplier: int, page: int | None,
+                   depth: int) -> int:
+        if selection_set is None or depth > _MAX_FRAGMENT_DEPTH:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(parent, selection, multiplier, page, depth)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self.schema.get_type(selection.type_condition.name.value)
+                total += self.selections(target, selection.selection_set, multiplier, page, depth + 1)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is not None:
+                    target = self.schema.get_type(fragment.type_condition.name.value)
+                    total += self.selections(target, fragment.selection_set, multiplier, page, depth + 1)
+        return total
+
+    def field(self, parent, field: FieldNode, multiplier: int, page: int | None, depth: int) -> int:
+        fields = parent.fields if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else None
+        definition = fields.get(field.name.value) if fields else None
+        if definition is None:  # __typename, introspection, or a field of a union: count the field alone
+            return multiplier
+        child_type, is_list = _unwrap(definition.type)
+        own_page = self.first(field)
+        if is_list:
+            size = own_page if own_page is not None else (page if page is not None else DEFAULT_LIST_SIZE)
+            inner = multiplier * max(size, 1)
+        else:
+            inner = multiplier
+        next_page = own_page if own_page is not None else (page if not is_list else None)
+        return multiplier + self.selections(child_type, field.selection_set, inner, next_page, depth)
