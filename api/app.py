@@ -15,10 +15,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
+from api.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from api.graphql_http import GraphQLEndpoint
 from api.observe import Metrics, Observe
 from api.settings import Settings
@@ -70,6 +72,16 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.snapshots = snapshots
     app.state.graphql = endpoint
+    if not settings.production:  # development: GraphiQL from our own assets on GET /graphql with Accept: text/html
+        page = graphiql_page("/graphql")
+        app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS_DIR), name="graphiql-assets")
+
+        @app.get("/graphql", include_in_schema=False)
+        async def graphiql(request: Request) -> Response:
+            if "text/html" in request.headers.get("accept", "") and not request.query_params:
+                return HTMLResponse(page)
+            return await endpoint(request)
+
     app.add_api_route("/graphql", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
 
     @app.get("/healthz")
