@@ -233,8 +233,9 @@ class GraphQLEndpoint:
             return 400, orjson.dumps({"errors": errors})
         operation_type = prepared.operation_type(operation_name)
         if operation_type is None:
-            name = f"named {operation_name!r}" if operation_name else "without a name (several are defined: send operationName)"
-            raise RequestError(400, "BAD_REQUEST", f"Unknown operation {name}.")
+            message = (f"Unknown operation named {operation_name!r}." if operation_name
+                       else "The document defines several operations: send operationName to choose one.")
+            raise RequestError(400, "BAD_REQUEST", message)
         if operation_type != "query":
             raise RequestError(405 if method == "GET" else 400, "BAD_REQUEST",
                                f"Only queries are supported, got a {operation_type}.", {"Allow": "POST"})
