@@ -169,7 +169,7 @@ def serve(
     except ValueError as exc:
         _fail(exc)
     try:  # fail fast, with a clear message, before the server starts
-        load_catalog(settings.data_paths(), use_cache=settings.cache, cache_dir=settings.cache_path())
+        load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache, cache_dir=settings.cache_path())
     except KnowledgeGraphError as exc:
         _fail(exc)
     os.environ.update(settings.to_env())

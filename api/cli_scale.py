@@ -1,9 +1,64 @@
-"""Scale commands: ``modelatlas synth`` and ``modelatlas bench-scale`` (issue 6)."""
+"""Scale commands: ``modelatlas synth`` and ``modelatlas bench-scale`` (issue 6).
+
+    modelatlas synth --models 10000 --out bench-results/synth-10k     # a synthetic catalog, valid, deterministic
+    modelatlas bench-scale --sizes 1000,10000,100000                  # the table of size vs load, RSS and latency
+"""
 
 from __future__ import annotations
 
+import json
+import platform
+import time
+from pathlib import Path
+
 import typer
+
+DEFAULT_OUT = Path("bench-results/scale")
+
+
+def synth(
+    models: int = typer.Option(..., "--models", "-n", min=1, help="How many models to generate."),
+    out: Path = typer.Option(Path("bench-results/synth"), "--out", "-o", help="Directory to write (git-ignored by default)."),
+    seed: int = typer.Option(7, help="Random seed: same seed and size, same files."),
+) -> None:
+    """Write a realistic synthetic catalog of N models as Turtle (families, versions, derivations, routes, aliases)."""
+    from graph.synth import write_catalog
+
+    start = time.perf_counter()
+    report = write_catalog(out, models=models, seed=seed)
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    typer.echo(f"wrote {report.models} models to {out} in {time.perf_counter() - start:.1f} s ({counts})")
+
+
+def bench_scale(
+    sizes: str = typer.Option("1000,10000,100000", help="Comma-separated catalog sizes (models)."),
+    queries: int = typer.Option(300, min=10, help="Queries per algorithm and size (p50 / p99 over them)."),
+    seed: int = typer.Option(7, help="Seed of the synthetic catalogs and of the query sample."),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where catalogs, caches and results go."),
+) -> None:
+    """Load time, memory and in-process p50 / p99 of lineage, migration and alternatives at each size."""
+    from api.scale_bench import TARGETS, format_table, run_size, target_lines
+
+    counts = [int(s.replace("_", "").replace("k", "000")) for s in sizes.split(",") if s.strip()]
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in counts:
+        typer.echo(f"size {n:,}:", err=True)
+        rows.append(run_size(n, out, queries=queries, seed=seed, log=lambda m: typer.echo(m, err=True)))
+    machine = f"{platform.node()}: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    lines = [f"# bench-scale ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine}; seed {seed}, "
+             f"{queries} queries per algorithm)", "", *format_table(rows)]
+    biggest = max(rows, key=lambda r: r["models"])
+    if biggest["models"] >= 100_000:
+        lines += ["", f"targets at {biggest['models']:,} models:", *target_lines(biggest)]
+    text = "\n".join(lines)
+    typer.echo(text)
+    (out / "results.json").write_text(json.dumps({"targets": TARGETS, "rows": rows}, indent=2))
+    (out / "results.md").write_text(text + "\n")
+    typer.echo(f"\nwrote {out / 'results.md'} and {out / 'results.json'}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``modelatlas`` app."""
+    app.command("synth")(synth)
+    app.command("bench-scale")(bench_scale)

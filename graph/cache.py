@@ -65,11 +65,15 @@ def cache_key(*parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def compiled(key: str, build: Callable[[], KnowledgeGraph], cache_dir: Path | None = None) -> tuple[KnowledgeGraph, bool]:
-    """The graph cached under ``key``, or ``build()``'s result, stored for next time. Returns (graph, hit)."""
+def compiled(key: str, build: Callable[[], KnowledgeGraph], cache_dir: Path | None = None, *,
+             refresh: bool = False) -> tuple[KnowledgeGraph, bool]:
+    """The graph cached under ``key``, or ``build()``'s result, stored for next time. Returns (graph, hit).
+
+    ``refresh`` builds and stores even when an entry exists (``modelatlas import``).
+    """
     directory = Path(cache_dir) if cache_dir else default_cache_dir()
     path = directory / f"kg-{key}.pickle"
-    if path.exists():
+    if path.exists() and not refresh:
         try:
             with path.open("rb") as f:
                 kg = pickle.load(f)

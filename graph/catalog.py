@@ -1,12 +1,13 @@
-"""What the service serves: the curated knowledge base (plus imported catalogs, issue 5), through the compiled cache.
+"""What the service serves: the curated knowledge base plus the imported catalogs, through the compiled cache.
 
->>> kg = load_catalog(use_cache=False)
+>>> kg = load_catalog(use_cache=False, imports=False)
 >>> kg.model("mistral-small-latest").slug in kg.models
 True
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from graph.build import LoadReport, load_knowledge_graph
@@ -14,26 +15,54 @@ from graph.cache import cache_key, compiled
 from graph.knowledge import KnowledgeGraph
 from graph.load import content_hash, data_files, default_data_dir
 
-__all__ = ["load_catalog", "catalog_key"]
+__all__ = ["load_catalog", "catalog_key", "identity_tables_for"]
 
 
-def catalog_key(paths: list[Path] | None = None) -> str:
-    """The compiled-cache key of the data under ``paths``: their content hash (files are read, not parsed)."""
+def identity_tables_for(paths: list[Path] | None):
+    """The identity tables of the data directory (``identity.toml``), else the shipped ones."""
+    from graph.resolve.tables import IdentityTables, identity_file
+
+    first = (paths or [default_data_dir()])[0]
+    candidate = identity_file(first if first.is_dir() else first.parent)
+    return IdentityTables.load(candidate if candidate.exists() else identity_file())
+
+
+def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today: date | None = None) -> str:
+    """The compiled-cache key: the curated data's content hash, and with imports the identity tables' hash,
+    the catalog package versions and the day (genai-prices has dated prices that start on their day)."""
     paths = paths or [default_data_dir()]
     files = data_files(paths)
     root = paths[0] if paths[0].is_dir() else paths[0].parent
-    return cache_key("curated", content_hash(files, root))
+    parts = ["curated", content_hash(files, root)]
+    if imports:
+        from graph.importers import package_versions
+
+        parts += ["imports", identity_tables_for(paths).version, *(f"{k}={v}" for k, v in sorted(package_versions().items())),
+                  (today or date.today()).isoformat()]
+    return cache_key(*parts)
 
 
 def load_catalog(
     paths: list[Path] | None = None, *, imports: bool = True, use_cache: bool = True, cache_dir: Path | None = None,
-    report: LoadReport | None = None,
+    report: LoadReport | None = None, import_report: list | None = None, refresh: bool = False, progress=None,
 ) -> KnowledgeGraph:
-    """The knowledge graph to serve. With ``use_cache`` a restart on unchanged inputs skips parse and validation."""
+    """The knowledge graph to serve: curated data, plus models.dev and genai-prices unless ``imports`` is off.
+
+    With ``use_cache`` a restart on unchanged inputs loads the compiled graph (no parse, validation or import);
+    ``refresh`` rebuilds it. When the graph is built, its ImportReport is appended to ``import_report``.
+    """
     def build() -> KnowledgeGraph:
-        return load_knowledge_graph(paths, report=report)
+        curated = load_knowledge_graph(paths, report=report)
+        if not imports:
+            return curated
+        from graph.importers import import_catalogs
+
+        kg, figures = import_catalogs(curated, tables=identity_tables_for(paths), progress=progress)
+        if import_report is not None:
+            import_report.append(figures)
+        return kg
 
     if not use_cache:
         return build()
-    kg, _hit = compiled(catalog_key(paths), build, cache_dir)
+    kg, _hit = compiled(catalog_key(paths, imports=imports), build, cache_dir, refresh=refresh)
     return kg

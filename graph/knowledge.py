@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 import networkx as nx
 
 from graph.errors import NotFoundError
+from graph.similarity import SimilarityIndex
 from graph.records import (
     Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
     Router, Source, UseCase,
@@ -84,7 +86,6 @@ class KnowledgeGraph:
     bindings: tuple[AliasBinding, ...]
     links: tuple[LineageLink, ...]
     claims: tuple[Claim, ...]
-    graph: nx.MultiDiGraph = field(repr=False)
     index: "Indexes" = field(repr=False)
 
     @classmethod
@@ -118,8 +119,17 @@ class KnowledgeGraph:
             bindings=tuple(sorted(bindings, key=lambda b: b.slug)), links=tuple(sorted(links, key=lambda l: l.slug)),
             claims=tuple(sorted(claims, key=lambda c: c.slug)),
         )
-        projection = _project(**parts)
-        return cls(version=version, graph=projection, index=Indexes.build(**parts), **parts)
+        return cls(version=version, index=Indexes.build(**parts), **parts)
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx projection (see ``_project``), built on first use: the queries read the indexes, and at
+        100k models the projection costs seconds and ~1 GB that only ``stats`` and ``export --format graphml`` need."""
+        return _project(
+            models=self.models, families=self.families, organizations=self.organizations, providers=self.providers,
+            offerings=self.offerings, routers=self.routers, licenses=self.licenses, capabilities=self.capabilities,
+            use_cases=self.use_cases, aliases=self.aliases, bindings=self.bindings, links=self.links,
+        )
 
     # ------------------------------------------------------------------ look-ups
     def model(self, ident: str, today: date | None = None) -> Model:
@@ -199,6 +209,8 @@ class Indexes:
     links_from: Mapping[str, tuple[LineageLink, ...]]
     links_to: Mapping[str, tuple[LineageLink, ...]]
     claims_by_subject: Mapping[str, tuple[Claim, ...]]
+    similarity: SimilarityIndex  # signatures for alternatives (graph.similarity)
+    aliases_by_target: Mapping[str, tuple[str, ...]]  # model slug -> aliases that ever pointed at it
 
     @classmethod
     def build(cls, **parts) -> "Indexes":
@@ -290,13 +302,17 @@ class Indexes:
         for claim in parts["claims"]:
             claims_by_subject[claim.subject].append(claim)
 
+        cheapest = {k: price_ladder(v) for k, v in offerings_by_model.items()}
+        aliases_by_target: dict[str, set[str]] = defaultdict(set)
+        for binding in parts["bindings"]:
+            aliases_by_target[binding.target].add(binding.alias)
         freeze = lambda d: MappingProxyType({k: tuple(v) for k, v in sorted(d.items())})  # noqa: E731
         return cls(
             model_keys=MappingProxyType(model_keys),
             license_keys=MappingProxyType(license_keys),
             alias_by_name=MappingProxyType(alias_by_name),
             bindings_by_alias=freeze(bindings_by_alias),
-            offerings_by_model=MappingProxyType({k: tuple(price_ladder(v)) for k, v in offerings_by_model.items()}),
+            offerings_by_model=MappingProxyType({k: tuple(v) for k, v in cheapest.items()}),
             offerings_by_provider=freeze(offerings_by_provider),
             routers_by_provider=MappingProxyType({k: tuple(sorted(v)) for k, v in routers_by_provider.items()}),
             router_reach_by_model=MappingProxyType(router_reach_by_model),
@@ -312,6 +328,8 @@ class Indexes:
             links_from=freeze(links_from),
             links_to=freeze(links_to),
             claims_by_subject=freeze(claims_by_subject),
+            similarity=SimilarityIndex.build(models, lambda slug: cheapest[slug][0].blended_price() if slug in cheapest else None),
+            aliases_by_target=MappingProxyType({k: tuple(sorted(v)) for k, v in aliases_by_target.items()}),
         )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 __all__ = [
     "Alias", "AliasBinding", "Capability", "Claim", "Family", "License", "LineageLink", "Model", "Offering",
-    "Organization", "Provider", "Router", "Source", "UseCase", "Provenance",
+    "Organization", "PriceTier", "Provider", "Router", "Source", "UseCase", "Provenance",
 ]
 
 
@@ -103,6 +103,8 @@ class Model:
     not_suited_for: tuple[str, ...] = ()
     knowledge_cutoff: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    resolution: str | None = None  # None: curated; "canonical" / "unresolved": made by the catalog importer
+    resolution_rule: str | None = None  # the resolver rule that placed the imported rows (graph.resolve)
 
     @property
     def modalities(self) -> frozenset[str]:
@@ -137,6 +139,8 @@ class Offering:
     deprecation_date: date | None = None
     price_valid_from: date | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    cache_write_price: Decimal | None = None
+    price_tiers: tuple["PriceTier", ...] = ()
 
     def blended_price(self, input_weight: float = 3.0, output_weight: float = 1.0) -> float | None:
         """Weighted mean of input and output price (3:1 by default), or None when either is unknown.
@@ -148,6 +152,18 @@ class Offering:
             return None
         total = input_weight + output_weight
         return (float(self.input_price) * input_weight + float(self.output_price) * output_weight) / total
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTier:
+    """A price that applies beyond the base one: above a context size, or for batch / priority / flex processing."""
+
+    kind: str  # context | batch | priority | flex
+    above_tokens: int | None = None
+    input_price: Decimal | None = None
+    output_price: Decimal | None = None
+    cached_input_price: Decimal | None = None
+    valid_from: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +197,7 @@ class LineageLink:
     observed_on: date | None = None
     scope: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    inferred_by: str | None = None  # the rule that proposed it (graph.inference); None for curated links
 
     def valid_on(self, day: date) -> bool:
         """True when the link holds on ``day`` (validTo is exclusive)."""
@@ -216,3 +233,4 @@ class Claim:
     conflict: str | None = None
     rejected: bool = False
     provenance: Provenance = field(default_factory=Provenance)
+    origin: str = "curated"  # curated | maker_api | catalog (imported rows; see graph.importers.precedence)

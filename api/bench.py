@@ -1,0 +1,211 @@
+"""``modelatlas bench``: each bench query over HTTP against its ceiling, response cache off and on.
+
+For each cache mode one server is started (``api.bench_server``); every query is checked (200, no ``errors``, the
+ceiling returns the same bytes), then timed with wrk through ``/graphql`` and through its ceiling route, each run
+after a warm-up. The ratio is against the ceiling of the same query measured in the same server process.
+
+>>> BenchOptions().connections, BenchOptions().modes
+(20, ('off', 'on'))
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from api.bench_app import CEILING_PREFIX
+from api.bench_queries import BenchQuery, default_queries_dir, load_queries
+from api.bench_server import BenchServer, server_command, server_env
+from api.bench_report import Row, progress_line, write_results
+from api.bench_wrk import WrkResult, command_line, ensure_wrk, median_of, run_wrk
+
+__all__ = ["BenchOptions", "check_apq", "check_query", "machine", "run_bench"]
+
+@dataclass(frozen=True)
+class BenchOptions:
+    duration: float = 10.0
+    warmup: float = 2.0
+    connections: int = 20
+    threads: int = 2
+    modes: tuple[str, ...] = ("off", "on")
+    queries: tuple[str, ...] = ()
+    queries_dir: Path = field(default_factory=default_queries_dir)
+    output: Path = Path("bench-results")
+    pin: bool = True
+    apq: tuple[str, ...] = ("model_page",)  # queries also timed as Apollo persisted queries over GET
+    rounds: int = 1  # /graphql and ceiling runs alternate this many times; the median of each figure is reported
+
+
+def _post(url: str, body: bytes) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method="POST", headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def check_query(base_url: str, query: BenchQuery) -> tuple[bytes, bool]:
+    """POST the query to ``/graphql`` and its ceiling; raise unless a 200 without ``errors``. Returns (bytes, same)."""
+    status, body = _post(base_url + "/graphql", query.body)
+    payload = json.loads(body) if body[:1] == b"{" else {}
+    if status != 200 or "errors" in payload or not payload.get("data"):
+        raise RuntimeError(f"bench query {query.name} is not a clean 200 (a bench of errors is worthless): "
+                           f"HTTP {status}: {body[:500]!r}")
+    ceiling_status, ceiling = _post(base_url + CEILING_PREFIX + query.name, query.body)
+    if ceiling_status != 200:
+        raise RuntimeError(f"ceiling of {query.name}: HTTP {ceiling_status}")
+    return body, body == ceiling
+
+
+def check_apq(base_url: str, query: BenchQuery, expected: bytes) -> bool:
+    """Register ``query`` as a persisted query, then GET it by hash; raise unless a clean 200. Same bytes as POST?"""
+    status, body = _post(base_url + "/graphql", query.apq_register_body)
+    if status != 200 or b'"errors"' in body:
+        raise RuntimeError(f"registering {query.name} as a persisted query: HTTP {status}: {body[:500]!r}")
+    request = urllib.request.Request(base_url + query.apq_path(), headers=dict([_header(h) for h in _apq_headers(query)]))
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, exc.read()
+    if status != 200 or b'"errors"' in body:
+        raise RuntimeError(f"APQ GET of {query.name}: HTTP {status}: {body[:500]!r}")
+    return body == expected
+
+
+def _apq_headers(query: BenchQuery) -> tuple[str, ...]:
+    """What Apollo Client sends with a GET (the CSRF preflight header)."""
+    return (f"x-apollo-operation-name: {query.operation_name}",)
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, _, value = text.partition(":")
+    return name.strip(), value.strip()
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal")), "0")
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(int(mem) / 1024 ** 2, 1),
+            "python": platform.python_version(), "platform": platform.platform(), "wrk": _wrk_version(),
+            "loadavg": list(os.getloadavg()), "git": _git()}
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def _wrk_version() -> str:
+    if not shutil.which("wrk"):
+        return ""
+    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    text = (done.stdout + done.stderr).strip()
+    return text.splitlines()[0].split(" Copyright")[0] if text else ""
+
+
+def _git() -> str:
+    root = Path(__file__).resolve().parent.parent
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
+    return head.stdout.strip() + (" (uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dict:
+    """Run the whole bench and return the results (also written under ``options.output``)."""
+    wrk = ensure_wrk(echo)
+    queries = load_queries(options.queries_dir, list(options.queries) or None)
+    pinned = options.pin and (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+    server_cpus, wrk_cpus = ("0", "1") if pinned else (None, None)
+    bodies = options.output / "bodies"
+    bodies.mkdir(parents=True, exist_ok=True)
+    for query in queries:
+        (bodies / f"{query.name}.json").write_bytes(query.body)
+    before = machine()
+    if before["loadavg"][0] > 0.5:
+        echo(f"note: load average {before['loadavg'][0]:.2f} before the bench: other work is running, figures are noisy")
+    echo(f"bench: {len(queries)} queries x cache {'/'.join(options.modes)}, wrk -t{options.threads} "
+         f"-c{options.connections}, {options.warmup:g} s warm-up + {options.duration:g} s per run, "
+         f"{options.rounds} round(s)"
+         + (", server on CPU 0, wrk on CPU 1" if pinned else ", not pinned"))
+    rows: list[Row] = []
+    data: dict = {}
+    started = time.time()
+
+    def measure(url: str, body_file: Path | None, headers: tuple[str, ...] = ()) -> WrkResult:
+        run = dict(connections=options.connections, threads=options.threads, cpus=wrk_cpus, wrk=wrk, headers=headers)
+        if options.warmup > 0:
+            run_wrk(url, body_file, seconds=options.warmup, **run)
+        return run_wrk(url, body_file, seconds=options.duration, **run)
+
+    def pair(path: str, ceiling: str, body_file: Path | None, headers: tuple[str, ...] = ()):
+        runs = [(measure(server.url + path, body_file, headers), measure(server.url + ceiling, body_file, headers))
+                for _ in range(options.rounds)]
+        return median_of([g for g, _ in runs]), median_of([c for _, c in runs])
+
+    for mode in options.modes:
+        env = server_env(response_cache=mode == "on", queries_dir=options.queries_dir)
+        with BenchServer(env, cpus=server_cpus) as server:
+            data = _get_json(server.url + "/readyz")
+            checked = {q.name: check_query(server.url, q) for q in queries}
+            for query in queries:
+                body, same = checked[query.name]
+                if not same:
+                    echo(f"warning: {query.name}: /graphql and its ceiling returned different bytes")
+                body_file = bodies / f"{query.name}.json"
+                row = Row(query.name, mode, *pair("/graphql", CEILING_PREFIX + query.name, body_file), same, len(body))
+                rows.append(row)
+                echo(progress_line(row))
+                if query.name in options.apq:
+                    same_apq = check_apq(server.url, query, body)
+                    headers = _apq_headers(query)
+                    row = Row(query.name, mode, *pair(query.apq_path(), CEILING_PREFIX + query.name, None, headers),
+                              same_apq, len(body), via="APQ GET")
+                    rows.append(row)
+                    echo(progress_line(row))
+    example_url = "http://127.0.0.1:PORT/graphql"
+    results = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 1),
+        "machine": before, "loadavg_after": list(os.getloadavg()),
+        "data": {"version": data.get("dataVersion"), "models": data.get("models")},
+        "options": {"duration": options.duration, "warmup": options.warmup, "connections": options.connections,
+                    "threads": options.threads, "modes": list(options.modes), "pinned": pinned,
+                    "apq": list(options.apq), "rounds": options.rounds},
+        "commands": {
+            "bench": "make bench  # = .venv/bin/modelatlas bench",
+            "server": " ".join(server_command(0, server_cpus)).replace("--port 0", "--port PORT")
+                                                             .replace(sys.executable, "python"),
+            "server_env": "MODELATLAS_PRODUCTION=true MODELATLAS_RESPONSE_CACHE=false|true",
+            "wrk": command_line(example_url, "bench-results/bodies/QUERY.json", seconds=options.duration,
+                                connections=options.connections, threads=options.threads, cpus=wrk_cpus),
+            "wrk_apq": command_line(example_url + "?operationName=...&variables=...&extensions=...", None,
+                                    seconds=options.duration, connections=options.connections, threads=options.threads,
+                                    cpus=wrk_cpus, headers=("x-apollo-operation-name: ModelPage",)),
+        },
+        "rows": [row.as_dict() for row in rows],
+    }
+    if not options.apq:
+        del results["commands"]["wrk_apq"]
+    write_results(options.output, results, rows, echo)
+    return results

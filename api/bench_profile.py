@@ -1,0 +1,116 @@
+"""``modelatlas bench --profile``: where one bench query's time goes, in process, with pyinstrument.
+
+The production app (response cache off unless ``--cache on``; rate limit off) is driven through its ASGI interface,
+so the profile holds the whole request path (middleware, request checks, parse/validate cache, execution,
+serialisation) and nothing of the network. The same query's ceiling route is timed beside it, for an in-process
+ratio.
+
+    modelatlas bench --profile                   # model_page, 300 requests -> bench-results/profile-model_page-cache-off.*
+    modelatlas bench --profile -q lineage --iterations 1000
+    modelatlas bench --profile --cache on        # the response cache's hit path
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from pathlib import Path
+from typing import Callable
+
+from api.app import create_app
+from api.bench_app import CEILING_PREFIX, with_ceiling
+from api.bench_queries import BenchQuery, default_queries_dir, load_queries
+from api.settings import Settings
+
+__all__ = ["asgi_post", "profile_model_page", "profile_query", "timed_requests"]
+
+
+async def asgi_post(app, path: str, body: bytes) -> tuple[int, bytes]:
+    """One POST straight through the ASGI interface (no client library, so the profile holds only the app)."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"bench.local"), (b"content-type", b"application/json"),
+                         (b"content-length", str(len(body)).encode())],
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
+    sent = False
+    status, chunks = 0, []
+
+    async def receive():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, b"".join(chunks)
+
+
+async def timed_requests(app, path: str, body: bytes, n: int) -> list[float]:
+    """``n`` sequential POSTs of ``body`` to ``path``; their durations in ms (each must be a 200)."""
+    durations = []
+    for _ in range(n):
+        start = time.perf_counter()
+        status, content = await asgi_post(app, path, body)
+        durations.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status}: {content[:300]!r}")
+    return durations
+
+
+def profile_query(query: BenchQuery, iterations: int = 300, response_cache: bool = False):
+    """Return (pyinstrument Profiler, {"graphql_ms": [...], "ceiling_ms": [...]}) for ``iterations`` requests."""
+    from pyinstrument import Profiler
+
+    app = with_ceiling(create_app(Settings.from_env(rate_limit="", response_cache=response_cache)), [query])
+    profiler = Profiler(interval=0.0005, async_mode="enabled")
+    timings: dict[str, list[float]] = {}
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            for path in ("/graphql", CEILING_PREFIX + query.name):  # warm up, then time both
+                await timed_requests(app, path, query.body, 30)
+                timings[path] = await timed_requests(app, path, query.body, iterations)
+            profiler.start()
+            await timed_requests(app, "/graphql", query.body, iterations)
+            profiler.stop()
+
+    asyncio.run(run())
+    return profiler, {"graphql_ms": timings["/graphql"], "ceiling_ms": timings[CEILING_PREFIX + query.name]}
+
+
+def profile_model_page(*, iterations: int = 300, output: Path = Path("bench-results"), queries_dir: Path | None = None,
+                       echo: Callable[[str], None] = print, name: str = "model_page",
+                       response_cache: bool = False) -> None:
+    """Profile one bench query (the model page by default), print the summary and the call tree, write them out."""
+    query = load_queries(queries_dir or default_queries_dir(), [name])[0]
+    profiler, timings = profile_query(query, iterations, response_cache)
+    graphql, ceiling = timings["graphql_ms"], timings["ceiling_ms"]
+    mode = "on" if response_cache else "off"
+    summary = (f"{name}, in process (ASGI, no network), response cache {mode}, {iterations} sequential requests:\n"
+               f"  /graphql  median {statistics.median(graphql):.2f} ms, p90 {_p(graphql, 0.9):.2f} ms, "
+               f"max {max(graphql):.2f} ms -> {1000 / statistics.median(graphql):.0f} req/s on one core\n"
+               f"  ceiling   median {statistics.median(ceiling):.2f} ms, p90 {_p(ceiling, 0.9):.2f} ms "
+               f"-> {1000 / statistics.median(ceiling):.0f} req/s\n"
+               f"  ratio (median time of the ceiling / of /graphql): "
+               f"{statistics.median(ceiling) / statistics.median(graphql):.3f}")
+    tree = profiler.output_text(unicode=True, color=False, show_all=False)
+    output.mkdir(parents=True, exist_ok=True)
+    stem = f"profile-{name}-cache-{mode}"
+    (output / f"{stem}.txt").write_text(summary + "\n\n" + tree, encoding="utf-8")
+    (output / f"{stem}.html").write_text(profiler.output_html(), encoding="utf-8")
+    echo(summary + "\n\n" + tree)
+    echo(f"wrote {output / f'{stem}.txt'} and {output / f'{stem}.html'}")
+
+
+def _p(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]

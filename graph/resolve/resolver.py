@@ -1,0 +1,246 @@
+"""Resolve a provider's model id to one canonical model, and say which rule matched.
+
+Rules, tried in order (the first that gives exactly one model wins; a rule that finds two models stops the search):
+
+1. ``not-a-model``: routers' meta ids (``openrouter/auto``) are never models.
+2. ``curated-id``: the normalized id equals a curated model's slug, API id, Hugging Face repo, name
+   (``Mistral Small 3.1 (v25.03)`` -> ``mistral-small-3.1-2503``) or curated route id.
+3. ``alias-table``: a hand-pinned alias in ``data/identity.toml``.
+4. ``alias-binding``: a curated moving alias (``mistral-small-latest``, or a row named "... (latest)"),
+   resolved on the row's as-of date.
+5. ``maker-family-version-date``: the id without its size, or without its version when it carries a date
+   (``mistral-small-3.2-24b-2506`` -> ``mistral-small-2506``), against curated ids with the same relaxation;
+   the dropped parts must not contradict the model (another date, another version, a size that is not its parameters).
+6. ``canonical``: no curated model, but the maker is known (a known owner segment, vendor prefix, first word, the
+   provider being the maker's API, else an unknown owner segment taken as a Hugging Face-style organization):
+   the row goes to the importer's node for that maker and normalized id, shared by every provider's row of it.
+7. ``unresolved``: no maker, or an id that names several models (a family without a version, an unbound alias).
+
+>>> from graph import load_knowledge_graph
+>>> r = Resolver.from_graph(load_knowledge_graph())
+>>> r.resolve("@cf/mistralai/mistral-small-3.1-24b-instruct").model
+'mistral-small-2503'
+>>> r.resolve("mistral-small").status
+'unresolved'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from graph.knowledge import KnowledgeGraph
+from graph.resolve.normalize import ParsedId, parse_id, parse_name, slugify, token_kind
+from graph.resolve.tables import IdentityTables
+
+__all__ = ["Resolution", "Resolver"]
+
+CURATED, CANONICAL, UNRESOLVED = "curated", "canonical", "unresolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where one id goes: a curated model, an importer-made canonical node, or an unresolved node."""
+
+    raw: str
+    status: str  # curated | canonical | unresolved
+    model: str | None  # curated slug; None for canonical / unresolved (the importer names those nodes)
+    rule: str
+    detail: str
+    maker: str | None
+    key: str  # the normalized id
+
+    @property
+    def resolved(self) -> bool:
+        return self.status != UNRESOLVED
+
+
+def _relaxed(parsed: ParsedId) -> list[tuple[str, tuple[str, ...]]]:
+    """Relaxed forms of an id: (what was dropped, tokens), strictest first."""
+    tokens = parsed.tokens
+    has_date = any(token_kind(t) == "date" for t in tokens)
+    forms = [("size", tuple(t for t in tokens if token_kind(t) != "size"))]
+    if has_date:
+        forms.append(("version", tuple(t for t in tokens if token_kind(t) != "version")))
+        forms.append(("size and version", tuple(t for t in tokens if token_kind(t) not in ("size", "version"))))
+    return [(what, form) for what, form in forms if form != tokens and form]
+
+
+def dotted_version(parsed: ParsedId) -> ParsedId | None:
+    """The id with its one two-digit version read as ``X.Y`` (``qwen-25-72b`` -> ``qwen-2.5-72b``), else None.
+
+    >>> dotted_version(parse_id("qwen-25-vl-72b")).key
+    'qwen-2.5-vl-72b'
+    """
+    versions = [i for i, t in enumerate(parsed.tokens) if token_kind(t) == "version" and len(t) == 2 and t.isdigit()
+                and t[0] != "0"]
+    if len(versions) != 1:
+        return None
+    i = versions[0]
+    token = parsed.tokens[i]
+    return replace(parsed, tokens=(*parsed.tokens[:i], f"{token[0]}.{token[1]}", *parsed.tokens[i + 1:]))
+
+
+class Resolver:
+    """An index of the curated models' identifiers plus the identity tables; see the module docstring."""
+
+    def __init__(self, kg: KnowledgeGraph, tables: IdentityTables) -> None:
+        self.kg = kg
+        self.tables = tables
+        self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {model slug: how it was indexed}
+        self.relaxed: dict[str, dict[str, str]] = defaultdict(dict)
+        self.tokens_of: dict[str, set[str]] = defaultdict(set)
+        self.routes: dict[tuple[str, str], tuple[str, str]] = {}
+        for model in kg.models.values():
+            ids = [(model.slug, "slug"), *((a, "API id") for a in model.api_ids), *((h, "Hugging Face repo") for h in model.hf_repos)]
+            for o in kg.index.offerings_by_model.get(model.slug, ()):  # a route id names a model on its provider only
+                self.routes[(o.provider, parse_id(o.route_id).key)] = (model.slug, f"curated route {o.route_id} of {o.provider}")
+            parsed = [(parse_id(i), f"{how} {i}") for i, how in ids] + [(parse_name(model.name), f"name {model.name!r}")]
+            for p, how in parsed:
+                self.exact[p.key].setdefault(model.slug, how)
+                self.tokens_of[model.slug].update(p.tokens)
+                for what, form in _relaxed(p) + ([("date", tuple(t for t in p.tokens if token_kind(t) != "date"))] if p.date else []):
+                    self.relaxed["-".join(form)].setdefault(model.slug, f"{how} without its {what}")
+        self.aliases = {a.name.lower(): a.slug for a in kg.aliases.values()}
+
+    @classmethod
+    def from_graph(cls, kg: KnowledgeGraph, tables: IdentityTables | None = None) -> "Resolver":
+        return cls(kg, tables or IdentityTables.load())
+
+    # ------------------------------------------------------------------ rules
+    def resolve(self, raw: str, *, provider: str | None = None, name: str | None = None,
+                as_of: date | None = None) -> Resolution:
+        """Resolve one id as seen on ``provider`` (a provider slug) under display ``name`` on ``as_of``."""
+        parsed = self._without_maker_word(parse_id(raw))
+        key = parsed.key
+        maker = self._maker(parsed, provider)
+
+        def done(status: str, model: str | None, rule: str, detail: str) -> Resolution:
+            found_maker = self.kg.models[model].maker if model else maker
+            return Resolution(raw, status, model, rule, detail, found_maker, key)
+
+        bare = raw.strip().lower()
+        if not key or bare in self.tables.not_models or key in self.tables.not_models:
+            return done(UNRESOLVED, None, "not-a-model", f"{raw!r} is a router's meta id, not a model")
+        if (provider, key) in self.routes:
+            slug, how = self.routes[(provider, key)]
+            return done(CURATED, slug, "curated-id", f"{key!r} = {how}")
+        hit = self._unique(self.exact.get(key, {}), parsed)
+        if hit and hit[0] == "many":
+            return done(UNRESOLVED, None, "ambiguous", f"{key!r} names {', '.join(hit[1])}")
+        if hit:
+            return done(CURATED, hit[0], "curated-id", f"{key!r} = {hit[1]}")
+        for form_key in (key, *("-".join(form) for _, form in _relaxed(parsed))):
+            if self.tables.aliases.get(form_key) in self.kg.models:
+                return done(CURATED, self.tables.aliases[form_key], "alias-table", f"{form_key!r} pinned in data/identity.toml")
+        alias = self._alias_name(parsed, name)
+        if alias:
+            return self._by_alias(raw, alias, as_of, maker, key)
+        contradicted: set[str] = set()
+        hit = self._unique(self.relaxed.get(key, {}), parsed, contradicted)
+        if hit and hit[0] != "many":
+            return done(CURATED, hit[0], "maker-family-version-date", f"{key!r} = {hit[1]}")
+        for dropped, form in _relaxed(parsed):
+            form_key = "-".join(form)
+            for index in (self.exact, self.relaxed):
+                hit = self._unique(index.get(form_key, {}), parsed, contradicted)
+                if hit and hit[0] != "many":
+                    return done(CURATED, hit[0], "maker-family-version-date",
+                                f"{key!r} without its {dropped} = {form_key!r} = {hit[1]}")
+        dotted = dotted_version(parsed)
+        if dotted is not None:  # "mistral-small-31", "qwen-25-72b": a version written without its dot
+            for form in (dotted.tokens, *(f for _, f in _relaxed(dotted))):
+                for index in (self.exact, self.relaxed):
+                    hit = self._unique(index.get("-".join(form), {}), dotted)
+                    if hit and hit[0] != "many":
+                        return done(CURATED, hit[0], "maker-family-version-date",
+                                    f"{key!r} read as {'-'.join(form)!r} (version without its dot) = {hit[1]}")
+        if contradicted:
+            return done(UNRESOLVED, None, "contradiction",
+                        f"{key!r} matches {', '.join(sorted(contradicted))} only by dropping a date, version or size that disagrees")
+        family = self.relaxed.get(key, {})
+        if len(family) > 1:
+            return done(UNRESOLVED, None, "ambiguous",
+                        f"{key!r} names a family, not a version: {', '.join(sorted(family))}")
+        if maker is None:
+            return done(UNRESOLVED, None, "unknown-maker", f"no owner, vendor prefix, id prefix or maker API names the maker of {raw!r}")
+        return done(CANONICAL, None, "canonical", f"maker {maker} + normalized id {key!r}")
+
+    def _unique(self, found: dict[str, str], parsed: ParsedId, contradicted: set[str] | None = None):
+        """(slug, how) when exactly one consistent model, ("many", slugs) when several, None when none."""
+        verdicts = {slug: self._contradiction(slug, parsed) for slug in found}
+        consistent = {slug: how for slug, how in found.items() if verdicts[slug] is None}
+        if contradicted is not None:
+            contradicted.update(slug for slug, why in verdicts.items() if why in ("date", "version"))
+        if len(consistent) == 1:
+            return next(iter(consistent.items()))
+        if len(consistent) > 1:
+            return ("many", sorted(consistent))
+        return None
+
+    def _contradiction(self, slug: str, parsed: ParsedId) -> str | None:
+        """What of the id contradicts the model: "date", "version", "size" (another model), or None."""
+        known = self.tokens_of[slug]
+        for kind in ("date", "version"):
+            theirs = {t for t in known if token_kind(t) == kind}
+            ours = set(parsed.of_kind(kind))
+            if theirs and ours and not ours <= theirs:
+                return kind
+        sizes = [t for t in parsed.of_kind("size") if t[0].isdigit() and t.endswith("b") and "x" not in t]
+        params = self.kg.models[slug].parameters
+        known_sizes = {t for t in known if token_kind(t) == "size"}
+        for size in sizes:
+            if size in known_sizes:
+                continue
+            if params is not None and abs(Decimal(size[:-1]) - params) > params * Decimal("0.15"):
+                return "size"
+            if params is None and known_sizes:
+                return "size"
+        return None
+
+    def _alias_name(self, parsed: ParsedId, name: str | None) -> str | None:
+        key = parsed.key
+        if name and "(latest)" in name.lower() and f"{key}-latest" in self.aliases:
+            return f"{key}-latest"
+        return key if key in self.aliases else None
+
+    def _by_alias(self, raw: str, alias: str, as_of: date | None, maker: str | None, key: str) -> Resolution:
+        from graph.algorithms.aliases import resolve_alias
+        from graph.errors import NotFoundError
+
+        day = as_of or date.today()
+        try:
+            target = resolve_alias(self.kg, alias, day).slug
+        except NotFoundError:
+            return Resolution(raw, UNRESOLVED, None, "alias-unbound",
+                              f"moving alias {alias!r} has no curated target on {day.isoformat()}", maker, key)
+        return Resolution(raw, CURATED, target, "alias-binding",
+                          f"moving alias {alias!r} pointed to {target} on {day.isoformat()}", self.kg.models[target].maker, key)
+
+    def _without_maker_word(self, parsed: ParsedId) -> ParsedId:
+        """``openai-gpt-oss-120b`` -> ``gpt-oss-120b`` (owner ``openai``) when the rest names the same maker."""
+        tokens = parsed.tokens
+        if len(tokens) > 1:
+            maker = self.tables.maker_of_owner(tokens[0])
+            if maker and self.tables.maker_of_word(tokens[1], tokens[2] if len(tokens) > 2 else None) == maker:
+                return replace(parsed, owners=(*parsed.owners, tokens[0]), tokens=tokens[1:])
+        return parsed
+
+    def _maker(self, parsed: ParsedId, provider: str | None) -> str | None:
+        for owner in parsed.owners:
+            maker = self.tables.maker_of_owner(owner)
+            if maker:
+                return maker
+        if parsed.tokens:
+            first = parsed.tokens[0]
+            maker = self.tables.maker_of_word(first, parsed.tokens[1] if len(parsed.tokens) > 1 else None)
+            if maker:
+                return maker
+        if provider and provider in self.tables.maker_apis:
+            return self.tables.maker_apis[provider]
+        for owner in parsed.owners:  # "aion-labs/aion-1.0": a Hugging Face-style organization is the maker
+            if owner not in self.tables.not_owners and len(owner) > 2:
+                return slugify(owner)
+        return None

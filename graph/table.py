@@ -1,0 +1,204 @@
+"""Fast reading of the data files: Turtle parsed by Oxigraph (Rust), triples grouped by subject.
+
+The table answers the reads that ``graph.build`` and the graph rules make of an rdflib Graph
+(``objects(s, p)``, ``subjects(p, o)``) with dictionary look-ups, over rdflib terms, so the same record
+builders run on it. Terms are interned: the millions of repeated IRIs and dates of a large catalog are
+one object each. ``load_dataset`` (rdflib, one named graph per file) stays the reference reader for
+``modelatlas validate`` and ``export``; this one serves ``load_knowledge_graph``.
+
+>>> data = read_table([default_data_dir()])
+>>> from graph.vocab import MA, RDF
+>>> len(list(data.dataset.subjects(RDF.type, MA.Model))) > 10
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import DataError
+from graph.load import data_files, default_data_dir, graph_name
+from graph.vocab import RDF, XSD
+
+__all__ = ["TripleTable", "LoadedTable", "read_table"]
+
+_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+
+class TripleTable:
+    """Triples as ``subject -> predicate -> [objects]``, plus ``class -> [instances]``."""
+
+    def __init__(self) -> None:
+        self.props: dict[Node, dict[URIRef, list[Node]]] = {}
+        self.instances: dict[Node, list[Node]] = {}
+        self.file_of: dict[Node, int] = {}
+        self.triples_count = 0
+        self._by_predicate: dict[URIRef, list[tuple[Node, Node]]] = {}
+
+    def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]:
+        """The objects of (subject, predicate), as ``rdflib.Graph.objects`` gives them."""
+        return iter(self.props.get(subject, {}).get(predicate, ()))
+
+    def subjects(self, predicate: URIRef, obj: Node) -> Iterator[Node]:
+        """The subjects of (predicate, obj); by class for ``rdf:type``, else through a per-predicate index."""
+        if predicate == RDF.type:
+            return iter(self.instances.get(obj, ()))
+        pairs = self._by_predicate.get(predicate)
+        if pairs is None:
+            pairs = [(s, o) for s, props in self.props.items() for o in props.get(predicate, ())]
+            self._by_predicate[predicate] = pairs
+        return (s for s, o in pairs if o == obj)
+
+    def types(self, node: Node) -> list[Node]:
+        return self.props.get(node, {}).get(RDF.type, [])
+
+    def __len__(self) -> int:
+        return self.triples_count
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    """The instance data of a directory as a table (``dataset`` is named as in ``graph.load.LoadedData``)."""
+
+    dataset: TripleTable
+    files: tuple[Path, ...]
+    root: Path
+    version: str
+
+    def file_label(self, subject: Node) -> str:
+        """``<data dir name>/<path>`` of the file that types the subject (as the rdflib path names it)."""
+        index = self.dataset.file_of.get(subject)
+        if index is None:
+            return "?"
+        rel = str(graph_name(self.files[index], self.root)).removeprefix("file:///")
+        return f"{self.root.name}/{rel}"
+
+
+class _Terms(dict):
+    """Interned rdflib terms, keyed by the Oxigraph term (hashed in Rust: a hit creates no Python string)."""
+
+    def __init__(self) -> None:
+        super().__init__({ox.NamedNode(str(RDF.type)): RDF.type})
+
+    def __missing__(self, term) -> Node:
+        kind = type(term)
+        if kind is ox.NamedNode:
+            made = URIRef(term.value)
+        elif kind is ox.Literal:
+            made = self._literal(term)
+        else:
+            raise TypeError(f"unexpected term {term!r}")
+        self[term] = made
+        return made
+
+    def _literal(self, lit: ox.Literal) -> Literal:
+        datatype = lit.datatype.value
+        if lit.language:
+            return Literal(lit.value, lang=lit.language)
+        if datatype == _STRING:  # rdflib reads a plain "text" without a datatype: the same term, built directly
+            return _literal(lit.value, None, lit.value, None)
+        lexical, dt = lit.value, self[lit.datatype]
+        parse = _CANONICAL.get(datatype)
+        if parse is not None:
+            try:
+                value = parse(lexical)
+            except (ValueError, KeyError, ArithmeticError):
+                value = None
+            if value is not None and _LEXICAL[datatype](value) == lexical:  # canonical form: nothing to normalise
+                return _literal(lexical, dt, value, False)
+        return Literal(lexical, datatype=dt)  # anything else: rdflib's constructor (normalisation, ill-typed check)
+
+
+def _literal(lexical: str, datatype, value, ill_typed) -> Literal:
+    """An rdflib Literal without its general constructor (~10x faster), for a lexical form known to be canonical."""
+    term = str.__new__(Literal, lexical)
+    term._language, term._datatype, term._value, term._ill_typed = None, datatype, value, ill_typed
+    return term
+
+
+_CANONICAL = {str(XSD.date): date.fromisoformat, str(XSD.decimal): Decimal, str(XSD.integer): int,
+              str(XSD.boolean): {"true": True, "false": False}.__getitem__}
+_LEXICAL = {str(XSD.date): date.isoformat, str(XSD.decimal): str, str(XSD.integer): str,
+            str(XSD.boolean): lambda b: "true" if b else "false"}
+
+
+def read_table(paths: list[Path] | tuple[Path, ...], root: Path | None = None) -> LoadedTable:
+    """Parse every data file under ``paths`` into one table; any syntax error raises DataError naming file and line."""
+    files = data_files(paths)
+    if not files:
+        raise DataError(f"{', '.join(map(str, paths))}: no .ttl data files found")
+    base = root or (paths[0] if paths[0].is_dir() else paths[0].parent)
+    table, terms = TripleTable(), _Terms()
+    props, instances, file_of = table.props, table.instances, table.file_of
+    rdf_type, BlankNode, blanks = RDF.type, ox.BlankNode, {}
+    count, digest = 0, hashlib.sha256()
+    names = _graph_names(files, base)
+    for index, path in enumerate(files):
+        try:
+            text = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read: {exc}") from exc
+        digest.update(names[index].encode())  # the data version, as graph.load.content_hash computes it
+        digest.update(text)
+        try:
+            for triple in ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{path.name}"):
+                s, p, o = triple.subject, triple.predicate, triple.object
+                subject = _blank(blanks, index, s) if type(s) is BlankNode else terms[s]
+                predicate = terms[p]
+                obj = _blank(blanks, index, o) if type(o) is BlankNode else terms[o]
+                by_pred = props.get(subject)
+                if by_pred is None:
+                    by_pred = props[subject] = {}
+                    file_of[subject] = index
+                values = by_pred.get(predicate)
+                if values is None:
+                    by_pred[predicate] = [obj]
+                else:  # set semantics, as an rdflib Graph; terms are interned, so equal means identical
+                    for value in values:
+                        if value is obj:
+                            break
+                    else:
+                        values.append(obj)
+                        value = None
+                    if value is obj:
+                        continue
+                if predicate is rdf_type:
+                    instances.setdefault(obj, []).append(subject)
+                    file_of[subject] = index
+                count += 1
+        except SyntaxError as exc:
+            raise DataError(f"{path}: Turtle syntax error: {exc}") from exc
+    table.triples_count = count
+    return LoadedTable(table, files, base, digest.hexdigest()[:16])
+
+
+def _graph_names(files: tuple[Path, ...], base: Path) -> list[str]:
+    """``graph.load.graph_name`` of each file, resolving the data directory once rather than every file."""
+    resolved = base.resolve()
+    names = []
+    for path in files:
+        try:
+            rel = path.relative_to(base) if path.is_relative_to(base) else path.resolve().relative_to(resolved)
+        except ValueError:
+            rel = Path(path.name)
+        names.append(f"file:///{rel.as_posix()}")
+    return names
+
+
+def _blank(blanks: dict, index: int, node: ox.BlankNode) -> BNode:
+    """One BNode per (file, label): blank node labels are local to their file."""
+    key = (index, node.value)
+    term = blanks.get(key)
+    if term is None:
+        term = blanks[key] = BNode(f"f{index}{node.value}")
+    return term
