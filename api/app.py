@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hmac
 import logging
 import signal
@@ -42,11 +43,13 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
 
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
+    settle_memory()
     endpoint = GraphQLEndpoint(settings, snapshots, metrics, date.fromisoformat(settings.today) if settings.today else None)
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:
             endpoint.cache.clear()
+        settle_memory()
 
     snapshots.on_swap = swapped
 
@@ -82,7 +85,10 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
                 return HTMLResponse(page)
             return await endpoint(request)
 
-    app.add_api_route("/graphql", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    async def graphql(request: Request) -> Response:  # a plain Starlette route: FastAPI's per-route work costs ~30%
+        return await endpoint(request)                 # of a cached answer's time (measured by the bench profile)
+
+    app.add_route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -122,6 +128,18 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
                                            "ratelimit-remaining", "ratelimit-reset"])
     app.add_middleware(Observe, metrics=metrics, data_version=lambda: snapshots.current.version)
     return app
+
+
+def settle_memory() -> None:
+    """Collect once, then move every surviving object out of the cyclic GC's sight (``gc.freeze``).
+
+    A snapshot is hundreds of thousands of long-lived objects; without this, each full collection rescans them all
+    and stalls every connection for 40-90 ms (measured by the bench profile). Called at start and after each swap
+    (after ``gc.unfreeze``, so an old snapshot's cycles can still be collected).
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def app_from_env() -> FastAPI:

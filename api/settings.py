@@ -2,6 +2,8 @@
 
 >>> Settings.from_env(environ={"MODELATLAS_PORT": "9000"}).port
 9000
+>>> Settings.from_env(environ={"MODELATLAS_RATE_LIMIT": ""}).rate_limit
+''
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ class Settings:
         values: dict = {}
         for f in fields(cls):
             raw = env.get(PREFIX + f.name.upper())
-            if raw is None or raw == "":
-                continue
+            if raw is None or (raw == "" and f.type not in ("str", str)):
+                continue  # an empty text setting is a value (MODELATLAS_RATE_LIMIT= turns the limit off)
             try:
                 if f.type in ("bool", bool):
                     if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):

@@ -16,6 +16,7 @@ A deadline stops execution at the next field once the wall-clock budget is spent
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from threading import Lock
 from typing import Any
 
 from graphql import (
-    DocumentNode, ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule, OperationDefinitionNode,
+    DocumentNode, ExecutionResult, GraphQLError, GraphQLObjectType, GraphQLSchema, NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
     execute, parse, specified_rules, validate,
 )
 
@@ -78,6 +80,52 @@ class Prepared:
         return self.operations.get(name)
 
 
+def _never_awaitable(value: Any) -> bool:  # every resolver is sync: skip graphql-core's per-value await check
+    return False
+
+
+def direct_resolvers(schema: GraphQLSchema) -> int:
+    """Let graphql-core call simple resolvers directly, without strawberry's per-field wrapper; returns how many.
+
+    A field qualifies when its strawberry resolver takes nothing but ``self`` (or is a plain attribute) and has no
+    field extensions: then the wrapper only builds an Info and argument lists nobody reads. The result is the same
+    value either way (tested by comparing whole responses); it saves about a third of execution time. Idempotent.
+    """
+    changed = 0
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for graphql_field in graphql_type.fields.values():
+            field = (graphql_field.extensions or {}).get("strawberry-definition")
+            if field is None or field.extensions or graphql_field.args or getattr(graphql_field.resolve, "direct", False):
+                continue
+            resolver = field.base_resolver
+            if resolver is None:
+                graphql_field.resolve = _attribute(field.python_name)
+            elif list(inspect.signature(resolver._unbound_wrapped_func).parameters) == ["self"] and not resolver.is_async:
+                graphql_field.resolve = _method(resolver.wrapped_func)
+            else:
+                continue
+            changed += 1
+    return changed
+
+
+def _attribute(name: str):
+    def resolve(source, _info):
+        return getattr(source, name)
+
+    resolve.direct = True
+    return resolve
+
+
+def _method(function):
+    def resolve(source, _info):
+        return function(source)
+
+    resolve.direct = True
+    return resolve
+
+
 class Engine:
     """Prepared-document cache plus execution over one strawberry schema's graphql-core schema."""
 
@@ -86,6 +134,7 @@ class Engine:
         self.production = production
         self.max_tokens = max_tokens
         self.schema = build_schema(max_depth, max_aliases, max_tokens, max_directives, production)._schema
+        direct_resolvers(self.schema)
         self.rules = [*specified_rules, *limit_rules(max_depth, max_aliases, max_directives)]
         if production:
             self.rules.append(NoSchemaIntrospectionCustomRule)
@@ -131,7 +180,8 @@ class Engine:
         deadline = Deadline(timeout) if timeout else None
         try:
             result = execute(self.schema, prepared.document, context_value=context, variable_values=variables,
-                             operation_name=operation_name, hide_suggestions=self.production, abort_signal=deadline)
+                             operation_name=operation_name, hide_suggestions=self.production, abort_signal=deadline,
+                             is_awaitable=_never_awaitable)
         except AbortedGraphQLExecutionError as exc:
             raise deadline.reason if deadline else TimeoutExceeded(str(exc)) from exc
         if not isinstance(result, ExecutionResult):  # only async resolvers make it awaitable; ours are sync
