@@ -4,7 +4,8 @@
 production app from ``MODELATLAS_*`` variables, as ``modelatlas serve`` builds it (rate limiting off), plus one route
 ``POST|GET /__ceiling/<query>`` per ``.graphql`` file under ``$BENCH_QUERIES_DIR``. At startup each query is sent once
 through the app's own ``/graphql`` (in process, full middleware stack) and the response bytes are kept; the route
-then returns them with no GraphQL work at all, so ``/graphql`` over ``/__ceiling`` is GraphQL's cost alone.
+then returns them with no GraphQL work at all, so ``/graphql`` over ``/__ceiling`` is GraphQL's cost alone. The
+ceiling is a plain FastAPI route, like the bare FastAPI app the targets were calibrated on.
 
 >>> from api.settings import Settings
 >>> app = with_ceiling(create_app(Settings(imports=False)), [])

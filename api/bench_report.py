@@ -110,6 +110,8 @@ def render_markdown(results: dict, rows: list[Row]) -> str:
         f"({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, {m['wrk']}. Load average before "
         f"{m['loadavg'][0]:.2f}, after {results['loadavg_after'][0]:.2f}. Data: {results['data']['models']} models "
         f"(data version {results['data']['version']}).",
+        *([f"**Other work was running (load average {m['loadavg'][0]:.2f} on {m['cpus']} CPUs): these figures are "
+           "noisy.**"] if m["loadavg"][0] > 0.5 else []),
         "",
         f"One uvicorn worker, production settings, rate limit off (the bench factory sets it); "
         f"wrk -t{o['threads']} -c{o['connections']}, "

@@ -27,8 +27,8 @@ def bench(
     apq: str = typer.Option("model_page", help="Queries also timed as Apollo persisted queries over GET "
                             "(comma-separated; empty: none)."),
     pin: bool = typer.Option(True, help="Pin the server to CPU 0 and wrk to CPU 1 (taskset, 2+ CPUs)."),
-    update_doc: Optional[Path] = typer.Option(None, "--update-doc", help="Also rewrite the '## HTTP' section of "
-                                              "this file (BENCHMARKS.md) with the results."),
+    update_doc: Optional[Path] = typer.Option(None, "--update-doc", help="Also put the results table in this file's "
+                                              "generated block (BENCHMARKS.md, under '## HTTP')."),
     profile: bool = typer.Option(False, "--profile", help="Instead: profile a query in process (pyinstrument; the "
                                  "model page, or the first --query) and print where its time goes."),
     iterations: int = typer.Option(300, help="With --profile: requests profiled."),
@@ -42,8 +42,12 @@ def bench(
             raise typer.Exit(code=1) from None
         from api.bench_profile import profile_model_page
 
-        profile_model_page(iterations=iterations, output=output, queries_dir=queries_dir, echo=typer.echo,
-                           name=(query or ["model_page"])[0], response_cache=cache.strip() == "on")
+        try:
+            profile_model_page(iterations=iterations, output=output, queries_dir=queries_dir, echo=typer.echo,
+                               name=(query or ["model_page"])[0], response_cache=cache.strip() == "on")
+        except (RuntimeError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=1) from None
         return
     from api.bench import BenchOptions, run_bench
     from api.bench_report import update_benchmarks_doc
@@ -55,7 +59,8 @@ def bench(
         raise typer.Exit(code=1)
     options = BenchOptions(duration=duration, warmup=warmup, connections=connections, threads=threads, modes=modes,
                            queries=tuple(query or ()), queries_dir=queries_dir or default_queries_dir(),
-                           output=output, pin=pin, rounds=rounds, apq=tuple(a.strip() for a in apq.split(",") if a.strip()))
+                           output=output, pin=pin, rounds=rounds,
+                           apq=tuple(a.strip() for a in apq.split(",") if a.strip()))
     try:
         run_bench(options, echo=typer.echo)
     except (RuntimeError, ValueError) as exc:
@@ -63,4 +68,4 @@ def bench(
         raise typer.Exit(code=1) from None
     if update_doc:
         update_benchmarks_doc(update_doc, (output / "http-latest.md").read_text(encoding="utf-8"))
-        typer.echo(f"updated the '## HTTP' section of {update_doc}")
+        typer.echo(f"updated the generated block under '## HTTP' in {update_doc}")

@@ -1,8 +1,9 @@
 """The scale benchmark: load time, memory and in-process query latency on synthetic catalogs of growing size.
 
 For each size: write the catalog (``graph.synth``), then in a fresh process load it the way the service does
-(``graph.catalog.load_catalog``: parse, validate, build, store the compiled cache) and time ``lineage``,
-``migration_paths`` and ``alternatives`` on a fixed sample of models; then, in another fresh process, load it
+(``graph.catalog.load_catalog``: parse, validate, build, store the compiled cache), settle memory as the service
+does (``api.app.settle_memory``: one collection, then ``gc.freeze``) and time ``lineage``, ``migration_paths``
+and ``alternatives`` on a fixed sample of models; then, in another fresh process, load it
 again from the compiled cache (a restart). Each size runs in its own processes, so RSS is that size's own.
 
     python -m api.scale_bench measure DATA_DIR CACHE_DIR --queries 300 --seed 7    # one size, JSON on stdout
@@ -62,18 +63,24 @@ def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> di
     out = {"load_s": time.perf_counter() - wall, "load_cpu_s": _cpu_s() - cpu, "phases": report.timings,
            "peak_rss_mb": _peak_rss_mb(), "rss_mb": _rss_now_mb(), "models": len(kg.models),
            "offerings": len(kg.offerings), "links": len(kg.links)}
+    from api.app import settle_memory  # what the service does after a load: collect once, then gc.freeze
+
+    start = time.perf_counter()
+    settle_memory()
+    out["settle_s"] = time.perf_counter() - start
     out["latency_ms"] = measure_queries(kg, queries, seed)
     return out
 
 
 def measure_restart(data_dir: Path, cache_dir: Path) -> dict:
     """In this process: load the same data again, which the compiled cache now holds."""
-    from graph.catalog import load_catalog
+    from graph.catalog import catalog_key, load_catalog
 
+    hit = (cache_dir / f"kg-{catalog_key([data_dir], imports=False)}.pickle").exists()  # else it is no restart
     wall, cpu = time.perf_counter(), _cpu_s()
     kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir)
     return {"restart_s": time.perf_counter() - wall, "restart_cpu_s": _cpu_s() - cpu, "restart_rss_mb": _rss_now_mb(),
-            "models": len(kg.models)}
+            "restart_hit": hit, "models": len(kg.models)}
 
 
 def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
@@ -138,16 +145,19 @@ def run_size(models: int, out_dir: Path, *, queries: int, seed: int, log=print) 
 
 def format_table(rows: list[dict]) -> list[str]:
     """The markdown table: size against load, memory, restart and latency."""
-    lines = ["| models | Turtle MB | files | load s (cpu s) | parse / validate / build s | peak RSS MB | RSS after MB "
-             "| restart s | lineage p50 / p99 ms | migration p50 / p99 ms | alternatives p50 / p99 ms |",
-             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| models | Turtle MB | files | load s (cpu s) | parse / validate / build / cache key + write s "
+             "| peak RSS MB | RSS after MB | settle s | restart s | lineage p50 / p99 ms | migration p50 / p99 ms "
+             "| alternatives p50 / p99 ms |",
+             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ph = r.get("phases", {})
         lat = r["latency_ms"]
+        rest = r["load_s"] - sum(ph.get(k, 0) for k in ("parse", "validate", "build"))
         lines.append(
             f"| {r['models']:,} | {r['bytes'] / 2**20:.0f} | {r['files']:,} | {r['load_s']:.1f} ({r['load_cpu_s']:.1f}) "
-            f"| {ph.get('parse', 0):.1f} / {ph.get('validate', 0):.1f} / {ph.get('build', 0):.1f} "
-            f"| {r['peak_rss_mb']:.0f} | {r['rss_mb']:.0f} | {r['restart_s']:.2f} | "
+            f"| {ph.get('parse', 0):.1f} / {ph.get('validate', 0):.1f} / {ph.get('build', 0):.1f} / {rest:.1f} "
+            f"| {r['peak_rss_mb']:.0f} | {r['rss_mb']:.0f} | {r.get('settle_s', 0):.2f} "
+            f"| {r['restart_s']:.2f}{'' if r.get('restart_hit', True) else ' (cache miss!)'} | "
             + " | ".join(f"{lat[a]['p50']:.2f} / {lat[a]['p99']:.2f}" for a in ALGORITHMS) + " |"
         )
     return lines
@@ -156,7 +166,10 @@ def format_table(rows: list[dict]) -> list[str]:
 def target_lines(row: dict) -> list[str]:
     """Met or missed, for the 100k targets."""
     lat = row["latency_ms"]
-    checks = [("load", row["load_s"], TARGETS["load_s"], "s"), ("peak RSS", row["peak_rss_mb"], TARGETS["rss_mb"], "MB"),
+    built = sum(row.get("phases", {}).get(k, 0) for k in ("parse", "validate", "build"))
+    checks = [("load", row["load_s"], TARGETS["load_s"], "s"),
+              ("  of which parse + validate + build", built, TARGETS["load_s"], "s"),
+              ("peak RSS", row["peak_rss_mb"], TARGETS["rss_mb"], "MB"),
               ("restart from cache", row["restart_s"], TARGETS["restart_s"], "s")]
     checks += [(f"{a} p50", lat[a]["p50"], TARGETS["p50_ms"], "ms") for a in ALGORITHMS]
     return [f"{'met   ' if value <= limit else 'MISSED'} {name}: {value:.2f} {unit} (target <= {limit:g} {unit})"

@@ -7,15 +7,13 @@
 
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
 from graph.errors import ValidationError
-from graph.knowledge import KnowledgeGraph
+from graph.knowledge import KnowledgeGraph, gc_paused
 from graph.load import LoadedData, default_data_dir, load_dataset
 from graph.rdf_read import (
     as_bool, as_date, as_decimal, as_int, as_str, comment_of, many, one, one_slug, provenance_args, slug_of, slugs,
@@ -57,23 +55,13 @@ def load_knowledge_graph(
     Raises DataError for unreadable files and ValidationError (with every problem) for invalid data;
     nothing is returned half-built.
     """
-    with _gc_paused():  # millions of new objects, none cyclic garbage: the cyclic GC would rescan them all, repeatedly
+    with gc_paused():  # millions of new objects, none cyclic garbage: the cyclic GC would rescan them all, repeatedly
         return _load(paths or [default_data_dir()], store, validate, report or LoadReport())
-
-
-@contextmanager
-def _gc_paused():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(paths: list[Path], store: str | None, validate: bool, report: LoadReport) -> KnowledgeGraph:
     from graph.table import read_table
+    from graph.table_build import build_from_table  # before read_table: it registers its predicates to intern
     from graph.validate import validate_data, validate_table
 
     start = time.perf_counter()
@@ -87,8 +75,6 @@ def _load(paths: list[Path], store: str | None, validate: bool, report: LoadRepo
             raise ValidationError(problems)
     start = time.perf_counter()
     if store is None:
-        from graph.table_build import build_from_table
-
         kg = build_from_table(data, release=True)
     else:
         kg = build_knowledge_graph(data)

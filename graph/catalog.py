@@ -13,7 +13,7 @@ from pathlib import Path
 from graph.build import LoadReport, load_knowledge_graph
 from graph.cache import cache_key, compiled
 from graph.knowledge import KnowledgeGraph
-from graph.load import content_hash, data_files, default_data_dir
+from graph.load import data_files, default_data_dir, stat_fingerprint
 
 __all__ = ["load_catalog", "catalog_key", "identity_tables_for"]
 
@@ -28,12 +28,13 @@ def identity_tables_for(paths: list[Path] | None):
 
 
 def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today: date | None = None) -> str:
-    """The compiled-cache key: the curated data's content hash, and with imports the identity tables' hash,
-    the catalog package versions and the day (genai-prices has dated prices that start on their day)."""
+    """The compiled-cache key: the curated files' names, sizes and modification times, and with imports the identity
+    tables' hash, the catalog package versions and the day (genai-prices has dated prices that start on their day).
+    The data version itself (a content hash) is computed when the graph is built and travels inside the cache entry."""
     paths = paths or [default_data_dir()]
     files = data_files(paths)
     root = paths[0] if paths[0].is_dir() else paths[0].parent
-    parts = ["curated", content_hash(files, root)]
+    parts = ["curated", stat_fingerprint(files, root)]
     if imports:
         from graph.importers import package_versions
 

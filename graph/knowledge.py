@@ -5,7 +5,11 @@ Built once per data version (see ``graph.build``); every query reads it without 
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import pickle
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -21,7 +25,7 @@ from graph.records import (
     Router, Source, UseCase,
 )
 
-__all__ = ["KnowledgeGraph", "effective_status", "price_ladder"]
+__all__ = ["KnowledgeGraph", "effective_status", "gc_paused", "price_ladder"]
 
 LINK_KINDS = ("NEXT_VERSION", "RECOMMENDED_REPLACEMENT", "DERIVED_FROM", "POSITIONED_SUCCESSOR")
 
@@ -131,6 +135,17 @@ class KnowledgeGraph:
             use_cases=self.use_cases, aliases=self.aliases, bindings=self.bindings, links=self.links,
         )
 
+    def __reduce__(self):
+        """Pickle the fields as one inner pickle, written and read with the cyclic GC paused.
+
+        Reading the compiled cache of a 100k-model catalog creates ~5M objects; with the GC on, its repeated
+        full collections make that 2.5x slower (5.4 s against 2.0 s, measured). The projection is not pickled.
+        """
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        with gc_paused():
+            blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        return (_from_pickled_fields, (blob,))
+
     # ------------------------------------------------------------------ look-ups
     def model(self, ident: str, today: date | None = None) -> Model:
         """A model by slug, API id, route id, Hugging Face repo or alias (resolved on ``today``); case-insensitive.
@@ -185,6 +200,23 @@ class KnowledgeGraph:
             "LineageLink": len(self.links), "Claim": len(self.claims),
         }
         return counts
+
+
+def _from_pickled_fields(blob: bytes) -> KnowledgeGraph:
+    with gc_paused():
+        return KnowledgeGraph(**pickle.loads(blob))
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while millions of long-lived objects are created (none are garbage)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -379,3 +411,31 @@ def _project(**parts) -> nx.MultiDiGraph:
     for b in parts["bindings"]:
         edge(f"alias:{b.alias}", f"model:{b.target}", "ALIAS", link=b.slug)
     return g
+
+
+def _register_record_reducers() -> None:
+    """Pickle each record as (class, field values), read back through its constructor.
+
+    Frozen slotted dataclasses otherwise pickle through ``dataclasses``' generic ``__getstate__`` /
+    ``__setstate__`` (a ``fields()`` call per object): with the ~800k records of a 100k-model catalog the compiled
+    cache then writes in ~10 s and reads in ~11 s; with these reducers ~6 s and ~5.5 s (measured, same records).
+    """
+    import copyreg
+    import dataclasses
+    import operator
+
+    from graph import records
+
+    for name in records.__all__:
+        cls = getattr(records, name)
+        fields = dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ()
+        if not fields or not all(f.init for f in fields):
+            continue
+        get = operator.attrgetter(*(f.name for f in fields))
+        if len(fields) == 1:
+            copyreg.pickle(cls, lambda obj, cls=cls, get=get: (cls, (get(obj),)))
+        else:
+            copyreg.pickle(cls, lambda obj, cls=cls, get=get: (cls, get(obj)))
+
+
+_register_record_reducers()

@@ -13,7 +13,7 @@ find the same (subject, property) violations.
 >>> from graph.load import read_shapes
 >>> shapes = compile_shapes(read_shapes())
 >>> sorted(shapes.by_class)[:2]
-['https://modelatlas.dev/ns#AliasBinding', 'https://modelatlas.dev/ns#Alias']
+['https://modelatlas.dev/ns#Alias', 'https://modelatlas.dev/ns#AliasBinding']
 """
 
 from __future__ import annotations
@@ -66,19 +66,26 @@ class CompiledShapes:
             return members[cls]
 
         found: list[Problem] = []
+        empty: dict = {}
         for cls_iri, checks in self.by_class.items():
-            bound = [(c, tuple((_bind(spec, instances), default) for spec, default in c.value_checks)) for c in checks]
+            bound = [(table.interned(c.path), c.min_count or 0, c.max_count if c.max_count is not None else 1 << 62, c,
+                      tuple((_bind(spec, instances), default) for spec, default in c.value_checks)) for c in checks]
             for focus in instances(URIRef(cls_iri)):
-                props = table.props.get(focus, {})
-                for check, value_checks in bound:
-                    values = props.get(check.path, ())
+                props = table.props.get(focus, empty)
+                for path, least, most, check, value_checks in bound:
+                    values = props.get(path)
+                    if values is None:
+                        if least:
+                            found.append(_problem(file_label, focus, check, None,
+                                                  f"Less than {least} values on {short(focus)}->{short(path)}"))
+                        continue
                     n = len(values)
-                    if check.min_count is not None and n < check.min_count:
+                    if n < least:
                         found.append(_problem(file_label, focus, check, None,
-                                              f"Less than {check.min_count} values on {short(focus)}->{short(check.path)}"))
-                    if check.max_count is not None and n > check.max_count:
+                                              f"Less than {least} values on {short(focus)}->{short(path)}"))
+                    if n > most:
                         found.append(_problem(file_label, focus, check, None,
-                                              f"More than {check.max_count} values on {short(focus)}->{short(check.path)}"))
+                                              f"More than {most} values on {short(focus)}->{short(path)}"))
                     for value in values:
                         for ok, default in value_checks:
                             if not ok(value):
@@ -89,8 +96,10 @@ class CompiledShapes:
 def _bind(spec: tuple, instances: Callable) -> Callable:
     """The check of one constraint as ``value -> bool``, over the table's class members."""
     kind, arg = spec
-    if kind == "datatype":
-        return lambda v: isinstance(v, Literal) and _datatype_of(v) == arg and not v.ill_typed
+    if kind == "datatype":  # str.__eq__: a C comparison (rdflib's URIRef.__eq__ is Python)
+        if arg == XSD.string:
+            return lambda v: type(v) is Literal and v.datatype is None and not v.language or _datatype_is(v, arg)
+        return lambda v: _datatype_is(v, arg)
     if kind == "class":
         members = instances(arg)
         return lambda v: v in members
@@ -129,6 +138,10 @@ def _subclass_closure(table) -> dict:
                     todo.append(sub)
         closure[cls] = seen
     return closure
+
+
+def _datatype_is(value, datatype: URIRef) -> bool:
+    return isinstance(value, Literal) and str.__eq__(_datatype_of(value), datatype) and not value.ill_typed
 
 
 def _datatype_of(value: Literal) -> URIRef:

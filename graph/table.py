@@ -26,10 +26,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import DataError
-from graph.load import data_files, default_data_dir, graph_name
+from graph.load import data_files, default_data_dir, graph_name, graph_names
 from graph.vocab import RDF, XSD
 
-__all__ = ["TripleTable", "LoadedTable", "read_table"]
+__all__ = ["TripleTable", "LoadedTable", "read_table", "register_terms"]
 
 _STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
@@ -44,6 +44,11 @@ class TripleTable:
         self.file_of: dict[Node, int] = {}
         self.triples_count = 0
         self._by_predicate: dict[URIRef, list[tuple[Node, Node]]] = {}
+        self.predicates: dict[URIRef, URIRef] = {}  # each predicate -> the object used as key in ``props``
+
+    def interned(self, predicate: URIRef) -> URIRef:
+        """The table's own object for ``predicate`` (look-ups with it are identity hits), else ``predicate``."""
+        return self.predicates.get(predicate, predicate)
 
     def objects(self, subject: Node, predicate: URIRef) -> Iterator[Node]:
         """The objects of (subject, predicate), as ``rdflib.Graph.objects`` gives them."""
@@ -84,11 +89,20 @@ class LoadedTable:
         return f"{self.root.name}/{rel}"
 
 
+_KNOWN: list[URIRef] = []
+
+
+def register_terms(terms) -> None:
+    """Intern these IRIs as these very objects: a dict look-up with an identical key skips rdflib's Python-level
+    ``URIRef.__eq__``, which a look-up with an equal but distinct key calls (``graph.table_build``'s predicates)."""
+    _KNOWN.extend(terms)
+
+
 class _Terms(dict):
     """Interned rdflib terms, keyed by the Oxigraph term (hashed in Rust: a hit creates no Python string)."""
 
     def __init__(self) -> None:
-        super().__init__({ox.NamedNode(str(RDF.type)): RDF.type})
+        super().__init__({ox.NamedNode(str(term)): term for term in (RDF.type, *_KNOWN)})
 
     def __missing__(self, term) -> Node:
         kind = type(term)
@@ -140,9 +154,9 @@ def read_table(paths: list[Path] | tuple[Path, ...], root: Path | None = None) -
     base = root or (paths[0] if paths[0].is_dir() else paths[0].parent)
     table, terms = TripleTable(), _Terms()
     props, instances, file_of = table.props, table.instances, table.file_of
-    rdf_type, BlankNode, blanks = RDF.type, ox.BlankNode, {}
+    rdf_type, BlankNode, blanks, preds = RDF.type, ox.BlankNode, {}, {}
     count, digest = 0, hashlib.sha256()
-    names = _graph_names(files, base)
+    names = graph_names(files, base)
     for index, path in enumerate(files):
         try:
             text = path.read_bytes()
@@ -151,15 +165,21 @@ def read_table(paths: list[Path] | tuple[Path, ...], root: Path | None = None) -
         digest.update(names[index].encode())  # the data version, as graph.load.content_hash computes it
         digest.update(text)
         try:
+            last = None
             for triple in ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{path.name}"):
-                s, p, o = triple.subject, triple.predicate, triple.object
-                subject = _blank(blanks, index, s) if type(s) is BlankNode else terms[s]
-                predicate = terms[p]
+                s = triple.subject
+                if s != last:  # Turtle groups a subject's triples: look it up once per group
+                    last = s
+                    subject = _blank(blanks, index, s) if type(s) is BlankNode else terms[s]
+                    by_pred = props.get(subject)
+                    if by_pred is None:
+                        by_pred = props[subject] = {}
+                        file_of[subject] = index
+                p, o = triple.predicate, triple.object
+                predicate = preds.get(p)
+                if predicate is None:
+                    predicate = preds[p] = terms[p]
                 obj = _blank(blanks, index, o) if type(o) is BlankNode else terms[o]
-                by_pred = props.get(subject)
-                if by_pred is None:
-                    by_pred = props[subject] = {}
-                    file_of[subject] = index
                 values = by_pred.get(predicate)
                 if values is None:
                     by_pred[predicate] = [obj]
@@ -170,8 +190,8 @@ def read_table(paths: list[Path] | tuple[Path, ...], root: Path | None = None) -
                     else:
                         values.append(obj)
                         value = None
-                    if value is obj:
-                        continue
+                    if value is not None:
+                        continue  # a duplicate triple
                 if predicate is rdf_type:
                     instances.setdefault(obj, []).append(subject)
                     file_of[subject] = index
@@ -179,20 +199,8 @@ def read_table(paths: list[Path] | tuple[Path, ...], root: Path | None = None) -
         except SyntaxError as exc:
             raise DataError(f"{path}: Turtle syntax error: {exc}") from exc
     table.triples_count = count
+    table.predicates = {p: p for p in preds.values()}
     return LoadedTable(table, files, base, digest.hexdigest()[:16])
-
-
-def _graph_names(files: tuple[Path, ...], base: Path) -> list[str]:
-    """``graph.load.graph_name`` of each file, resolving the data directory once rather than every file."""
-    resolved = base.resolve()
-    names = []
-    for path in files:
-        try:
-            rel = path.relative_to(base) if path.is_relative_to(base) else path.resolve().relative_to(resolved)
-        except ValueError:
-            rel = Path(path.name)
-        names.append(f"file:///{rel.as_posix()}")
-    return names
 
 
 def _blank(blanks: dict, index: int, node: ox.BlankNode) -> BNode:

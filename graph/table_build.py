@@ -14,16 +14,19 @@ to ``graph.build`` must be added here too.
 
 from __future__ import annotations
 
-from rdflib import Literal
+from datetime import date
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
 
 from graph.build import LINK_KIND_NAMES
 from graph.knowledge import KnowledgeGraph
-from graph.rdf_read import as_bool, as_date, as_decimal, as_int, as_str, slug_of
+from graph.rdf_read import as_str, slug_of
 from graph.records import (
     Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
     Provenance, Router, Source, UseCase,
 )
-from graph.table import LoadedTable
+from graph.table import LoadedTable, register_terms
 from graph.vocab import DCTERMS, MA, RDFS, SDO, SPDX, short
 
 __all__ = ["build_from_table"]
@@ -44,6 +47,7 @@ NAME, URL, SOURCE, COMMENT, SPDX_ID = SDO.name, SDO.url, DCTERMS.source, RDFS.co
     "reachesOffering osiApproved commercialUse alias target validFrom validTo observedOn from to linkKind "
     "derivationKind onDate scope value subject property conflict rejected").split())
 _NONE: tuple = ()
+register_terms([NAME, URL, SOURCE, COMMENT, SPDX_ID] + [v for k, v in list(globals().items()) if k.isupper() and isinstance(v, URIRef)])
 
 
 def _one(props: dict, p):
@@ -71,14 +75,45 @@ def _slug(props: dict, p) -> str | None:
     return slug_of(node) if node is not None else None
 
 
+def _value(props: dict, p):
+    """The Python value of the first object, as ``rdf_read``'s converters see it (None for an ill-typed literal)."""
+    values = props.get(p)
+    if not values:
+        return None
+    node = values[0] if len(values) == 1 else min(values, key=str)
+    return node.value if isinstance(node, Literal) else node
+
+
+def _date(props: dict, p) -> date | None:
+    value = _value(props, p)
+    return value if isinstance(value, date) else None
+
+
+def _decimal(props: dict, p) -> Decimal | None:
+    value = _value(props, p)
+    if value is None or isinstance(value, bool):
+        return None
+    return Decimal(str(value)) if isinstance(value, (int, float, Decimal)) else None
+
+
+def _int(props: dict, p) -> int | None:
+    value = _value(props, p)
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _bool(props: dict, p) -> bool | None:
+    value = _value(props, p)
+    return value if isinstance(value, bool) else None
+
+
 def _comment(props: dict) -> str | None:
     texts = _strs(props, COMMENT)
     return " ".join(texts) if texts else None
 
 
 def _prov(props: dict) -> Provenance:
-    return Provenance(_slugs(props, SOURCE), _strs(props, CITATION), as_date(_one(props, CHECKED)), as_date(_one(props, AS_OF)),
-                      bool(as_bool(_one(props, UNCONFIRMED))), _comment(props))
+    return Provenance(_slugs(props, SOURCE), _strs(props, CITATION), _date(props, CHECKED), _date(props, AS_OF),
+                      bool(_bool(props, UNCONFIRMED)), _comment(props))
 
 
 def build_from_table(data: LoadedTable, *, release: bool = False) -> KnowledgeGraph:
@@ -101,16 +136,16 @@ def build_from_table(data: LoadedTable, *, release: bool = False) -> KnowledgeGr
                             _slug(p, OPERATED_BY), _prov(p)) for s, p in each("Provider")],
         offerings=[_offering(s, p) for s, p in each("Offering")],
         routers=[_router(s, p) for s, p in each("Router")],
-        licenses=[License(slug_of(s), str(_one(p, NAME)), as_str(_one(p, SPDX_ID)), bool(as_bool(_one(p, OSI))),
-                          bool(as_bool(_one(p, OPEN_SOURCE))), as_bool(_one(p, COMMERCIAL)), as_str(_one(p, URL)), _prov(p))
+        licenses=[License(slug_of(s), str(_one(p, NAME)), as_str(_one(p, SPDX_ID)), bool(_bool(p, OSI)),
+                          bool(_bool(p, OPEN_SOURCE)), _bool(p, COMMERCIAL), as_str(_one(p, URL)), _prov(p))
                   for s, p in each("License")],
         capabilities=[Capability(slug_of(s), str(_one(p, NAME)), _comment(p)) for s, p in each("Capability")],
         use_cases=[UseCase(slug_of(s), str(_one(p, NAME)), _comment(p)) for s, p in each("UseCase")],
-        sources=[Source(slug_of(s), str(_one(p, NAME)), str(_one(p, KIND)), as_str(_one(p, URL)), as_date(_one(p, AS_OF)),
+        sources=[Source(slug_of(s), str(_one(p, NAME)), str(_one(p, KIND)), as_str(_one(p, URL)), _date(p, AS_OF),
                         _comment(p)) for s, p in each("Source")],
         aliases=[Alias(slug_of(s), str(_one(p, NAME)), _slug(p, MAKER)) for s, p in each("Alias")],
-        bindings=[AliasBinding(slug_of(s), _slug(p, ALIAS) or "", _slug(p, TARGET) or "", as_date(_one(p, VALID_FROM)),
-                               as_date(_one(p, VALID_TO)), as_date(_one(p, OBSERVED)), _prov(p)) for s, p in each("AliasBinding")],
+        bindings=[AliasBinding(slug_of(s), _slug(p, ALIAS) or "", _slug(p, TARGET) or "", _date(p, VALID_FROM),
+                               _date(p, VALID_TO), _date(p, OBSERVED), _prov(p)) for s, p in each("AliasBinding")],
         links=[_link(s, p) for s, p in each("LineageLink")],
         claims=[_claim(s, p) for s, p in each("Claim")],
     )
@@ -125,11 +160,11 @@ def _model(s, p: dict) -> Model:
     return Model(
         slug=slug_of(s), name=str(_one(p, NAME)), maker=_slug(p, MAKER) or "", status=str(_one(p, STATUS) or "active"),
         family=_slug(p, FAMILY), api_ids=_strs(p, API_ID), hf_repos=_strs(p, HF_REPO),
-        release_date=as_date(_one(p, RELEASE)), deprecation_date=as_date(_one(p, DEPRECATION)),
-        retirement_date=as_date(_one(p, RETIREMENT)), context_window=as_int(_one(p, CONTEXT)),
-        max_output_tokens=as_int(_one(p, MAX_OUT)), parameters=as_decimal(_one(p, PARAMS)),
-        active_parameters=as_decimal(_one(p, ACTIVE)), architecture=as_str(_one(p, ARCH)),
-        open_weights=as_bool(_one(p, OPEN_WEIGHTS)), license=_slug(p, LICENSE),
+        release_date=_date(p, RELEASE), deprecation_date=_date(p, DEPRECATION),
+        retirement_date=_date(p, RETIREMENT), context_window=_int(p, CONTEXT),
+        max_output_tokens=_int(p, MAX_OUT), parameters=_decimal(p, PARAMS),
+        active_parameters=_decimal(p, ACTIVE), architecture=as_str(_one(p, ARCH)),
+        open_weights=_bool(p, OPEN_WEIGHTS), license=_slug(p, LICENSE),
         input_modalities=_strs(p, IN_MOD), output_modalities=_strs(p, OUT_MOD), capabilities=_slugs(p, CAPABILITY),
         suited_for=_slugs(p, SUITED), not_suited_for=_slugs(p, NOT_SUITED), knowledge_cutoff=as_str(_one(p, CUTOFF)),
         provenance=_prov(p),
@@ -139,18 +174,18 @@ def _model(s, p: dict) -> Model:
 def _offering(s, p: dict) -> Offering:
     return Offering(
         slug=slug_of(s), model=_slug(p, MODEL) or "", provider=_slug(p, PROVIDER) or "", route_id=str(_one(p, ROUTE_ID)),
-        route_type=as_str(_one(p, ROUTE_TYPE)), input_price=as_decimal(_one(p, IN_PRICE)),
-        output_price=as_decimal(_one(p, OUT_PRICE)), batch_input_price=as_decimal(_one(p, BATCH_IN)),
-        batch_output_price=as_decimal(_one(p, BATCH_OUT)), cached_input_price=as_decimal(_one(p, CACHED_IN)),
-        context_window=as_int(_one(p, CONTEXT)), deprecation_date=as_date(_one(p, DEPRECATION)),
-        price_valid_from=as_date(_one(p, PRICE_FROM)), provenance=_prov(p),
+        route_type=as_str(_one(p, ROUTE_TYPE)), input_price=_decimal(p, IN_PRICE),
+        output_price=_decimal(p, OUT_PRICE), batch_input_price=_decimal(p, BATCH_IN),
+        batch_output_price=_decimal(p, BATCH_OUT), cached_input_price=_decimal(p, CACHED_IN),
+        context_window=_int(p, CONTEXT), deprecation_date=_date(p, DEPRECATION),
+        price_valid_from=_date(p, PRICE_FROM), provenance=_prov(p),
     )
 
 
 def _router(s, p: dict) -> Router:
     return Router(
-        slug=slug_of(s), name=str(_one(p, NAME)), kind=str(_one(p, ROUTER_KIND)), open_source=as_bool(_one(p, OPEN_SOURCE)),
-        license=_slug(p, LICENSE), openai_compatible=as_bool(_one(p, OPENAI)), self_hosted=as_bool(_one(p, SELF_HOSTED)),
+        slug=slug_of(s), name=str(_one(p, NAME)), kind=str(_one(p, ROUTER_KIND)), open_source=_bool(p, OPEN_SOURCE),
+        license=_slug(p, LICENSE), openai_compatible=_bool(p, OPENAI), self_hosted=_bool(p, SELF_HOSTED),
         url=as_str(_one(p, URL)), operated_by=_slug(p, OPERATED_BY), providers=_slugs(p, REACHES_PROVIDER),
         offerings=_slugs(p, REACHES_OFFERING), provenance=_prov(p),
     )
@@ -160,8 +195,8 @@ def _link(s, p: dict) -> LineageLink:
     return LineageLink(
         slug=slug_of(s), source=_slug(p, FROM) or "", target=_slug(p, TO) or "",
         kind=LINK_KIND_NAMES.get(_one(p, LINK_KIND), "NEXT_VERSION"), derivation_kind=as_str(_one(p, DERIVATION)),
-        valid_from=as_date(_one(p, VALID_FROM)), valid_to=as_date(_one(p, VALID_TO)), on_date=as_date(_one(p, ON_DATE)),
-        observed_on=as_date(_one(p, OBSERVED)), scope=_slug(p, SCOPE), provenance=_prov(p),
+        valid_from=_date(p, VALID_FROM), valid_to=_date(p, VALID_TO), on_date=_date(p, ON_DATE),
+        observed_on=_date(p, OBSERVED), scope=_slug(p, SCOPE), provenance=_prov(p),
     )
 
 
@@ -171,5 +206,5 @@ def _claim(s, p: dict) -> Claim:
     prop = _one(p, PROPERTY)
     return Claim(
         slug=slug_of(s), subject=short(_one(p, SUBJECT)), property=short(prop).removeprefix("ma:") if prop is not None else "",
-        value=py_value, conflict=as_str(_one(p, CONFLICT)), rejected=bool(as_bool(_one(p, REJECTED))), provenance=_prov(p),
+        value=py_value, conflict=as_str(_one(p, CONFLICT)), rejected=bool(_bool(p, REJECTED)), provenance=_prov(p),
     )

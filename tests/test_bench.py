@@ -139,6 +139,10 @@ def test_the_reports_show_every_row():
     assert "ceiling req/s" in table and "0.100" in table and "miss (>= 0.5x, p99 <= 20 ms)" in table
     markdown = render_markdown(_results(), rows)
     assert "| model_page | POST | on | 2900 |" in markdown and "2 CPUs (Test CPU)" in markdown
+    assert "noisy" not in markdown
+    busy = _results()
+    busy["machine"]["loadavg"] = [2.5, 2.0, 1.0]
+    assert "Other work was running (load average 2.50 on 2 CPUs)" in render_markdown(busy, rows)
 
 
 def test_update_benchmarks_doc_touches_only_the_generated_block(tmp_path):
