@@ -6,6 +6,9 @@
     modelatlas show MODEL             a readable card for one model
     modelatlas serve                  the GraphQL service
     modelatlas export-schema          print the GraphQL SDL
+    modelatlas import / resolve       catalog imports and identity resolution (api/cli_catalog.py)
+    modelatlas bench                  HTTP benchmark against the service's own ceiling (api/cli_bench.py)
+    modelatlas synth / bench-scale    synthetic catalogs and the scale benchmark (api/cli_scale.py)
 """
 
 from __future__ import annotations
