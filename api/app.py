@@ -39,7 +39,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
 
     def load() -> KnowledgeGraph:
         return load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache,
-                            cache_dir=settings.cache_path())
+                            cache_dir=settings.cache_path(), background_write=True)
 
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
@@ -142,7 +142,12 @@ def settle_memory() -> None:
     gc.freeze()
 
 
+def configure_logging() -> None:
+    """JSON lines on standard error: the access log, reloads, errors."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+
 def app_from_env() -> FastAPI:
     """The app for ``uvicorn --factory``: settings from MODELATLAS_* variables."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    configure_logging()
     return create_app(Settings.from_env())

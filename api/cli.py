@@ -171,14 +171,23 @@ def serve(
         settings = Settings.from_env(**overrides)
     except ValueError as exc:
         _fail(exc)
-    try:  # fail fast, with a clear message, before the server starts
-        load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache, cache_dir=settings.cache_path())
+    single = settings.workers == 1
+    try:  # load before the server starts: bad data is a clear message and exit 1, never a half-started server
+        kg = load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache,
+                          cache_dir=settings.cache_path(), background_write=single)
     except KnowledgeGraphError as exc:
         _fail(exc)
     os.environ.update(settings.to_env())
     typer.echo(f"modelatlas serving on http://{settings.host}:{settings.port}/graphql", err=True)
-    uvicorn.run("api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level="warning", access_log=False)
+    if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)
+        from api.app import create_app, configure_logging
+
+        configure_logging()
+        uvicorn.run(create_app(settings, kg=kg), host=settings.host, port=settings.port, log_level="warning",
+                    access_log=False)
+    else:  # worker processes load the compiled cache written above
+        uvicorn.run("api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level="warning", access_log=False)
 
 
 @app.command("export-schema")

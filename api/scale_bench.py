@@ -57,12 +57,19 @@ def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> di
     from graph.build import LoadReport
     from graph.catalog import load_catalog
 
+    from graph.cache import wait_for_writes
+
     report = LoadReport()
     wall, cpu = time.perf_counter(), _cpu_s()
-    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir, report=report)
+    # as `modelatlas serve` does: ready to answer once built; the cache entry is written from a thread meanwhile
+    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir, report=report,
+                      background_write=True)
     out = {"load_s": time.perf_counter() - wall, "load_cpu_s": _cpu_s() - cpu, "phases": report.timings,
-           "peak_rss_mb": _peak_rss_mb(), "rss_mb": _rss_now_mb(), "models": len(kg.models),
-           "offerings": len(kg.offerings), "links": len(kg.links)}
+           "models": len(kg.models), "offerings": len(kg.offerings), "links": len(kg.links)}
+    start = time.perf_counter()
+    wait_for_writes()  # before timing queries, so they do not compete with the write
+    out["cache_write_s"] = time.perf_counter() - start
+    out.update(peak_rss_mb=_peak_rss_mb(), rss_mb=_rss_now_mb())
     from api.app import settle_memory  # what the service does after a load: collect once, then gc.freeze
 
     start = time.perf_counter()
@@ -145,10 +152,10 @@ def run_size(models: int, out_dir: Path, *, queries: int, seed: int, log=print) 
 
 def format_table(rows: list[dict]) -> list[str]:
     """The markdown table: size against load, memory, restart and latency."""
-    lines = ["| models | Turtle MB | files | load s (cpu s) | parse / validate / build / cache key + write s "
+    lines = ["| models | Turtle MB | files | ready s (cpu s) | parse / validate / build / cache key s | cache write s "
              "| peak RSS MB | RSS after MB | settle s | restart s | lineage p50 / p99 ms | migration p50 / p99 ms "
              "| alternatives p50 / p99 ms |",
-             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ph = r.get("phases", {})
         lat = r["latency_ms"]
@@ -156,6 +163,7 @@ def format_table(rows: list[dict]) -> list[str]:
         lines.append(
             f"| {r['models']:,} | {r['bytes'] / 2**20:.0f} | {r['files']:,} | {r['load_s']:.1f} ({r['load_cpu_s']:.1f}) "
             f"| {ph.get('parse', 0):.1f} / {ph.get('validate', 0):.1f} / {ph.get('build', 0):.1f} / {rest:.1f} "
+            f"| {r.get('cache_write_s', 0):.1f} "
             f"| {r['peak_rss_mb']:.0f} | {r['rss_mb']:.0f} | {r.get('settle_s', 0):.2f} "
             f"| {r['restart_s']:.2f}{'' if r.get('restart_hit', True) else ' (cache miss!)'} | "
             + " | ".join(f"{lat[a]['p50']:.2f} / {lat[a]['p99']:.2f}" for a in ALGORITHMS) + " |"
@@ -167,7 +175,7 @@ def target_lines(row: dict) -> list[str]:
     """Met or missed, for the 100k targets."""
     lat = row["latency_ms"]
     built = sum(row.get("phases", {}).get(k, 0) for k in ("parse", "validate", "build"))
-    checks = [("load", row["load_s"], TARGETS["load_s"], "s"),
+    checks = [("load (ready to answer)", row["load_s"], TARGETS["load_s"], "s"),
               ("  of which parse + validate + build", built, TARGETS["load_s"], "s"),
               ("peak RSS", row["peak_rss_mb"], TARGETS["rss_mb"], "MB"),
               ("restart from cache", row["restart_s"], TARGETS["restart_s"], "s")]

@@ -13,7 +13,7 @@ from pathlib import Path
 from graph.build import LoadReport, load_knowledge_graph
 from graph.cache import cache_key, compiled
 from graph.knowledge import KnowledgeGraph
-from graph.load import data_files, default_data_dir, stat_fingerprint
+from graph.load import default_data_dir, stat_fingerprint
 
 __all__ = ["load_catalog", "catalog_key", "identity_tables_for"]
 
@@ -32,9 +32,7 @@ def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today
     tables' hash, the catalog package versions and the day (genai-prices has dated prices that start on their day).
     The data version itself (a content hash) is computed when the graph is built and travels inside the cache entry."""
     paths = paths or [default_data_dir()]
-    files = data_files(paths)
-    root = paths[0] if paths[0].is_dir() else paths[0].parent
-    parts = ["curated", stat_fingerprint(files, root)]
+    parts = ["curated", stat_fingerprint(paths)]
     if imports:
         from graph.importers import package_versions
 
@@ -46,11 +44,13 @@ def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today
 def load_catalog(
     paths: list[Path] | None = None, *, imports: bool = True, use_cache: bool = True, cache_dir: Path | None = None,
     report: LoadReport | None = None, import_report: list | None = None, refresh: bool = False, progress=None,
+    background_write: bool = False,
 ) -> KnowledgeGraph:
     """The knowledge graph to serve: curated data, plus models.dev and genai-prices unless ``imports`` is off.
 
     With ``use_cache`` a restart on unchanged inputs loads the compiled graph (no parse, validation or import);
-    ``refresh`` rebuilds it. When the graph is built, its ImportReport is appended to ``import_report``.
+    ``refresh`` rebuilds it; ``background_write`` writes a new entry from a thread (the service: it can answer
+    meanwhile). When the graph is built, its ImportReport is appended to ``import_report``.
     """
     def build() -> KnowledgeGraph:
         curated = load_knowledge_graph(paths, report=report)
@@ -65,5 +65,6 @@ def load_catalog(
 
     if not use_cache:
         return build()
-    kg, _hit = compiled(catalog_key(paths, imports=imports), build, cache_dir, refresh=refresh)
+    kg, _hit = compiled(catalog_key(paths, imports=imports), build, cache_dir, refresh=refresh,
+                        background=background_write)
     return kg

@@ -98,17 +98,42 @@ def graph_names(files: tuple[Path, ...], root: Path) -> list[str]:
     return names
 
 
-def stat_fingerprint(files: tuple[Path, ...], root: Path) -> str:
-    """A short hash of the files' names and stat data (size, inode, mtime, ctime): cheap enough to key a cache on.
+def stat_fingerprint(paths: list[Path] | tuple[Path, ...]) -> str:
+    """A short hash of the data files' relative names and stat data (size, inode, mtime, ctime): a cache key.
 
-    Reading every byte of a 100k-model catalog (209 MB) costs about a second; ``stat`` costs milliseconds.
-    Like git's index, it includes the inode-change time, which no tool can set back: an edit disguised with the old
-    size and modification time (``touch -d``) still changes the fingerprint.
+    Reading every byte of a 100k-model catalog (209 MB, 44k files) costs about a second; one ``os.scandir`` walk
+    with ``stat`` costs a fraction of that. Like git's index, it includes the inode-change time, which no tool can
+    set back: an edit disguised with the old size and modification time (``touch -d``) still changes it.
+    The same files as :func:`data_files` count; a missing path is a DataError.
+
+    >>> stat_fingerprint([default_data_dir()]) == stat_fingerprint([default_data_dir()])
+    True
     """
-    digest = hashlib.sha256()
-    for name, path in zip(graph_names(files, root), files):
+    entries: list[str] = []
+
+    def add(path: str, name: str) -> None:
         info = os.stat(path)
-        digest.update(f"{name}\0{info.st_size}\0{info.st_ino}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0".encode())
+        entries.append(f"{name}\0{info.st_size}\0{info.st_ino}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.endswith(".ttl") and entry.name not in SCHEMA_FILES:
+                    add(entry.path, prefix + entry.name)
+
+    for path in paths:
+        if not path.exists():
+            raise DataError(f"{path}: no such file or directory")
+        if path.is_dir():
+            walk(os.fspath(path), f"{path.name}/")
+        else:
+            add(os.fspath(path), path.name)
+    digest = hashlib.sha256()
+    for entry in sorted(entries):
+        digest.update(entry.encode())
+        digest.update(b"\n")
     return digest.hexdigest()[:16]
 
 
