@@ -15,7 +15,7 @@ from graph.algorithms.filters import Constraints
 from graph.algorithms.lineage import Edge as EdgeRecord
 from graph.algorithms.migration import MigrationPath as PathRecord
 from schema.context import Info
-from schema.errors import bad_input
+from schema.errors import bad_input, shorten
 from schema.types import Capability, License, LineageKind, Model, ModelStatus, Offering, Provider, Source, _sources
 
 
@@ -294,7 +294,7 @@ def _resolve_ids(info: Info, kind: str, values: Optional[list[str]], mapping, fi
     for value in values or []:
         slug = finder(value) if finder else (value.lower() if value.lower() in mapping else None)
         if slug is None:
-            raise bad_input(f"unknown {kind} {value!r}; known: {', '.join(sorted(mapping))}.", kind)
+            raise bad_input(f"unknown {kind} {shorten(value)!r}; known: {', '.join(sorted(mapping))}.", kind)
         out.add(slug)
     return frozenset(out)
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-__all__ = ["not_found", "bad_input"]
+__all__ = ["not_found", "bad_input", "shorten"]
+
+
+ECHO_LIMIT = 100  # characters of a client's input repeated in an error: a 60 KB id must not make a 60 KB answer
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, saying so.
+
+    >>> shorten("x" * 120, 10)
+    'xxxxxxxxxx… (120 characters)'
+    """
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 def not_found(kind: str, ident: str) -> GraphQLError:
-    return GraphQLError(f"No {kind} with id {ident!r}.", extensions={"code": "NOT_FOUND", "id": ident})
+    short = shorten(ident)
+    return GraphQLError(f"No {kind} with id {short!r}.", extensions={"code": "NOT_FOUND", "id": short})
 
 
 def bad_input(message: str, argument: str | None = None) -> GraphQLError:

@@ -20,7 +20,7 @@ from schema.analysis import (
     migration_path, to_constraints, to_criteria,
 )
 from schema.context import Info
-from schema.errors import bad_input, not_found
+from schema.errors import bad_input, not_found, shorten
 from schema.ids import from_global_id
 from schema.types import (
     Capability, Family, License, LineageKind, Model, ModelConnection, ModelStatus, Node, Organization, Provider,
@@ -119,7 +119,7 @@ class SearchHit:
 def _known(info: Info, kind: str, value: str, mapping) -> str:
     slug = value.strip().lower()
     if slug not in mapping:
-        raise bad_input(f"unknown {kind} {value!r}.", kind)
+        raise bad_input(f"unknown {kind} {shorten(value)!r}.", kind)
     return slug
 
 

@@ -169,3 +169,10 @@ def test_health_ready_metrics(client):
 
 def test_schema_file_matches_code():
     assert (ROOT / "schema.graphql").read_text() == schema.as_str() + "\n", "run: modelatlas export-schema -o schema.graphql"
+
+
+def test_errors_do_not_echo_huge_input(client):
+    body = gql(client, '{ model(id: "%s") { name } }' % ("x" * 5000))
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert len(error["message"]) < 200 and "(5000 characters)" in error["message"]
