@@ -196,8 +196,9 @@ def read_table(paths: list[Path] | tuple[Path, ...], root: Path | None = None) -
                     instances.setdefault(obj, []).append(subject)
                     file_of[subject] = index
                 count += 1
-        except SyntaxError as exc:
-            raise DataError(f"{path}: Turtle syntax error: {exc}") from exc
+        except SyntaxError as exc:  # the same "file:line:" form as the rdflib loader (graph.load.parse_turtle)
+            where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
+            raise DataError(f"{where}: Turtle syntax error: {exc.msg}") from exc
     table.triples_count = count
     table.predicates = {p: p for p in preds.values()}
     return LoadedTable(table, files, base, digest.hexdigest()[:16])

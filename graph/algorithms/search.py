@@ -1,7 +1,8 @@
 """Search models, families, providers and routers by id, API id, alias or name.
 
 Score: 1.0 exact id or alias, 0.9 exact name, 0.8 id or name prefix, 0.6 substring of an id, 0.5 of a name;
-ties by kind (Model, Family, Provider, Router) then slug.
+ties by kind (Model, Family, Provider, Router) then slug. A linear scan (substring matches need every id):
+fine for thousands of models; an n-gram index is the next step for 100k.
 """
 
 from __future__ import annotations
@@ -38,11 +39,9 @@ def search(kg: KnowledgeGraph, text: str, first: int = 10) -> list[Hit]:
     """Best matches for ``text`` (case-insensitive), at most ``first``."""
     query = text.strip().lower()
     hits = []
-    alias_targets: dict[str, list[str]] = {}
-    for binding in kg.bindings:
-        alias_targets.setdefault(binding.target, []).append(kg.aliases[binding.alias].name)
+    aliases_of = kg.index.aliases_by_target
     for model in kg.models.values():
-        ids = [model.slug, *model.api_ids, *model.hf_repos, *alias_targets.get(model.slug, [])]
+        ids = [model.slug, *model.api_ids, *model.hf_repos, *(kg.aliases[a].name for a in aliases_of.get(model.slug, ()))]
         ids += [o.route_id for o in kg.index.offerings_by_model.get(model.slug, ())]
         score, matched = _score(query, ids, model.name)
         if score:
