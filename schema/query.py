@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -189,10 +190,38 @@ def _filter_models(info: Info, f: Optional[ModelFilter]) -> list:
     return [m for m in models if keep(m)]
 
 
+_PRESORTED: dict[int, dict[tuple, list]] = {}  # id(snapshot) -> (field, direction) -> every model in that order
+PRESORT_FROM = 2048  # selections at least this large are read off the presorted list
+
+
 def _order_models(info: Info, models: list, order: Optional[ModelOrder]) -> list:
+    """``models`` in the asked order. Large selections are read off the snapshot's presorted list (sorted once per
+    snapshot and order): at 100k models a sort per request cost ~400 ms, the membership pass costs a few."""
     if order is None:
         return models
     kg = info.context.kg
+    if len(models) < PRESORT_FROM:
+        return _sorted_models(kg, models, order.field, order.direction)
+    presorted = _presorted(kg, order.field, order.direction)
+    if len(models) == len(kg.models):
+        return presorted
+    selected = {m.slug for m in models}
+    return [m for m in presorted if m.slug in selected]
+
+
+def _presorted(kg, field, direction) -> list:
+    per_snapshot = _PRESORTED.get(id(kg))
+    if per_snapshot is None:
+        per_snapshot = _PRESORTED[id(kg)] = {}
+        weakref.finalize(kg, _PRESORTED.pop, id(kg), None)  # forgotten with the snapshot (after a reload)
+    found = per_snapshot.get((field, direction))
+    if found is None:
+        found = per_snapshot[(field, direction)] = _sorted_models(kg, list(kg.models.values()), field, direction)
+    return found
+
+
+def _sorted_models(kg, models: list, field, direction) -> list:
+    """Sorted by ``field`` (ties by slug, so the order is total); in DESC order unknown values stay last."""
     keys = {
         ModelOrderField.SLUG: lambda m: (0, m.slug),
         ModelOrderField.NAME: lambda m: (0, m.name.lower(), m.slug),
@@ -200,9 +229,9 @@ def _order_models(info: Info, models: list, order: Optional[ModelOrder]) -> list
         ModelOrderField.CONTEXT_WINDOW: lambda m: (m.context_window is None, m.context_window or 0, m.slug),
         ModelOrderField.BLENDED_PRICE: lambda m: _price_key(kg, m),
     }
-    key = keys[order.field]
+    key = keys[field]
     ordered = sorted(models, key=key)
-    if order.direction is OrderDirection.DESC:
+    if direction is OrderDirection.DESC:
         present = [m for m in ordered if not key(m)[0]]
         missing = [m for m in ordered if key(m)[0]]
         ordered = sorted(present, key=key, reverse=True) + missing  # unknown values stay last
