@@ -73,6 +73,14 @@ class LineageEdge:
         link = self._record.link
         return Provider(_record=info.context.kg.providers[link.scope]) if link and link.scope else None
 
+    @strawberry.field(description="Proposed by a rule (graph.inference) from names and release dates, not curated.")
+    def inferred(self) -> bool:
+        return bool(self._record.link and self._record.link.inferred_by)
+
+    @strawberry.field(description="The rule that proposed an inferred link.")
+    def inferred_by(self) -> Optional[str]:
+        return self._record.link.inferred_by if self._record.link else None
+
 
 @strawberry.type
 class Lineage:

@@ -149,6 +149,18 @@ def test_chain_sorted_without_repeats(g, data):
     slugs = [m.slug for m in chain]
     assert len(slugs) == len(set(slugs))
     assert [m.release_date for m in chain] == sorted(m.release_date for m in chain)
+    position = {slug: i for i, slug in enumerate(slugs)}
+    for link in g.links:  # every next-version link among the chain points forward
+        if link.kind == "NEXT_VERSION" and link.source in position and link.target in position:
+            assert position[link.source] < position[link.target]
+
+
+def test_chain_puts_an_undated_version_where_its_links_say():
+    models = [Model("v1", "V1", "org", "active", release_date=date(2024, 1, 1)), Model("v2", "V2", "org", "active"),
+              Model("v3", "V3", "org", "active", release_date=date(2025, 1, 1))]
+    links = [LineageLink("a", "v1", "v2", "NEXT_VERSION"), LineageLink("b", "v2", "v3", "NEXT_VERSION")]
+    g = KnowledgeGraph.from_records(version="t", models=models, links=links)
+    assert [m.slug for m in version_chain(g, "v3")] == ["v1", "v2", "v3"]
 
 
 @given(graphs(), st.data())

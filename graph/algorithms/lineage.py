@@ -91,7 +91,8 @@ def _release_key(kg: KnowledgeGraph, slug: str) -> tuple:
 
 
 def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
-    """The model's next-version line, oldest first (release date, then slug).
+    """The model's next-version line in link order (each version before its next), release date then slug among
+    versions the links do not order; so an undated version still comes where its links put it.
 
     >>> from graph import load_knowledge_graph
     >>> [m.slug.removeprefix("mistral-small-") for m in version_chain(load_knowledge_graph(), "mistral-small-2503")]
@@ -99,19 +100,24 @@ def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
     """
     if model_slug not in kg.models:
         raise NotFoundError("model", model_slug)
-    line = nx.Graph()
+    line = nx.DiGraph()
     line.add_node(model_slug)
     todo, seen = deque([model_slug]), {model_slug}
     while todo:
         slug = todo.popleft()
         for link in kg.index.links_from.get(slug, ()) + kg.index.links_to.get(slug, ()):
-            if link.kind != "NEXT_VERSION":
+            if link.kind != "NEXT_VERSION" or link.source not in kg.models or link.target not in kg.models:
                 continue
+            line.add_edge(link.source, link.target)
             for other in (link.source, link.target):
-                if other not in seen and other in kg.models:
+                if other not in seen:
                     seen.add(other)
                     todo.append(other)
-    return [kg.models[s] for s in sorted(seen, key=lambda s: _release_key(kg, s))]
+    try:  # next-version links are acyclic (validated; inference never closes a cycle)
+        order = list(nx.lexicographical_topological_sort(line, key=lambda s: _release_key(kg, s)))
+    except nx.NetworkXUnfeasible:
+        order = sorted(seen, key=lambda s: _release_key(kg, s))
+    return [kg.models[s] for s in order]
 
 
 def lineage(
