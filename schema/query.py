@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -16,6 +15,7 @@ from graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, lineage as find_linea
 from graph.algorithms.migration import migration_paths as find_paths
 from graph.errors import NotFoundError
 from graph.knowledge import effective_status
+from graph.memo import per_snapshot
 from schema.analysis import (
     Alternative, AlternativeCriteria, Lineage, LineageDirection, LineageEdge, MigrationConstraints, MigrationPath,
     migration_path, to_constraints, to_criteria,
@@ -190,7 +190,6 @@ def _filter_models(info: Info, f: Optional[ModelFilter]) -> list:
     return [m for m in models if keep(m)]
 
 
-_PRESORTED: dict[int, dict[tuple, list]] = {}  # id(snapshot) -> (field, direction) -> every model in that order
 PRESORT_FROM = 2048  # selections at least this large are read off the presorted list
 
 
@@ -210,14 +209,8 @@ def _order_models(info: Info, models: list, order: Optional[ModelOrder]) -> list
 
 
 def _presorted(kg, field, direction) -> list:
-    per_snapshot = _PRESORTED.get(id(kg))
-    if per_snapshot is None:
-        per_snapshot = _PRESORTED[id(kg)] = {}
-        weakref.finalize(kg, _PRESORTED.pop, id(kg), None)  # forgotten with the snapshot (after a reload)
-    found = per_snapshot.get((field, direction))
-    if found is None:
-        found = per_snapshot[(field, direction)] = _sorted_models(kg, list(kg.models.values()), field, direction)
-    return found
+    return per_snapshot(kg, ("models-by", field, direction),
+                        lambda: _sorted_models(kg, list(kg.models.values()), field, direction))
 
 
 def _sorted_models(kg, models: list, field, direction) -> list:

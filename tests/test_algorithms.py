@@ -187,3 +187,17 @@ def test_alternatives_sorted_exclude_self_and_keep_must_haves(g, data):
     assert [a.score for a in found] == sorted((a.score for a in found), reverse=True)
     assert all(must <= set(a.model.capabilities) for a in found)
     assert found == alternatives(g, start, Constraints(keep_capabilities=must), today=TODAY, first=50)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(["mistral", "small", "2503", "gpt-4o", "a", "-", "openrouter", "qwen3", "latest",
+                                  "Mistral Small", "azure", "@cf/", "xyz-none"]),
+                 st.text(alphabet="abcilmnorstu0123-./ İ", min_size=1, max_size=6)),
+       st.integers(min_value=1, max_value=30))
+def test_search_index_answers_as_the_scan(kg, query, first):
+    from graph.algorithms.search import _scan, search
+
+    expected = _scan(kg, query.strip().lower(), first)
+    found = search(kg, query, first)
+    assert [(h.kind, h.record.slug, h.matched, h.score) for h in found] == \
+           [(h.kind, h.record.slug, h.matched, h.score) for h in expected]

@@ -306,3 +306,14 @@ def test_inferred_succession_is_marked_and_never_overrides_curated_links(importe
     assert [(s["model"]["slug"], s["kind"], s["inferred"]) for s in canonical["successors"]] == [
         ("qwen-3-14b", "NEXT_VERSION", True)]
     assert canonical["successors"][0]["inferredBy"].startswith("same-line-next-version: 2.5 -> 3")
+
+
+@pytest.mark.parametrize("query", ["mistral", "small", "mistral-small-3.1", "@cf/", "gpt-4o", "llama-3.3-70b",
+                                   "openrouter", "qwen3", "a", "-2503", "Claude", "free", "zzz-nothing"])
+def test_search_index_answers_as_the_scan_on_the_whole_catalog(imported, query):
+    from graph.algorithms.search import _scan, search
+
+    _, kg = imported
+    for first in (1, 10, 50):
+        expected = [(h.kind, h.record.slug, h.matched, h.score) for h in _scan(kg, query.lower(), first)]
+        assert [(h.kind, h.record.slug, h.matched, h.score) for h in search(kg, query, first)] == expected

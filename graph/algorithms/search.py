@@ -1,15 +1,21 @@
 """Search models, families, providers and routers by id, API id, alias or name.
 
 Score: 1.0 exact id or alias, 0.9 exact name, 0.8 id or name prefix, 0.6 substring of an id, 0.5 of a name;
-ties by kind (Model, Family, Provider, Router) then slug. A linear scan (substring matches need every id):
-fine for thousands of models; an n-gram index is the next step for 100k.
+ties by kind (Model, Family, Provider, Router) then slug.
+
+Every searchable string of a snapshot is lowercased into one text (``SearchText``, built once per snapshot), so a
+query is a run of C-speed ``str.find`` calls over it rather than a Python loop over every model: at 100k models
+398 ms became a few ms. The empty query keeps the plain scan (it matches everything).
 """
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from graph.knowledge import KnowledgeGraph
+from graph.memo import per_snapshot
 
 __all__ = ["Hit", "search"]
 
@@ -35,21 +41,76 @@ def _score(query: str, ids: list[str], name: str) -> tuple[float, str]:
     return max(best, (score, name))
 
 
-def search(kg: KnowledgeGraph, text: str, first: int = 10) -> list[Hit]:
-    """Best matches for ``text`` (case-insensitive), at most ``first``."""
-    query = text.strip().lower()
-    hits = []
+def _candidates(kg: KnowledgeGraph):
+    """(kind, record, strings that count as ids, name) for everything searchable."""
     aliases_of = kg.index.aliases_by_target
     for model in kg.models.values():
         ids = [model.slug, *model.api_ids, *model.hf_repos, *(kg.aliases[a].name for a in aliases_of.get(model.slug, ()))]
         ids += [o.route_id for o in kg.index.offerings_by_model.get(model.slug, ())]
-        score, matched = _score(query, ids, model.name)
-        if score:
-            hits.append(Hit("Model", model, matched, score))
+        yield "Model", model, ids, model.name
     for kind, mapping in (("Family", kg.families), ("Provider", kg.providers), ("Router", kg.routers)):
         for record in mapping.values():
-            score, matched = _score(query, [record.slug], record.name)
-            if score:
-                hits.append(Hit(kind, record, matched, score))
+            yield kind, record, [record.slug], record.name
+
+
+class SearchText:
+    """All searchable strings of a snapshot in one lowercased text, separated by NUL, with their owners."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.records: list = []  # (kind, record) per owner
+        self.entries: list[tuple[int, str, bool]] = []  # (owner, original text, is an id) per string
+        starts, parts, offset = [], [], 0
+        for kind, record, ids, name in _candidates(kg):
+            owner = len(self.records)
+            self.records.append((kind, record))
+            for text, is_id in [*((i, True) for i in ids), (name, False)]:
+                lowered = text.lower()  # may differ in length from text (e.g. "İ"): offsets use the lowered one
+                self.entries.append((owner, text, is_id))
+                starts.append(offset)
+                parts.append(lowered)
+                offset += len(lowered) + 1
+        self.starts = starts
+        self.lengths = [len(p) for p in parts]
+        self.text = "\0".join(parts)
+
+    def hits(self, query: str) -> dict[int, tuple[float, str]]:
+        """Best (score, matched text) per owner for a non-empty query without NUL."""
+        best: dict[int, tuple[float, str]] = {}
+        find, text, starts, size = self.text.find, self.text, self.starts, len(query)
+        at = find(query)
+        while at != -1:
+            entry = bisect_right(starts, at) - 1
+            begin = starts[entry]
+            if at + size <= begin + self.lengths[entry]:  # the match lies inside one string
+                owner, original, is_id = self.entries[entry]
+                if at == begin:
+                    exact = size == self.lengths[entry]
+                    score = (1.0 if exact else 0.8) if is_id else (0.9 if exact else 0.8)
+                else:
+                    score = 0.6 if is_id else 0.5
+                found = (score, original)
+                if found > best.get(owner, (0.0, "")):
+                    best[owner] = found
+            at = find(query, at + 1)
+        return best
+
+
+def search(kg: KnowledgeGraph, text: str, first: int = 10) -> list[Hit]:
+    """Best matches for ``text`` (case-insensitive), at most ``first``."""
+    query = text.strip().lower()
+    if not query or "\0" in query:
+        return _scan(kg, query, first)
+    index = per_snapshot(kg, "search-text", lambda: SearchText(kg))
+    hits = [Hit(*index.records[owner], matched, score) for owner, (score, matched) in index.hits(query).items()]
+    return heapq.nsmallest(first, hits, key=lambda h: (-h.score, KIND_ORDER[h.kind], h.record.slug))
+
+
+def _scan(kg: KnowledgeGraph, query: str, first: int) -> list[Hit]:
+    """The plain scan over every candidate (the definition the index reproduces)."""
+    hits = []
+    for kind, record, ids, name in _candidates(kg):
+        score, matched = _score(query, ids, name)
+        if score:
+            hits.append(Hit(kind, record, matched, score))
     hits.sort(key=lambda h: (-h.score, KIND_ORDER[h.kind], h.record.slug))
     return hits[:first]
