@@ -53,17 +53,24 @@ def _price_key(offering: Offering, order: str, input_weight: float) -> tuple:
         price = None if offering.output_price is None else float(offering.output_price)
     else:
         price = offering.blended_price(input_weight, 1.0)
-    return (price is None, price if price is not None else 0.0, offering.provider, offering.route_id, offering.slug)
+    return (price is None, offering.free_tier, price if price is not None else 0.0, offering.provider,
+            offering.route_id, offering.slug)
 
 
 def price_ladder(offerings: Iterable[Offering], order: str = "BLENDED", input_weight: float = 3.0) -> list[Offering]:
-    """Offerings cheapest first by input, output or blended price (``input_weight``:1); unpriced ones last.
+    """Offerings cheapest first by input, output or blended price (``input_weight``:1); free tiers after the paid
+    routes, unpriced ones last.
+
+    A free tier (priced 0 / 0: rate-limited, or bundled with a subscription) is not what a buyer compares prices
+    against, so it never counts as a model's cheapest route while a paid one exists; everything built on the ladder's
+    first route (``cheapestOffering``, price ratios of migrations and alternatives, ordering by price) follows.
 
     >>> from decimal import Decimal as D
     >>> a = Offering("a", "m", "p1", "r", input_price=D("1"), output_price=D("1"))
     >>> b = Offering("b", "m", "p2", "r", input_price=D("0.5"), output_price=D("3"))
-    >>> [o.slug for o in price_ladder([a, b])], [o.slug for o in price_ladder([a, b], "INPUT_PRICE")]
-    (['a', 'b'], ['b', 'a'])
+    >>> free = Offering("f", "m", "p3", "r", input_price=D("0"), output_price=D("0"))
+    >>> [o.slug for o in price_ladder([a, b, free])], [o.slug for o in price_ladder([free, a, b], "INPUT_PRICE")]
+    (['a', 'b', 'f'], ['b', 'a', 'f'])
     """
     return sorted(offerings, key=lambda o: _price_key(o, order, input_weight))
 

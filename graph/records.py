@@ -142,6 +142,15 @@ class Offering:
     cache_write_price: Decimal | None = None
     price_tiers: tuple["PriceTier", ...] = ()
 
+    @property
+    def free_tier(self) -> bool:
+        """Priced at zero for input and output: a free tier (rate-limited, or part of a subscription).
+
+        >>> Offering("o", "m", "p", "r", input_price=Decimal("0"), output_price=Decimal("0")).free_tier
+        True
+        """
+        return self.input_price == 0 and self.output_price == 0
+
     def blended_price(self, input_weight: float = 3.0, output_weight: float = 1.0) -> float | None:
         """Weighted mean of input and output price (3:1 by default), or None when either is unknown.
 

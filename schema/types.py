@@ -321,6 +321,12 @@ class Offering(Node):
                           output_price=_price(t.output_price), cached_input_price=_price(t.cached_input_price),
                           valid_from=t.valid_from) for t in self._record.price_tiers]
 
+    @strawberry.field(description="Priced at zero for input and output: a free tier (rate-limited, or part of a "
+                                  "subscription). Free tiers come after paid routes in price ladders and never count "
+                                  "as the cheapest route while a paid one exists.")
+    def free_tier(self) -> bool:
+        return self._record.free_tier
+
     @strawberry.field(description="(inputWeight x input + output) / (inputWeight + 1); 3:1 by default.")
     def blended_price(self, input_weight: float = 3.0) -> Optional[float]:
         if input_weight < 0:

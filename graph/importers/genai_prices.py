@@ -17,7 +17,7 @@ from decimal import Decimal
 from importlib import metadata
 from typing import Any, Iterable
 
-from graph.importers.rows import CatalogRow, CatalogSnapshot, PricePoint, Rejection
+from graph.importers.rows import CatalogRow, CatalogSnapshot, PricePoint, Rejection, decimal_or_none
 from graph.records import PriceTier
 
 __all__ = ["SOURCE", "read_genai_prices", "rows_from_providers", "package_version"]
@@ -85,8 +85,8 @@ def _base(value: Any) -> tuple[Decimal | None, list[tuple[int, Decimal]]]:
     if value is None:
         return None, []
     if hasattr(value, "base"):
-        return Decimal(value.base), [(int(t.start), Decimal(t.price)) for t in value.tiers]
-    return Decimal(value), []
+        return decimal_or_none(value.base), [(int(t.start), decimal_or_none(t.price)) for t in value.tiers]
+    return decimal_or_none(value), []
 
 
 def _point(prices: Any, valid_from: date | None) -> tuple[PricePoint, list[PriceTier]]:

@@ -91,14 +91,17 @@ class CatalogSnapshot:
 
 
 def decimal_or_none(value: object) -> Decimal | None:
-    """A price as Decimal, via its text form (no binary float noise); None for missing or non-numbers.
+    """A price as Decimal, via its text form, with float noise from the source's own arithmetic rounded off (12 decimal
+    places: prices are USD per 1M tokens); None for missing or non-numbers.
 
-    >>> decimal_or_none(0.1), decimal_or_none(None), decimal_or_none("x")
-    (Decimal('0.1'), None, None)
+    >>> decimal_or_none(0.1), decimal_or_none(0.060000000000000005), decimal_or_none(None), decimal_or_none("x")
+    (Decimal('0.1'), Decimal('0.06'), None, None)
     """
     if value is None or isinstance(value, bool):
         return None
     try:
+        if isinstance(value, float):
+            value = round(value, 12)
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
