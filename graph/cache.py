@@ -23,6 +23,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable
@@ -104,6 +105,21 @@ def wait_for_writes(timeout: float | None = None) -> None:
         _writers.pop().join(timeout)
 
 
+KEEP_ENTRIES = 8  # per cache directory: each data edit, code change or new day (with imports) makes a new entry
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Drop all but the ``KEEP_ENTRIES`` newest entries (never ``keep``), and temporary files over a day old."""
+    entries = sorted(directory.glob("kg-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    stale = [p for p in entries[KEEP_ENTRIES:] if p != keep]
+    stale += [p for p in directory.glob("kg-*.tmp") if time.time() - p.stat().st_mtime > 86400]
+    for old in stale:
+        try:
+            old.unlink()
+        except OSError:  # another process got there first
+            pass
+
+
 def _store(path: Path, kg: KnowledgeGraph) -> None:
     tmp = None
     try:
@@ -113,6 +129,7 @@ def _store(path: Path, kg: KnowledgeGraph) -> None:
             pickle.dump(kg, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         log.info("wrote cache entry %s", path)
+        _prune(path.parent, keep=path)
     except Exception as exc:  # a read-only directory or a full disk costs speed, not correctness
         log.warning("could not write cache entry %s: %s", path, exc)
         if tmp is not None and os.path.exists(tmp):

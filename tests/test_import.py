@@ -331,3 +331,13 @@ def test_free_tiers_never_count_as_the_cheapest_route_while_a_paid_one_exists(im
         assert offering.free_tier == seen_free
     found = alternatives(kg, "gpt-4o", today=TODAY, first=5)
     assert found and all(a.price_ratio is not None for a in found if a.cheapest_offering and not a.cheapest_offering.free_tier)
+
+
+def test_the_cache_keeps_only_its_newest_entries(tmp_path):
+    from graph import cache
+    from graph.knowledge import KnowledgeGraph
+
+    for i in range(cache.KEEP_ENTRIES + 3):
+        cache.compiled(f"k{i}", lambda i=i: KnowledgeGraph.from_records(version=f"v{i}", models=[]), tmp_path)
+    kept = sorted(p.name for p in tmp_path.glob("kg-*.pickle"))
+    assert len(kept) == cache.KEEP_ENTRIES and f"kg-k{cache.KEEP_ENTRIES + 2}.pickle" in kept
