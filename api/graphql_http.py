@@ -10,6 +10,7 @@ Every error carries ``extensions.code``; unexpected exceptions are logged and ma
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import date
@@ -118,7 +119,7 @@ class GraphQLEndpoint:
         not_modified = method == "GET" and request.headers.get("if-none-match") == etag
         if method == "GET":
             headers["Cache-Control"] = "public, max-age=60"
-        cache_key = (snapshot.version, today, method, raw_key)
+        cache_key = (snapshot.version, today, method, hashlib.blake2b(raw_key, digest_size=16).digest())
         if self.cache is not None:
             body = self.cache.get(cache_key)
             if body is not None:

@@ -8,6 +8,10 @@ never served again and are dropped on the swap.
 >>> cache.put(("v1", b"q1"), b"{}")
 >>> cache.get(("v1", b"q1")), cache.get(("v2", b"q1"))
 (b'{}', None)
+>>> small = ResponseCache(max_total_bytes=10)
+>>> for i in range(4): small.put(i, b"abcd")
+>>> len(small), small.total_bytes
+(2, 8)
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ __all__ = ["ResponseCache"]
 class ResponseCache:
     """An LRU of response bodies (per worker process)."""
 
-    def __init__(self, max_entries: int = 4096, max_bytes: int = 256 * 1024) -> None:
+    def __init__(self, max_entries: int = 4096, max_bytes: int = 256 * 1024, max_total_bytes: int = 64 * 2**20) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes  # larger responses are not kept
+        self.max_total_bytes = max_total_bytes  # bounds memory whatever clients ask for
+        self.total_bytes = 0
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = Lock()
         self.hits = 0
@@ -44,14 +50,17 @@ class ResponseCache:
         if len(body) > self.max_bytes:
             return
         with self._lock:
+            previous = self._entries.pop(key, None)
+            self.total_bytes += len(body) - (len(previous) if previous is not None else 0)
             self._entries[key] = body
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            while len(self._entries) > self.max_entries or self.total_bytes > self.max_total_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.total_bytes -= len(evicted)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.total_bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
