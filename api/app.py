@@ -44,7 +44,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
     settle_memory()
-    endpoint = GraphQLEndpoint(settings, snapshots, metrics, date.fromisoformat(settings.today) if settings.today else None)
+    endpoint = GraphQLEndpoint(settings, snapshots, date.fromisoformat(settings.today) if settings.today else None)
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:

@@ -69,11 +69,10 @@ def _code_for(message: str) -> str:
 class GraphQLEndpoint:
     """The ``/graphql`` route handler; one per app."""
 
-    def __init__(self, settings: Settings, snapshots: Snapshots, metrics, today: date | None = None) -> None:
+    def __init__(self, settings: Settings, snapshots: Snapshots, today: date | None = None) -> None:
         self.settings = settings
         self.snapshots = snapshots
-        self.metrics = metrics
-        self.fixed_today = today
+        self.fixed_today = today  # answer "today" questions as of this date (tests); None: the real date
         self.engine = Engine(production=settings.production, max_depth=settings.max_depth,
                              max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
         self.persisted = PersistedQueries()
@@ -104,10 +103,8 @@ class GraphQLEndpoint:
         if method == "GET":
             self._check_get_csrf(request)
             raw_key = request.url.query.encode()
-            payload = None
         elif method == "POST":
             raw_key = await self._read_post(request)
-            payload = None
         else:
             raise RequestError(405, "METHOD_NOT_ALLOWED", f"{method} is not supported on /graphql; use POST (or GET "
                                "for persisted queries).", {"Allow": "GET, POST"})
