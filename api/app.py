@@ -58,11 +58,17 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         metrics.reloads.labels(outcome.status).inc()
         return outcome
 
+    running: set = set()  # the event loop keeps only weak references to tasks: hold reloads until they finish
+
+    def _keep(task) -> None:
+        running.add(task)
+        task.add_done_callback(running.discard)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
         try:  # only possible in the main thread (uvicorn); test clients run the app elsewhere
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload("SIGHUP")))
+            loop.add_signal_handler(signal.SIGHUP, lambda: _keep(loop.create_task(reload("SIGHUP"))))
         except (RuntimeError, ValueError, NotImplementedError):
             pass
         yield

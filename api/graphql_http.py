@@ -21,7 +21,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.persisted import PersistedQueries
+from api.persisted import PersistedQueries, sha256_hex
 from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
 from api.settings import Settings
@@ -126,15 +126,26 @@ class GraphQLEndpoint:
                 return Response(body, headers=headers, media_type="application/json")
 
         payload = self._payload_of_get(request) if method == "GET" else self._payload_of_post(raw_key)
-        query, variables, operation_name = self._operation(payload, method)
+        query, variables, operation_name, register = self._operation(payload, method)
         request.state.operation = operation_name or "-"
-        if not_modified:
+        request_id = getattr(request.state, "request_id", "-")
+        prepared = self.engine.prepare(query)
+        if prepared.errors:
+            errors = [self._format(e, request_id) for e in prepared.errors]
+            return Response(orjson.dumps({"errors": errors}), status_code=400, media_type="application/json",
+                            headers={"x-data-version": snapshot.version})
+        if register:
+            self.persisted.register(register, query)  # only documents that parse and validate are kept
+        budget = self._admit(prepared, operation_name, variables, method)
+        if not_modified:  # the same request on the same snapshot and date: the same answer the client holds
             return Response(status_code=304, headers=headers)
-        status, body = self._execute(query, variables, operation_name, method, snapshot, today,
-                                     getattr(request.state, "request_id", "-"))
-        if self.cache is not None and status == 200 and b'"errors"' not in body:
+        status, body = self._execute(prepared, variables, operation_name, snapshot, today, request_id, budget)
+        if status != 200 or b'"errors"' in body:  # errors are neither cached here nor validated for CDNs
+            return Response(body, status_code=status, media_type="application/json",
+                            headers={"x-data-version": snapshot.version})
+        if self.cache is not None:
             self.cache.put(cache_key, body)
-        return Response(body, status_code=status, headers=headers, media_type="application/json")
+        return Response(body, headers=headers, media_type="application/json")
 
     # ------------------------------------------------------------------ request checks
     def _check_get_csrf(self, request: Request) -> None:
@@ -181,12 +192,13 @@ class GraphQLEndpoint:
             raw = params.get(name)
             if raw:
                 try:
-                    payload[name] = json.loads(raw)
-                except ValueError as exc:
+                    payload[name] = orjson.loads(raw)
+                except orjson.JSONDecodeError as exc:  # orjson also refuses nesting past its depth limit
                     raise RequestError(400, "BAD_REQUEST", f"Parameter {name!r} is not valid JSON: {exc}.") from None
         return payload
 
-    def _operation(self, payload: dict, method: str) -> tuple[str, dict | None, str | None]:
+    def _operation(self, payload: dict, method: str) -> tuple[str, dict | None, str | None, str | None]:
+        """(query, variables, operation name, hash to register once the query validates)."""
         query, variables = payload.get("query"), payload.get("variables")
         operation_name, extensions = payload.get("operationName"), payload.get("extensions")
         if query is not None and not isinstance(query, str):
@@ -198,16 +210,19 @@ class GraphQLEndpoint:
         if extensions is not None and not isinstance(extensions, dict):
             raise RequestError(400, "BAD_REQUEST", "'extensions' must be a JSON object.")
         persisted = (extensions or {}).get("persistedQuery")
-        if persisted is not None:
-            query = self._persisted_query(persisted, query)
-        elif method == "GET" and self.settings.production:
+        if method == "GET" and self.settings.production and (persisted is None or query is not None):
             raise RequestError(400, "PERSISTED_QUERY_REQUIRED", "GET is only for persisted queries in production: send "
-                               "extensions.persistedQuery.sha256Hash, or POST the query.")
+                               "extensions.persistedQuery.sha256Hash alone (register the query with a POST first), "
+                               "or POST the query.")
+        register = None
+        if persisted is not None:
+            query, register = self._persisted_query(persisted, query)
         if not query:
             raise RequestError(400, "BAD_REQUEST", "No GraphQL query found in the request ('query' is missing or empty).")
-        return query, variables, operation_name
+        return query, variables, operation_name, register
 
-    def _persisted_query(self, persisted: Any, query: str | None) -> str:
+    def _persisted_query(self, persisted: Any, query: str | None) -> tuple[str, str | None]:
+        """The query a persisted-query request stands for, and the hash to register (when it brought its text)."""
         sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
         if not isinstance(sha, str) or persisted.get("version", 1) != 1:
             raise RequestError(400, "BAD_REQUEST", "extensions.persistedQuery needs version 1 and a sha256Hash string.")
@@ -215,20 +230,14 @@ class GraphQLEndpoint:
             found = self.persisted.get(sha.lower())
             if found is None:
                 raise RequestError(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
-            return found
-        try:
-            self.persisted.register(sha, query)
-        except ValueError as exc:
-            raise RequestError(400, "BAD_REQUEST", f"{exc}.") from None
-        return query
+            return found, None
+        if sha256_hex(query) != sha.lower():
+            raise RequestError(400, "BAD_REQUEST", "provided sha does not match query.")
+        return query, sha.lower()
 
     # ------------------------------------------------------------------ execution
-    def _execute(self, query: str, variables: dict | None, operation_name: str | None, method: str, snapshot,
-                 today: date, request_id: str) -> tuple[int, bytes]:
-        prepared = self.engine.prepare(query)
-        if prepared.errors:
-            errors = [self._format(e, request_id) for e in prepared.errors]
-            return 400, orjson.dumps({"errors": errors})
+    def _admit(self, prepared, operation_name: str | None, variables: dict | None, method: str) -> dict:
+        """Refuse what must not run (unknown operation, not a query, over the cost budget); the budget otherwise."""
         operation_type = prepared.operation_type(operation_name)
         if operation_type is None:
             message = (f"Unknown operation named {operation_name!r}." if operation_name
@@ -238,10 +247,13 @@ class GraphQLEndpoint:
             raise RequestError(405 if method == "GET" else 400, "BAD_REQUEST",
                                f"Only queries are supported, got a {operation_type}.", {"Allow": "POST"})
         cost = self._cost(prepared, operation_name, variables)
-        budget = {"estimated": cost, "limit": self.settings.max_cost}
         if cost > self.settings.max_cost:
             raise RequestError(400, "COST_LIMIT_EXCEEDED", f"The query's estimated cost is {cost} nodes, over the "
                                f"limit of {self.settings.max_cost}; ask for fewer items (first:) or fewer fields.")
+        return {"estimated": cost, "limit": self.settings.max_cost}
+
+    def _execute(self, prepared, variables: dict | None, operation_name: str | None, snapshot, today: date,
+                 request_id: str, budget: dict) -> tuple[int, bytes]:
         context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size)
         try:
             result = self.engine.execute(prepared, context, variables, operation_name, self.settings.timeout_seconds)

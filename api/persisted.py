@@ -25,10 +25,13 @@ def sha256_hex(text: str) -> str:
 
 
 class PersistedQueries:
-    """Query texts by hash, least recently used evicted first (per worker process)."""
+    """Query texts by hash, least recently used evicted first (per worker process). The endpoint registers a text
+    only once it has parsed and validated, so junk cannot fill the store."""
 
-    def __init__(self, max_entries: int = 10_000) -> None:
+    def __init__(self, max_entries: int = 10_000, max_total_chars: int = 16 * 2**20) -> None:
         self.max_entries = max_entries
+        self.max_total_chars = max_total_chars  # bounds memory whatever clients register
+        self.total_chars = 0
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._lock = Lock()
 
@@ -44,7 +47,9 @@ class PersistedQueries:
         if sha256_hex(text) != sha.lower():
             raise ValueError("provided sha does not match query")
         with self._lock:
+            previous = self._texts.pop(sha.lower(), None)
+            self.total_chars += len(text) - (len(previous) if previous is not None else 0)
             self._texts[sha.lower()] = text
-            self._texts.move_to_end(sha.lower())
-            while len(self._texts) > self.max_entries:
-                self._texts.popitem(last=False)
+            while len(self._texts) > self.max_entries or self.total_chars > self.max_total_chars:
+                _, evicted = self._texts.popitem(last=False)
+                self.total_chars -= len(evicted)

@@ -32,7 +32,9 @@ def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today
     tables' hash, the catalog package versions and the day (genai-prices has dated prices that start on their day).
     The data version itself (a content hash) is computed when the graph is built and travels inside the cache entry."""
     paths = paths or [default_data_dir()]
-    parts = ["curated", stat_fingerprint(paths)]
+    first = paths[0] if paths[0].is_dir() else paths[0].parent
+    shapes = first / "shapes.ttl" if (first / "shapes.ttl").exists() else default_data_dir() / "shapes.ttl"
+    parts = ["curated", stat_fingerprint(paths), "shapes", stat_fingerprint([shapes])]  # new shapes: validate again
     if imports:
         from graph.importers import package_versions
 

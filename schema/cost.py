@@ -24,7 +24,8 @@ from graphql import (
 __all__ = ["estimate_cost", "DEFAULT_LIST_SIZE"]
 
 DEFAULT_LIST_SIZE = 20
-_MAX_FRAGMENT_DEPTH = 50  # circular fragments are a validation error; this only guards the walk itself
+_MAX_FRAGMENT_DEPTH = 50  # fragments nested deeper than this (circular ones are a validation error) ...
+TOO_DEEP = 10**9  # ... cost more than any budget, rather than nothing
 
 
 def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,
@@ -36,7 +37,10 @@ def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name:
     root = schema.get_root_type(operation.operation) if operation else None
     if root is None:
         return 0
-    return _CostWalk(schema, document, variables or {}).selections(root, operation.selection_set, 1, None, 0)
+    defaults = {d.variable.name.value: int(d.default_value.value) for d in operation.variable_definitions or ()
+                if isinstance(d.default_value, IntValueNode)}  # an unset `$n: Int = 100` runs with 100
+    walk = _CostWalk(schema, document, {**defaults, **(variables or {})})
+    return walk.selections(root, operation.selection_set, 1, None, 0)
 
 
 def _unwrap(type_) -> tuple[object, bool]:
@@ -65,8 +69,10 @@ class _CostWalk:
 
     def selections(self, parent, selection_set: SelectionSetNode | None, multiplier: int, page: int | None,
                    depth: int) -> int:
-        if selection_set is None or depth > _MAX_FRAGMENT_DEPTH:
+        if selection_set is None:
             return 0
+        if depth > _MAX_FRAGMENT_DEPTH:
+            return TOO_DEEP
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
@@ -95,5 +101,6 @@ class _CostWalk:
             inner = multiplier * max(size, 1)
         else:
             inner = multiplier
-        next_page = own_page if own_page is not None else (page if not is_list else None)
+        # a connection's `first` sizes its own edges / nodes list; a plain list's `first` is used up by the list itself
+        next_page = None if is_list else (own_page if own_page is not None else page)
         return multiplier + self.selections(child_type, field.selection_set, inner, next_page, depth)

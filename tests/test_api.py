@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 from schema import schema
@@ -176,3 +178,44 @@ def test_errors_do_not_echo_huge_input(client):
     error = body["errors"][0]
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert len(error["message"]) < 200 and "(5000 characters)" in error["message"]
+
+
+def _apq(query: str) -> str:
+    import hashlib
+    import json
+
+    return json.dumps({"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}})
+
+
+def test_apq_keeps_only_queries_that_validate(prod_client):
+    bad = "{ noSuchField }"
+    response = prod_client.post("/graphql", json={"query": bad, "extensions": json.loads(_apq(bad))})
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    response = prod_client.post("/graphql", json={"extensions": json.loads(_apq(bad))})
+    assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def test_production_get_never_takes_a_query_text(prod_client):
+    query = "{ dataVersion }"
+    response = prod_client.get("/graphql", params={"query": query, "extensions": _apq(query)},
+                               headers={"apollo-require-preflight": "1"})
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+
+
+def test_failures_get_no_validators_and_no_304(prod_client):
+    query = "{ models(first: 100) { edges { node { offerings { routeId provider { name offerings { routeId } } } } } } }"
+    refused = prod_client.post("/graphql", json={"query": query, "extensions": json.loads(_apq(query))})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
+    params = {"extensions": _apq(query)}
+    headers = {"apollo-require-preflight": "1"}
+    first = prod_client.get("/graphql", params=params, headers=headers)  # registered: it validates
+    assert first.status_code == 400 and "etag" not in first.headers and "cache-control" not in first.headers
+    etag = prod_client.post("/graphql", json={"query": "{ dataVersion }"}).headers["etag"]  # the snapshot's validator
+    again = prod_client.get("/graphql", params=params, headers={**headers, "if-none-match": etag})
+    assert again.status_code == 400  # never a 304 for an answer that is an error
+
+
+def test_deep_get_variables_are_a_400_not_a_500(client):
+    response = client.get("/graphql", params={"query": "{ dataVersion }", "variables": "[" * 3000 + "]" * 3000},
+                          headers={"apollo-require-preflight": "1"})
+    assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

@@ -47,3 +47,21 @@ def test_asking_for_more_never_costs_less(scalars, offering_fields, extra, first
     assert cost(more) > base_cost
     bigger_page = base.replace(f"first: {first})", f"first: {first + 1})", 1)
     assert cost(bigger_page) > base_cost
+
+
+def test_nesting_fragments_does_not_escape_the_estimate():
+    query = '{ models(first: 100) { edges { node { slug offerings { routeId } } } } }'
+    wrapped = "{ " + "... on Query { " * 51 + query[1:-1] + " }" * 51 + " }"
+    assert cost(wrapped) >= cost(query) > 0
+
+
+def test_unset_variables_cost_their_default():
+    query = 'query($n: Int = 100) { models(first: $n) { edges { node { slug } } } }'
+    assert cost(query) == cost('{ models(first: 100) { edges { node { slug } } } }')
+    assert cost(query, variables={"n": 5}) == cost('{ models(first: 5) { edges { node { slug } } } }')
+
+
+def test_a_plain_lists_first_does_not_size_the_lists_below_it():
+    small = cost('{ search(text: "x", first: 1) { slug } }')
+    nested = cost('{ search(text: "x", first: 1) { slug node { ... on Provider { offerings { routeId } } } } }')
+    assert nested - small >= DEFAULT_LIST_SIZE

@@ -341,3 +341,31 @@ def test_the_cache_keeps_only_its_newest_entries(tmp_path):
         cache.compiled(f"k{i}", lambda i=i: KnowledgeGraph.from_records(version=f"v{i}", models=[]), tmp_path)
     kept = sorted(p.name for p in tmp_path.glob("kg-*.pickle"))
     assert len(kept) == cache.KEEP_ENTRIES and f"kg-k{cache.KEEP_ENTRIES + 2}.pickle" in kept
+
+
+def test_changed_shapes_are_checked_again_despite_a_warm_cache(tmp_path):
+    import shutil
+
+    from graph import DataError
+    from graph.load import default_data_dir
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(default_data_dir(), data)
+    load_catalog([data], imports=False, cache_dir=cache)
+    with (data / "shapes.ttl").open("a", encoding="utf-8") as f:
+        f.write("\nthis is not turtle ;;;\n")
+    with pytest.raises(DataError, match="shapes.ttl"):
+        load_catalog([data], imports=False, cache_dir=cache)
+
+
+def test_edited_identity_tables_change_the_data_version(tmp_path, imported):
+    import shutil
+
+    from graph.load import default_data_dir
+
+    _, before = imported
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    (data / "identity.toml").write_text((data / "identity.toml").read_text().replace('grok = "xai"\n', ""))
+    after = load_catalog([data], cache_dir=tmp_path / "cache")
+    assert after.version != before.version and after.version.split("+")[0] == before.version.split("+")[0]

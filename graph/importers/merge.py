@@ -192,7 +192,8 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     start = time.perf_counter()
     claims_all = list(curated.claims) + claims
     kg = KnowledgeGraph.from_records(
-        version="+".join([curated.version] + [f"{s.source}-{s.version}" for s in snapshots]),
+        # the identity tables shape the merged graph too: editing them must change the data version (reloads, ETags)
+        version="+".join([curated.version, f"identity-{tables.version[:8]}"] + [f"{s.source}-{s.version}" for s in snapshots]),
         models=models.values(), families=curated.families.values(), organizations=organizations.values(),
         providers=providers.values(), offerings=offerings.values(), routers=curated.routers.values(),
         licenses=curated.licenses.values(), capabilities=capabilities.values(), use_cases=curated.use_cases.values(),
