@@ -26,7 +26,9 @@ from api.ratelimit import RateLimiter
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.snapshot import Snapshots
+from graph.memo import per_snapshot
 from schema.context import Context
+from schema.cost import list_sizes
 from schema.engine import Engine, TimeoutExceeded
 
 __all__ = ["GraphQLEndpoint", "RequestError"]
@@ -136,7 +138,7 @@ class GraphQLEndpoint:
                             headers={"x-data-version": snapshot.version})
         if register:
             self.persisted.register(register, query)  # only documents that parse and validate are kept
-        budget = self._admit(prepared, operation_name, variables, method)
+        budget = self._admit(prepared, operation_name, variables, method, snapshot)
         if not_modified:  # the same request on the same snapshot and date: the same answer the client holds
             return Response(status_code=304, headers=headers)
         status, body = self._execute(prepared, variables, operation_name, snapshot, today, request_id, budget)
@@ -236,7 +238,7 @@ class GraphQLEndpoint:
         return query, sha.lower()
 
     # ------------------------------------------------------------------ execution
-    def _admit(self, prepared, operation_name: str | None, variables: dict | None, method: str) -> dict:
+    def _admit(self, prepared, operation_name: str | None, variables: dict | None, method: str, snapshot) -> dict:
         """Refuse what must not run (unknown operation, not a query, over the cost budget); the budget otherwise."""
         operation_type = prepared.operation_type(operation_name)
         if operation_type is None:
@@ -246,7 +248,7 @@ class GraphQLEndpoint:
         if operation_type != "query":
             raise RequestError(405 if method == "GET" else 400, "BAD_REQUEST",
                                f"Only queries are supported, got a {operation_type}.", {"Allow": "POST"})
-        cost = self._cost(prepared, operation_name, variables)
+        cost = self._cost(prepared, operation_name, variables, snapshot)
         if cost > self.settings.max_cost:
             raise RequestError(400, "COST_LIMIT_EXCEEDED", f"The query's estimated cost is {cost} nodes, over the "
                                f"limit of {self.settings.max_cost}; ask for fewer items (first:) or fewer fields.")
@@ -266,12 +268,13 @@ class GraphQLEndpoint:
         payload["extensions"] = {"cost": budget}
         return (200 if result.data is not None else 400), orjson.dumps(payload)
 
-    def _cost(self, prepared, operation_name: str | None, variables: dict | None) -> int:
+    def _cost(self, prepared, operation_name: str | None, variables: dict | None, snapshot) -> int:
         ints = tuple(sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, int)))
-        key = (prepared.query, operation_name, ints)
+        key = (snapshot.version, prepared.query, operation_name, ints)
         cost = self._costs.get(key)
         if cost is None:
-            cost = self.engine.cost(prepared, operation_name, variables)
+            sizes = per_snapshot(snapshot, "list-sizes", lambda: list_sizes(snapshot))
+            cost = self.engine.cost(prepared, operation_name, variables, sizes)
             if len(self._costs) > 4096:
                 self._costs.clear()
             self._costs[key] = cost

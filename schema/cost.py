@@ -28,9 +28,30 @@ _MAX_FRAGMENT_DEPTH = 50  # fragments nested deeper than this (circular ones are
 TOO_DEEP = 10**9  # ... cost more than any budget, rather than nothing
 
 
+def list_sizes(kg) -> dict[str, int]:
+    """The longest list each unpaginated list field can return in this snapshot (``Type.field`` -> items).
+
+    A provider like OpenRouter serves ~1,000 routes: assuming 20 would let ``provider { offerings {...} }`` through
+    at a fiftieth of its real cost.
+    """
+    index = kg.index
+
+    def longest(mapping) -> int:
+        return max((len(v) for v in mapping.values()), default=0)
+
+    return {
+        "Provider.offerings": longest(index.offerings_by_provider), "Model.offerings": longest(index.offerings_by_model),
+        "Model.routers": longest(index.router_reach_by_model), "Organization.models": longest(index.models_by_maker),
+        "Family.models": longest(index.models_by_family), "License.models": longest(index.models_by_license),
+        "Model.claims": longest(index.claims_by_subject), "Offering.claims": longest(index.claims_by_subject),
+        "Provider.routers": longest(index.routers_by_provider),
+    }
+
+
 def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,
-                  variables: dict | None = None) -> int:
-    """Estimated nodes of the chosen operation (the first one when unnamed)."""
+                  variables: dict | None = None, sizes: dict[str, int] | None = None) -> int:
+    """Estimated nodes of the chosen operation (the first one when unnamed). ``sizes`` (see :func:`list_sizes`)
+    gives the length of unpaginated lists; others count ``DEFAULT_LIST_SIZE``."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     operation = next((o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
                      None)
@@ -39,7 +60,7 @@ def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name:
         return 0
     defaults = {d.variable.name.value: int(d.default_value.value) for d in operation.variable_definitions or ()
                 if isinstance(d.default_value, IntValueNode)}  # an unset `$n: Int = 100` runs with 100
-    walk = _CostWalk(schema, document, {**defaults, **(variables or {})})
+    walk = _CostWalk(schema, document, {**defaults, **(variables or {})}, sizes or {})
     return walk.selections(root, operation.selection_set, 1, None, 0)
 
 
@@ -52,9 +73,10 @@ def _unwrap(type_) -> tuple[object, bool]:
 
 
 class _CostWalk:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict) -> None:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict, sizes: dict[str, int]) -> None:
         self.schema = schema
         self.variables = variables
+        self.sizes = sizes
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
     def first(self, field: FieldNode) -> int | None:
@@ -97,7 +119,8 @@ class _CostWalk:
         child_type, is_list = _unwrap(definition.type)
         own_page = self.first(field)
         if is_list:
-            size = own_page if own_page is not None else (page if page is not None else DEFAULT_LIST_SIZE)
+            known = self.sizes.get(f"{parent.name}.{field.name.value}", DEFAULT_LIST_SIZE)
+            size = own_page if own_page is not None else (page if page is not None else known)
             inner = multiplier * max(size, 1)
         else:
             inner = multiplier

@@ -166,11 +166,12 @@ class Engine:
                       for d in document.definitions if isinstance(d, OperationDefinitionNode)}
         return Prepared(query, None if errors else document, tuple(errors), operations)
 
-    def cost(self, prepared: Prepared, operation_name: str | None = None, variables: dict | None = None) -> int:
-        """Estimated nodes the operation can return (see ``schema.cost``)."""
+    def cost(self, prepared: Prepared, operation_name: str | None = None, variables: dict | None = None,
+             sizes: dict[str, int] | None = None) -> int:
+        """Estimated nodes the operation can return (see ``schema.cost``; ``sizes`` from ``list_sizes``)."""
         if prepared.document is None:
             return 0
-        return estimate_cost(self.schema, prepared.document, operation_name, variables)
+        return estimate_cost(self.schema, prepared.document, operation_name, variables, sizes)
 
     def execute(self, prepared: Prepared, context: Context, variables: dict[str, Any] | None = None,
                 operation_name: str | None = None, timeout: float | None = None) -> ExecutionResult:

@@ -203,7 +203,8 @@ def test_production_get_never_takes_a_query_text(prod_client):
 
 
 def test_failures_get_no_validators_and_no_304(prod_client):
-    query = "{ models(first: 100) { edges { node { offerings { routeId provider { name offerings { routeId } } } } } } }"
+    page = "models(first: 100) { edges { node { slug name releaseDate status contextWindow openWeights } } }"
+    query = "{ " + " ".join(f"m{i}: {page}" for i in range(15)) + " }"  # 15 x 702 estimated nodes
     refused = prod_client.post("/graphql", json={"query": query, "extensions": json.loads(_apq(query))})
     assert refused.json()["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
     params = {"extensions": _apq(query)}

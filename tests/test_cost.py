@@ -65,3 +65,12 @@ def test_a_plain_lists_first_does_not_size_the_lists_below_it():
     small = cost('{ search(text: "x", first: 1) { slug } }')
     nested = cost('{ search(text: "x", first: 1) { slug node { ... on Provider { offerings { routeId } } } } }')
     assert nested - small >= DEFAULT_LIST_SIZE
+
+
+def test_known_list_sizes_replace_the_default(kg):
+    from schema.cost import list_sizes
+
+    sizes = list_sizes(kg)
+    query = '{ provider(id: "openrouter") { offerings { routeId } } }'
+    assert cost(query, sizes=sizes) == 2 + sizes["Provider.offerings"]
+    assert cost(query) == 2 + DEFAULT_LIST_SIZE
