@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,15 @@ def import_catalogs_command(
         settings = Settings.from_env()
     except ValueError as exc:
         _fail(exc)
-    cache_dir = cache_dir or settings.cache_path()
+    from graph.cache import default_cache_dir
+
+    cache_dir = cache_dir or settings.cache_path() or default_cache_dir()
+    try:  # the point of import is a fresh compiled cache: an unwritable directory is an error, found before the work
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache_dir):
+            pass
+    except OSError as exc:
+        _fail(OSError(f"--cache-dir {cache_dir}: cannot write the compiled cache there ({exc.strerror or exc})"))
     reports: list = []
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -85,6 +94,8 @@ def resolve_command(
     from graph.catalog import identity_tables_for
     from graph.resolve import Resolver, parse_id
 
+    if not ident.strip():
+        _fail(ValueError("ID is empty: give a provider's model id, e.g. @cf/mistralai/mistral-small-3.1-24b-instruct"))
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:

@@ -25,7 +25,11 @@ def synth(
     from graph.synth import write_catalog
 
     start = time.perf_counter()
-    report = write_catalog(out, models=models, seed=seed)
+    try:
+        report = write_catalog(out, models=models, seed=seed)
+    except OSError as exc:  # an existing non-synthetic directory, an unwritable place, a full disk
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1)
     counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
     typer.echo(f"wrote {report.models} models to {out} in {time.perf_counter() - start:.1f} s ({counts})")
 
@@ -39,8 +43,18 @@ def bench_scale(
     """Load time, memory and in-process p50 / p99 of lineage, migration and alternatives at each size."""
     from api.scale_bench import TARGETS, format_table, run_size, target_lines
 
-    counts = [int(s.replace("_", "").replace("k", "000")) for s in sizes.split(",") if s.strip()]
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        counts = [int(s.strip().replace("_", "").replace("k", "000")) for s in sizes.split(",") if s.strip()]
+        if not counts or min(counts) < 1:
+            raise ValueError("no size")
+    except ValueError:
+        typer.echo(f"error: --sizes {sizes!r}: expected model counts such as 1000,10k,100000", err=True)
+        raise typer.Exit(code=1)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        typer.echo(f"error: --out {out}: {exc}", err=True)
+        raise typer.Exit(code=1)
     rows = []
     for n in counts:
         typer.echo(f"size {n:,}:", err=True)

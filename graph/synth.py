@@ -16,6 +16,8 @@ fields carry conflicting claims (the maker's value is current). Same ``seed`` an
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -144,10 +146,35 @@ def _use_cases(caps: list[str], vision: bool) -> tuple[list[str], list[str]]:
     return suited, ([] if vision else ["vision"])
 
 
+MARKER = ".modelatlas-synth"  # marks a directory this module wrote, so it may be replaced
+
+
 def write_catalog(root: Path, *, models: int, seed: int = 0) -> SynthReport:
-    """Write a catalog of exactly ``models`` models under ``root`` (created if missing); returns the counts."""
+    """Write a catalog of exactly ``models`` models as ``root``; returns the counts.
+
+    The files are written into a staging directory beside ``root`` and renamed into place at the end, so ``root`` is
+    never half-written. An existing ``root`` is replaced only if it is empty or was written here (``MARKER``);
+    anything else (a real knowledge base, say) raises FileExistsError and is left untouched.
+    """
+    if root.exists() and (not root.is_dir() or (any(root.iterdir()) and not (root / MARKER).exists())):
+        raise FileExistsError(f"{root}: exists and is not a synthetic catalog written by modelatlas synth; "
+                              "refusing to overwrite it (choose another --out)")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    try:
+        report = _write(staging, models=models, seed=seed)
+        (staging / MARKER).write_text(f"models={models} seed={seed}\n", encoding="utf-8")
+        if root.exists():
+            shutil.rmtree(root)
+        staging.rename(root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return SynthReport(root, report.models, report.counts)
+
+
+def _write(root: Path, *, models: int, seed: int) -> SynthReport:
     rng = random.Random(seed)
-    root.mkdir(parents=True, exist_ok=True)
     w = _Writer(root)
     makers = [_Maker(f"{_name(rng)}-{i:04d}", i < max(4, models // 2500)) for i in range(max(6, models // 120))]
     providers = [f"{_name(rng)}-{i:03d}" for i in range(min(80, 12 + models // 1500))]

@@ -11,13 +11,14 @@ import strawberry
 from graph.algorithms.lineage import edges_from, edges_to, version_chain
 from graph.algorithms.migration import current_replacement
 from graph.knowledge import effective_status
+from graph.memo import per_snapshot
 from graph.records import (
     Capability as CapabilityRecord, Claim as ClaimRecord, Family as FamilyRecord, License as LicenseRecord,
     Model as ModelRecord, Offering as OfferingRecord, Organization as OrganizationRecord,
     Provider as ProviderRecord, Router as RouterRecord, Source as SourceRecord, UseCase as UseCaseRecord,
 )
 from schema.context import Info
-from schema.errors import bad_input
+from schema.errors import bad_input, shorten
 from schema.ids import decode_cursor, encode_cursor, to_global_id
 
 T = TypeVar("T")
@@ -369,7 +370,13 @@ class Offering(Node):
 
 
 def _claims(info: Info, subject: str, field: Optional[str]) -> list[Claim]:
-    claims = info.context.kg.index.claims_by_subject.get(subject, ())
+    kg = info.context.kg
+    if field is not None:
+        known = per_snapshot(kg, "claim-fields", lambda: frozenset(c.property for c in kg.claims))
+        if field not in known:  # a typo must not look like "no claims"
+            raise bad_input(f"unknown claim field {shorten(field)!r}; claims exist for: {', '.join(sorted(known))}.",
+                            "field")
+    claims = kg.index.claims_by_subject.get(subject, ())
     return [Claim(_record=c) for c in claims if field is None or c.property == field]
 
 

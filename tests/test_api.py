@@ -220,3 +220,10 @@ def test_deep_get_variables_are_a_400_not_a_500(client):
     response = client.get("/graphql", params={"query": "{ dataVersion }", "variables": "[" * 3000 + "]" * 3000},
                           headers={"apollo-require-preflight": "1"})
     assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_claims_of_an_unknown_field_are_an_error_not_an_empty_list(client):
+    body = gql(client, '{ model(id: "mistral-small-2503") { claims(field: "contextWindw") { value } } }')
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "contextWindow" in body["errors"][0]["message"]
+    body = gql(client, '{ model(id: "mistral-small-2503") { claims(field: "contextWindow") { value } } }')
+    assert "errors" not in body

@@ -156,3 +156,35 @@ def test_bench_scale_prints_the_table(tmp_path):
     assert result.exit_code == 0, result.output
     assert "| models |" in result.output and "| 40 |" in result.output
     assert (tmp_path / "results.json").exists() and (tmp_path / "results.md").exists()
+
+
+def test_synth_never_overwrites_a_directory_it_did_not_write(tmp_path):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "providers.ttl").write_text("# hand-written\n")
+    result = CliRunner().invoke(app, ["synth", "--models", "5", "-o", str(precious)])
+    assert result.exit_code == 1 and "refusing to overwrite" in result.output
+    assert (precious / "providers.ttl").read_text() == "# hand-written\n"
+    out = tmp_path / "synth"
+    for _ in range(2):  # its own output it may replace
+        assert CliRunner().invoke(app, ["synth", "--models", "5", "-o", str(out)]).exit_code == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left behind
+
+
+def test_bad_sizes_and_unwritable_cache_are_clear_errors(tmp_path):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    result = CliRunner().invoke(app, ["bench-scale", "--sizes", "abc", "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "--sizes 'abc'" in result.output
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(app, ["import", "--cache-dir", str(blocker / "cache")])
+    assert result.exit_code == 1 and "cannot write the compiled cache" in result.output
+    result = CliRunner().invoke(app, ["resolve", " "])
+    assert result.exit_code == 1 and "ID is empty" in result.output
