@@ -23,6 +23,8 @@ from typing import Optional
 
 import typer
 
+from api.cli_errors import fail
+
 from graph import DataError, KnowledgeGraphError, ValidationError, load_knowledge_graph
 from graph.build import LoadReport
 from graph.catalog import load_catalog
@@ -34,16 +36,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="modelatlas: 
 DataOption = typer.Option(None, "--data", "-d", help="Data directory or files (default: the shipped knowledge base).")
 
 
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(code=1)
-
 
 def _load(data: Optional[list[Path]]):
     try:
         return load_knowledge_graph(data or None)
     except KnowledgeGraphError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @app.command()
@@ -70,7 +68,7 @@ def validate(
             problems = validate_table(data)
             triples = len(data.dataset)
     except DataError as exc:
-        _fail(exc)
+        fail(exc)
     if problems:
         for problem in problems:
             typer.echo(str(problem), err=True)
@@ -87,7 +85,7 @@ def stats(data: Optional[list[Path]] = DataOption) -> None:
     try:
         kg = load_knowledge_graph(data or None, report=report)
     except KnowledgeGraphError as exc:
-        _fail(exc)
+        fail(exc)
     total = time.perf_counter() - start
     typer.echo(f"data version {kg.version}")
     typer.echo("entities:")
@@ -163,7 +161,7 @@ def show(
     try:
         typer.echo(model_card(kg, model, date.today()))
     except KnowledgeGraphError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @app.command()
@@ -186,13 +184,13 @@ def serve(
     try:
         settings = Settings.from_env(**overrides)
     except ValueError as exc:
-        _fail(exc)
+        fail(exc)
     single = settings.workers == 1
     try:  # load before the server starts: bad data is a clear message and exit 1, never a half-started server
         kg = load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache,
                           cache_dir=settings.cache_path(), background_write=single)
     except KnowledgeGraphError as exc:
-        _fail(exc)
+        fail(exc)
     os.environ.update(settings.to_env())
     typer.echo(f"modelatlas serving on http://{settings.host}:{settings.port}/graphql", err=True)
     if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)

@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from api.cli_errors import fail
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``modelatlas`` app."""
@@ -38,16 +40,14 @@ def bench(
         try:
             import pyinstrument  # noqa: F401
         except ImportError:
-            typer.echo("error: --profile needs pyinstrument: .venv/bin/pip install -e '.[bench]'", err=True)
-            raise typer.Exit(code=1) from None
+            fail("--profile needs pyinstrument: .venv/bin/pip install -e '.[bench]'")
         from api.bench_profile import profile_model_page
 
         try:
             profile_model_page(iterations=iterations, output=output, queries_dir=queries_dir, echo=typer.echo,
                                name=(query or ["model_page"])[0], response_cache=cache.strip() == "on")
         except (RuntimeError, ValueError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(code=1) from None
+            fail(exc)
         return
     from api.bench import BenchOptions, run_bench
     from api.bench_report import update_benchmarks_doc
@@ -55,8 +55,7 @@ def bench(
 
     modes = tuple(m.strip() for m in cache.split(",") if m.strip())
     if not modes or set(modes) - {"off", "on"}:
-        typer.echo(f"error: --cache must be off, on or off,on, not {cache!r}", err=True)
-        raise typer.Exit(code=1)
+        fail(f"--cache must be off, on or off,on, not {cache!r}")
     options = BenchOptions(duration=duration, warmup=warmup, connections=connections, threads=threads, modes=modes,
                            queries=tuple(query or ()), queries_dir=queries_dir or default_queries_dir(),
                            output=output, pin=pin, rounds=rounds,
@@ -64,8 +63,7 @@ def bench(
     try:
         run_bench(options, echo=typer.echo)
     except (RuntimeError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from None
+        fail(exc)
     if update_doc:
         update_benchmarks_doc(update_doc, (output / "http-latest.md").read_text(encoding="utf-8"))
         typer.echo(f"updated the generated block under '## HTTP' in {update_doc}")

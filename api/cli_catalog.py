@@ -15,14 +15,12 @@ from typing import Optional
 
 import typer
 
+from api.cli_errors import fail
+
 from graph import KnowledgeGraphError
 
 DataOption = typer.Option(None, "--data", "-d", help="Data directory or files (default: the shipped knowledge base).")
 
-
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(code=1)
 
 
 def import_catalogs_command(
@@ -39,7 +37,7 @@ def import_catalogs_command(
     try:
         settings = Settings.from_env()
     except ValueError as exc:
-        _fail(exc)
+        fail(exc)
     from graph.cache import default_cache_dir
 
     cache_dir = cache_dir or settings.cache_path() or default_cache_dir()
@@ -48,7 +46,7 @@ def import_catalogs_command(
         with tempfile.TemporaryFile(dir=cache_dir):
             pass
     except OSError as exc:
-        _fail(OSError(f"--cache-dir {cache_dir}: cannot write the compiled cache there ({exc.strerror or exc})"))
+        fail(OSError(f"--cache-dir {cache_dir}: cannot write the compiled cache there ({exc.strerror or exc})"))
     reports: list = []
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -62,7 +60,7 @@ def import_catalogs_command(
             kg = load_catalog(data or None, imports=True, cache_dir=cache_dir, refresh=True, import_report=reports,
                               progress=progress)
         except KnowledgeGraphError as exc:
-            _fail(exc)
+            fail(exc)
     cold = time.perf_counter() - start
     for line in reports[0].lines() if reports else []:
         typer.echo(line)
@@ -95,15 +93,15 @@ def resolve_command(
     from graph.resolve import Resolver, parse_id
 
     if not ident.strip():
-        _fail(ValueError("ID is empty: give a provider's model id, e.g. @cf/mistralai/mistral-small-3.1-24b-instruct"))
+        fail(ValueError("ID is empty: give a provider's model id, e.g. @cf/mistralai/mistral-small-3.1-24b-instruct"))
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        _fail(ValueError(f"--as-of {as_of!r}: expected an ISO date such as 2026-05-21"))
+        fail(ValueError(f"--as-of {as_of!r}: expected an ISO date such as 2026-05-21"))
     try:
         resolver = Resolver(load_knowledge_graph(data or None), identity_tables_for(data or None))
     except KnowledgeGraphError as exc:
-        _fail(exc)
+        fail(exc)
     result = resolver.resolve(ident, provider=provider, name=name, as_of=day)
     parsed = parse_id(ident)
     typer.echo(f"id:         {ident}")

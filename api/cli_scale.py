@@ -13,6 +13,8 @@ from pathlib import Path
 
 import typer
 
+from api.cli_errors import fail
+
 DEFAULT_OUT = Path("bench-results/scale")
 
 
@@ -28,8 +30,7 @@ def synth(
     try:
         report = write_catalog(out, models=models, seed=seed)
     except OSError as exc:  # an existing non-synthetic directory, an unwritable place, a full disk
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1)
+        fail(exc)
     counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
     typer.echo(f"wrote {report.models} models to {out} in {time.perf_counter() - start:.1f} s ({counts})")
 
@@ -48,13 +49,11 @@ def bench_scale(
         if not counts or min(counts) < 1:
             raise ValueError("no size")
     except ValueError:
-        typer.echo(f"error: --sizes {sizes!r}: expected model counts such as 1000,10k,100000", err=True)
-        raise typer.Exit(code=1)
+        fail(f"--sizes {sizes!r}: expected model counts such as 1000,10k,100000")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        typer.echo(f"error: --out {out}: {exc}", err=True)
-        raise typer.Exit(code=1)
+        fail(f"--out {out}: {exc}")
     rows = []
     for n in counts:
         typer.echo(f"size {n:,}:", err=True)
