@@ -33,17 +33,12 @@ class ResponseCache:
         self.total_bytes = 0
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Hashable) -> bytes | None:
         with self._lock:
             body = self._entries.get(key)
-            if body is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
+            if body is not None:
+                self._entries.move_to_end(key)
             return body
 
     def put(self, key: Hashable, body: bytes) -> None:

@@ -51,7 +51,6 @@ class Snapshots:
         self.load = load
         self.on_swap = on_swap
         self._lock = asyncio.Lock()
-        self.reloads = 0
 
     async def reload(self, trigger: str) -> ReloadOutcome:
         """Build a new snapshot and swap it in; concurrent reloads run one after the other."""
@@ -69,7 +68,6 @@ class Snapshots:
                 status = "unchanged"
             else:
                 self.current = candidate  # the swap: one reference assignment
-                self.reloads += 1
                 status = "swapped"
                 if self.on_swap:
                     self.on_swap(candidate)
