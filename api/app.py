@@ -1,6 +1,6 @@
 """The FastAPI application: GraphQL at /graphql, health, readiness, metrics, admin reload.
 
->>> from api.settings import Settings
+>>> from modelatlas.api.settings import Settings
 >>> app = create_app(Settings(imports=False))
 """
 
@@ -21,13 +21,13 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
-from api.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
-from api.graphql_http import GraphQLEndpoint
-from api.observe import Metrics, Observe
-from api.settings import Settings
-from api.snapshot import Snapshots
-from graph import KnowledgeGraph
-from graph.catalog import load_catalog
+from modelatlas.api.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from modelatlas.api.graphql_http import GraphQLEndpoint
+from modelatlas.api.observe import Metrics, Observe
+from modelatlas.api.settings import Settings
+from modelatlas.api.snapshot import Snapshots
+from modelatlas.graph import KnowledgeGraph
+from modelatlas.graph.catalog import load_catalog
 
 __all__ = ["create_app", "app_from_env"]
 

@@ -23,11 +23,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from api.bench_app import CEILING_PREFIX
-from api.bench_queries import BenchQuery, default_queries_dir, load_queries
-from api.bench_server import BenchServer, server_command, server_env
-from api.bench_report import Row, progress_line, write_results
-from api.bench_wrk import WrkResult, command_line, ensure_wrk, median_of, run_wrk
+from modelatlas.api.bench_app import CEILING_PREFIX
+from modelatlas.api.bench_queries import BenchQuery, default_queries_dir, load_queries
+from modelatlas.api.bench_server import BenchServer, server_command, server_env
+from modelatlas.api.bench_report import Row, progress_line, write_results
+from modelatlas.api.bench_wrk import WrkResult, command_line, ensure_wrk, median_of, run_wrk
 
 __all__ = ["BenchOptions", "check_apq", "check_query", "machine", "run_bench"]
 

@@ -7,7 +7,7 @@ through the app's own ``/graphql`` (in process, full middleware stack) and the r
 then returns them with no GraphQL work at all, so ``/graphql`` over ``/__ceiling`` is GraphQL's cost alone. The
 ceiling is a plain FastAPI route, like the bare FastAPI app the targets were calibrated on.
 
->>> from api.settings import Settings
+>>> from modelatlas.api.settings import Settings
 >>> app = with_ceiling(create_app(Settings(imports=False)), [])
 >>> [r.path for r in app.routes if r.path.startswith(CEILING_PREFIX)]
 []
@@ -25,9 +25,9 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import Response
 
-from api.app import create_app
-from api.bench_queries import BenchQuery, default_queries_dir, load_queries
-from api.settings import Settings
+from modelatlas.api.app import create_app
+from modelatlas.api.bench_queries import BenchQuery, default_queries_dir, load_queries
+from modelatlas.api.settings import Settings
 
 __all__ = ["CEILING_PREFIX", "ceiling_app_from_env", "precompute", "with_ceiling"]
 

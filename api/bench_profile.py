@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from api.app import create_app
-from api.bench_app import CEILING_PREFIX, with_ceiling
-from api.bench_queries import BenchQuery, default_queries_dir, load_queries
-from api.settings import Settings
+from modelatlas.api.app import create_app
+from modelatlas.api.bench_app import CEILING_PREFIX, with_ceiling
+from modelatlas.api.bench_queries import BenchQuery, default_queries_dir, load_queries
+from modelatlas.api.settings import Settings
 
 __all__ = ["asgi_post", "profile_model_page", "profile_query", "timed_requests"]
 

@@ -1,6 +1,6 @@
 """The bench's results: one row per query, cache mode and transport; the table, the files, BENCHMARKS.md.
 
->>> from api.bench_wrk import WrkResult
+>>> from modelatlas.api.bench_wrk import WrkResult
 >>> run = WrkResult(1000.0, 1.0, 1.5, 2.0, 5.0, 10000)
 >>> row = Row("model_page", "off", run, run)
 >>> row.ratio, row.verdict()
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from api.bench_wrk import WrkResult
+from modelatlas.api.bench_wrk import WrkResult
 
 __all__ = ["END", "HEADER", "Row", "START", "TARGETS", "progress_line", "render_markdown", "render_table",
            "update_benchmarks_doc", "write_results"]

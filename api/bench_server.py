@@ -19,7 +19,7 @@ from typing import Mapping
 
 __all__ = ["BenchServer", "free_port", "server_command", "server_env"]
 
-FACTORY = "api.bench_app:ceiling_app_from_env"
+FACTORY = "modelatlas.api.bench_app:ceiling_app_from_env"
 
 
 def free_port() -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.algorithms.lineage import edges_from, edges_to, version_chain
-from graph.algorithms.migration import current_replacement
-from graph.knowledge import KnowledgeGraph
+from modelatlas.graph.algorithms.lineage import edges_from, edges_to, version_chain
+from modelatlas.graph.algorithms.migration import current_replacement
+from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = ["model_card"]
 

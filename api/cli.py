@@ -23,13 +23,13 @@ from typing import Optional
 
 import typer
 
-from api.cli_errors import fail
+from modelatlas.api.cli_errors import fail
 
-from graph import DataError, KnowledgeGraphError, ValidationError, load_knowledge_graph
-from graph.build import LoadReport
-from graph.catalog import load_catalog
-from graph.load import default_data_dir, load_dataset
-from graph.validate import validate_data
+from modelatlas.graph import DataError, KnowledgeGraphError, ValidationError, load_knowledge_graph
+from modelatlas.graph.build import LoadReport
+from modelatlas.graph.catalog import load_catalog
+from modelatlas.graph.load import default_data_dir, load_dataset
+from modelatlas.graph.validate import validate_data
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="modelatlas: the LLM model landscape as a knowledge graph.")
 
@@ -55,8 +55,8 @@ def validate(
     By default the same checks the service runs when it loads (Oxigraph parser, shapes compiled to Python);
     ``--reference`` runs pyshacl over an rdflib Dataset. Both report the same problems (tests/test_scale.py).
     """
-    from graph.table import read_table
-    from graph.validate import validate_table
+    from modelatlas.graph.table import read_table
+    from modelatlas.graph.validate import validate_table
 
     try:
         if reference:
@@ -155,7 +155,7 @@ def show(
     data: Optional[list[Path]] = DataOption,
 ) -> None:
     """A readable card: facts, successors, routes with prices, routers, license."""
-    from api.card import model_card
+    from modelatlas.api.card import model_card
 
     kg = _load(data)
     try:
@@ -176,7 +176,7 @@ def serve(
 
     import uvicorn
 
-    from api.settings import Settings
+    from modelatlas.api.settings import Settings
 
     overrides = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v is not None}
     if dev:
@@ -194,20 +194,20 @@ def serve(
     os.environ.update(settings.to_env())
     typer.echo(f"modelatlas serving on http://{settings.host}:{settings.port}/graphql", err=True)
     if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)
-        from api.app import create_app, configure_logging
+        from modelatlas.api.app import create_app, configure_logging
 
         configure_logging()
         uvicorn.run(create_app(settings, kg=kg), host=settings.host, port=settings.port, log_level="warning",
                     access_log=False)
     else:  # worker processes load the compiled cache written above
-        uvicorn.run("api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+        uvicorn.run("modelatlas.api.app:app_from_env", factory=True, host=settings.host, port=settings.port,
                     workers=settings.workers, log_level="warning", access_log=False)
 
 
 @app.command("export-schema")
 def export_schema(output: Optional[Path] = typer.Option(None, "--output", "-o")) -> None:
     """Print (or write) the GraphQL schema as SDL."""
-    from schema import schema
+    from modelatlas.schema import schema
 
     text = schema.as_str() + "\n"
     if output:
@@ -216,7 +216,7 @@ def export_schema(output: Optional[Path] = typer.Option(None, "--output", "-o"))
         sys.stdout.write(text)
 
 
-from api import cli_bench, cli_catalog, cli_scale  # noqa: E402  (commands of other areas register themselves)
+from modelatlas.api import cli_bench, cli_catalog, cli_scale  # noqa: E402  (commands of other areas register themselves)
 
 for _module in (cli_catalog, cli_bench, cli_scale):
     _module.register(app)

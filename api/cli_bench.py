@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from api.cli_errors import fail
+from modelatlas.api.cli_errors import fail
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +41,7 @@ def bench(
             import pyinstrument  # noqa: F401
         except ImportError:
             fail("--profile needs pyinstrument: .venv/bin/pip install -e '.[bench]'")
-        from api.bench_profile import profile_model_page
+        from modelatlas.api.bench_profile import profile_model_page
 
         try:
             profile_model_page(iterations=iterations, output=output, queries_dir=queries_dir, echo=typer.echo,
@@ -49,9 +49,9 @@ def bench(
         except (RuntimeError, ValueError) as exc:
             fail(exc)
         return
-    from api.bench import BenchOptions, run_bench
-    from api.bench_report import update_benchmarks_doc
-    from api.bench_queries import default_queries_dir
+    from modelatlas.api.bench import BenchOptions, run_bench
+    from modelatlas.api.bench_report import update_benchmarks_doc
+    from modelatlas.api.bench_queries import default_queries_dir
 
     modes = tuple(m.strip() for m in cache.split(",") if m.strip())
     if not modes or set(modes) - {"off", "on"}:

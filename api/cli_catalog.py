@@ -15,9 +15,9 @@ from typing import Optional
 
 import typer
 
-from api.cli_errors import fail
+from modelatlas.api.cli_errors import fail
 
-from graph import KnowledgeGraphError
+from modelatlas.graph import KnowledgeGraphError
 
 DataOption = typer.Option(None, "--data", "-d", help="Data directory or files (default: the shipped knowledge base).")
 
@@ -31,14 +31,14 @@ def import_catalogs_command(
     """Import models.dev and genai-prices (offline, from the installed packages), rebuild the compiled cache, print the report."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from api.settings import Settings
-    from graph.catalog import load_catalog
+    from modelatlas.api.settings import Settings
+    from modelatlas.graph.catalog import load_catalog
 
     try:
         settings = Settings.from_env()
     except ValueError as exc:
         fail(exc)
-    from graph.cache import default_cache_dir
+    from modelatlas.graph.cache import default_cache_dir
 
     cache_dir = cache_dir or settings.cache_path() or default_cache_dir()
     try:  # the point of import is a fresh compiled cache: an unwritable directory is an error, found before the work
@@ -72,7 +72,7 @@ def import_catalogs_command(
     typer.echo(f"cold import (parse, validate, import, index, write cache): {cold:.2f} s; "
                f"restart from the compiled cache: {warm:.2f} s")
     if rdf:
-        from graph.importers.rdf import imported_dataset
+        from modelatlas.graph.importers.rdf import imported_dataset
 
         tmp = rdf.with_name(rdf.name + ".tmp")
         tmp.write_text(imported_dataset(kg).serialize(format="trig"), encoding="utf-8")
@@ -88,9 +88,9 @@ def resolve_command(
     data: Optional[list[Path]] = DataOption,
 ) -> None:
     """Which canonical model an id resolves to, and the rule that matched (curated data only, no import)."""
-    from graph import load_knowledge_graph
-    from graph.catalog import identity_tables_for
-    from graph.resolve import Resolver, parse_id
+    from modelatlas.graph import load_knowledge_graph
+    from modelatlas.graph.catalog import identity_tables_for
+    from modelatlas.graph.resolve import Resolver, parse_id
 
     if not ident.strip():
         fail(ValueError("ID is empty: give a provider's model id, e.g. @cf/mistralai/mistral-small-3.1-24b-instruct"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from api.cli_errors import fail
+from modelatlas.api.cli_errors import fail
 
 DEFAULT_OUT = Path("bench-results/scale")
 
@@ -24,7 +24,7 @@ def synth(
     seed: int = typer.Option(7, help="Random seed: same seed and size, same files."),
 ) -> None:
     """Write a realistic synthetic catalog of N models as Turtle (families, versions, derivations, routes, aliases)."""
-    from graph.synth import write_catalog
+    from modelatlas.graph.synth import write_catalog
 
     start = time.perf_counter()
     try:
@@ -42,7 +42,7 @@ def bench_scale(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where catalogs, caches and results go."),
 ) -> None:
     """Load time, memory and in-process p50 / p99 of lineage, migration and alternatives at each size."""
-    from api.scale_bench import TARGETS, format_table, run_size, target_lines
+    from modelatlas.api.scale_bench import TARGETS, format_table, run_size, target_lines
 
     try:
         counts = [int(s.strip().replace("_", "").replace("k", "000")) for s in sizes.split(",") if s.strip()]

@@ -21,15 +21,15 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.persisted import PersistedQueries, sha256_hex
-from api.ratelimit import RateLimiter
-from api.response_cache import ResponseCache
-from api.settings import Settings
-from api.snapshot import Snapshots
-from graph.memo import per_snapshot
-from schema.context import Context
-from schema.cost import list_sizes
-from schema.engine import Engine, TimeoutExceeded
+from modelatlas.api.persisted import PersistedQueries, sha256_hex
+from modelatlas.api.ratelimit import RateLimiter
+from modelatlas.api.response_cache import ResponseCache
+from modelatlas.api.settings import Settings
+from modelatlas.api.snapshot import Snapshots
+from modelatlas.graph.memo import per_snapshot
+from modelatlas.schema.context import Context
+from modelatlas.schema.cost import list_sizes
+from modelatlas.schema.engine import Engine, TimeoutExceeded
 
 __all__ = ["GraphQLEndpoint", "RequestError"]
 

@@ -54,10 +54,10 @@ def _percentile(values: list[float], q: float) -> float:
 
 def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> dict:
     """In this process: a cold load through the compiled cache (which stores it), then query latencies."""
-    from graph.build import LoadReport
-    from graph.catalog import load_catalog
+    from modelatlas.graph.build import LoadReport
+    from modelatlas.graph.catalog import load_catalog
 
-    from graph.cache import wait_for_writes
+    from modelatlas.graph.cache import wait_for_writes
 
     report = LoadReport()
     wall, cpu = time.perf_counter(), _cpu_s()
@@ -70,7 +70,7 @@ def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> di
     wait_for_writes()  # before timing queries, so they do not compete with the write
     out["cache_write_s"] = time.perf_counter() - start
     out.update(peak_rss_mb=_peak_rss_mb(), rss_mb=_rss_now_mb())
-    from api.app import settle_memory  # what the service does after a load: collect once, then gc.freeze
+    from modelatlas.api.app import settle_memory  # what the service does after a load: collect once, then gc.freeze
 
     start = time.perf_counter()
     settle_memory()
@@ -81,7 +81,7 @@ def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> di
 
 def measure_restart(data_dir: Path, cache_dir: Path) -> dict:
     """In this process: load the same data again, which the compiled cache now holds."""
-    from graph.catalog import catalog_key, load_catalog
+    from modelatlas.graph.catalog import catalog_key, load_catalog
 
     hit = (cache_dir / f"kg-{catalog_key([data_dir], imports=False)}.pickle").exists()  # else it is no restart
     wall, cpu = time.perf_counter(), _cpu_s()
@@ -92,10 +92,10 @@ def measure_restart(data_dir: Path, cache_dir: Path) -> dict:
 
 def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
     """p50 / p99 / max in ms of each algorithm over the same ``queries`` models (a seeded sample, after a warm-up)."""
-    from graph.algorithms.alternatives import alternatives
-    from graph.algorithms.lineage import lineage
-    from graph.algorithms.migration import migration_paths
-    from graph.synth import AS_OF
+    from modelatlas.graph.algorithms.alternatives import alternatives
+    from modelatlas.graph.algorithms.lineage import lineage
+    from modelatlas.graph.algorithms.migration import migration_paths
+    from modelatlas.graph.synth import AS_OF
 
     slugs = sorted(kg.models)
     sample = random.Random(seed).choices(slugs, k=queries)
@@ -119,7 +119,7 @@ def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
 
 def _child(*args: str) -> dict:
     """Run ``measure`` or ``restart`` in a fresh interpreter and read its JSON."""
-    done = subprocess.run([sys.executable, "-m", "api.scale_bench", *args], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "modelatlas.api.scale_bench", *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"scale benchmark step {args[0]} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -127,7 +127,7 @@ def _child(*args: str) -> dict:
 
 def run_size(models: int, out_dir: Path, *, queries: int, seed: int, log=print) -> dict:
     """Synthesize (unless already there), cold-load with queries, restart from the cache: one row of the table."""
-    from graph.synth import write_catalog
+    from modelatlas.graph.synth import write_catalog
 
     data_dir = out_dir / f"synth-{models}-s{seed}"
     stamp = data_dir / ".complete"

@@ -6,7 +6,7 @@ event loop keeps serving), then swaps one reference. Invalid data is rejected wi
 the old graph keeps serving and the data version does not change.
 
 >>> import asyncio
->>> from graph.knowledge import KnowledgeGraph
+>>> from modelatlas.graph.knowledge import KnowledgeGraph
 >>> old = KnowledgeGraph.from_records(version="v1", models=[])
 >>> snapshots = Snapshots(old, load=lambda: KnowledgeGraph.from_records(version="v2", models=[]))
 >>> outcome = asyncio.run(snapshots.reload("test"))
@@ -23,7 +23,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from graph.knowledge import KnowledgeGraph
+from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = ["Snapshots", "ReloadOutcome"]
 

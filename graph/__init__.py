@@ -1,8 +1,8 @@
 """The knowledge graph: loading, validation, the in-memory graph and its algorithms (no web imports)."""
 
-from graph.errors import DataError, KnowledgeGraphError, NotFoundError, Problem, ValidationError
-from graph.knowledge import KnowledgeGraph
-from graph.build import load_knowledge_graph
+from modelatlas.graph.errors import DataError, KnowledgeGraphError, NotFoundError, Problem, ValidationError
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.build import load_knowledge_graph
 
 __all__ = [
     "DataError",

@@ -12,17 +12,17 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from graph.errors import ValidationError
-from graph.knowledge import KnowledgeGraph, gc_paused
-from graph.load import LoadedData, default_data_dir, load_dataset
-from graph.rdf_read import (
+from modelatlas.graph.errors import ValidationError
+from modelatlas.graph.knowledge import KnowledgeGraph, gc_paused
+from modelatlas.graph.load import LoadedData, default_data_dir, load_dataset
+from modelatlas.graph.rdf_read import (
     as_bool, as_date, as_decimal, as_int, as_str, comment_of, many, one, one_slug, provenance_args, slug_of, slugs,
 )
-from graph.records import (
+from modelatlas.graph.records import (
     Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
     Provenance, Router, Source, UseCase,
 )
-from graph.vocab import DCTERMS, MA, RDF, SDO, SPDX, short
+from modelatlas.graph.vocab import DCTERMS, MA, RDF, SDO, SPDX, short
 
 __all__ = ["load_knowledge_graph", "build_knowledge_graph", "LoadReport"]
 
@@ -60,9 +60,9 @@ def load_knowledge_graph(
 
 
 def _load(paths: list[Path], store: str | None, validate: bool, report: LoadReport) -> KnowledgeGraph:
-    from graph.table import read_table
-    from graph.table_build import build_from_table  # before read_table: it registers its predicates to intern
-    from graph.validate import validate_data, validate_table
+    from modelatlas.graph.table import read_table
+    from modelatlas.graph.table_build import build_from_table  # before read_table: it registers its predicates to intern
+    from modelatlas.graph.validate import validate_data, validate_table
 
     start = time.perf_counter()
     data = read_table(paths) if store is None else load_dataset(paths, store=store)

@@ -7,7 +7,7 @@ Writes go to a temporary file renamed into place: a crash never leaves a half-wr
 unreadable entry is rebuilt, never trusted.
 
 >>> import tempfile
->>> from graph.knowledge import KnowledgeGraph
+>>> from modelatlas.graph.knowledge import KnowledgeGraph
 >>> d = Path(tempfile.mkdtemp())
 >>> kg, hit = compiled(cache_key("v1"), lambda: KnowledgeGraph.from_records(version="v1", models=[]), d)
 >>> hit, compiled(cache_key("v1"), lambda: None, d)[1]
@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable
 
-from graph.knowledge import KnowledgeGraph
+from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = ["compiled", "wait_for_writes", "cache_key", "default_cache_dir", "code_version"]
 

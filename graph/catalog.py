@@ -10,17 +10,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from graph.build import LoadReport, load_knowledge_graph
-from graph.cache import cache_key, compiled
-from graph.knowledge import KnowledgeGraph
-from graph.load import default_data_dir, stat_fingerprint
+from modelatlas.graph.build import LoadReport, load_knowledge_graph
+from modelatlas.graph.cache import cache_key, compiled
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.load import default_data_dir, stat_fingerprint
 
 __all__ = ["load_catalog", "catalog_key", "identity_tables_for"]
 
 
 def identity_tables_for(paths: list[Path] | None):
     """The identity tables of the data directory (``identity.toml``), else the shipped ones."""
-    from graph.resolve.tables import IdentityTables, identity_file
+    from modelatlas.graph.resolve.tables import IdentityTables, identity_file
 
     first = (paths or [default_data_dir()])[0]
     candidate = identity_file(first if first.is_dir() else first.parent)
@@ -36,7 +36,7 @@ def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today
     shapes = first / "shapes.ttl" if (first / "shapes.ttl").exists() else default_data_dir() / "shapes.ttl"
     parts = ["curated", stat_fingerprint(paths), "shapes", stat_fingerprint([shapes])]  # new shapes: validate again
     if imports:
-        from graph.importers import package_versions
+        from modelatlas.graph.importers import package_versions
 
         parts += ["imports", identity_tables_for(paths).version, *(f"{k}={v}" for k, v in sorted(package_versions().items())),
                   (today or date.today()).isoformat()]
@@ -58,7 +58,7 @@ def load_catalog(
         curated = load_knowledge_graph(paths, report=report)
         if not imports:
             return curated
-        from graph.importers import import_catalogs
+        from modelatlas.graph.importers import import_catalogs
 
         kg, figures = import_catalogs(curated, tables=identity_tables_for(paths), progress=progress)
         if import_report is not None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graph.knowledge import KnowledgeGraph
-from graph.precedence import claim_rank
-from graph.records import Claim
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.precedence import claim_rank
+from modelatlas.graph.records import Claim
 
 __all__ = ["current_of", "is_current"]
 

@@ -12,8 +12,8 @@ models are ordered by version, then id date; each one gets a ``NEXT_VERSION`` ed
 
 Inferred links carry ``inferred_by`` (the rule and the evidence); GraphQL shows ``inferred`` / ``inferredBy``.
 
->>> from graph.records import Model
->>> from graph.knowledge import KnowledgeGraph
+>>> from modelatlas.graph.records import Model
+>>> from modelatlas.graph.knowledge import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records(version="t", models=[
 ...     Model("qwen-2.5-72b", "Qwen2.5 72B", "alibaba-qwen", "active", resolution="canonical"),
 ...     Model("qwen-3-72b", "Qwen3 72B", "alibaba-qwen", "active", resolution="canonical")])
@@ -28,9 +28,9 @@ from collections import defaultdict
 
 import networkx as nx
 
-from graph.knowledge import KnowledgeGraph
-from graph.records import LineageLink, Model, Provenance
-from graph.resolve.normalize import parse_id, token_kind
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import LineageLink, Model, Provenance
+from modelatlas.graph.resolve.normalize import parse_id, token_kind
 
 __all__ = ["with_inferred_succession", "line_of", "RULE"]
 

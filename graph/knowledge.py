@@ -18,9 +18,9 @@ from typing import Iterable, Mapping
 
 import networkx as nx
 
-from graph.errors import NotFoundError
-from graph.similarity import SimilarityIndex
-from graph.records import (
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.similarity import SimilarityIndex
+from modelatlas.graph.records import (
     Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
     Router, Source, UseCase,
 )
@@ -162,7 +162,7 @@ class KnowledgeGraph:
         key = ident.strip().lower()
         slug = self.index.model_keys.get(key)
         if slug is None and key in self.index.alias_by_name:
-            from graph.algorithms.aliases import resolve_alias
+            from modelatlas.graph.algorithms.aliases import resolve_alias
 
             return resolve_alias(self, key, today or date.today())
         if slug is None:
@@ -431,7 +431,7 @@ def _register_record_reducers() -> None:
     import dataclasses
     import operator
 
-    from graph import records
+    from modelatlas.graph import records
 
     for name in records.__all__:
         cls = getattr(records, name)

@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from graph.errors import DataError
-from graph.vocab import PREFIXES
+from modelatlas.graph.errors import DataError
+from modelatlas.graph.vocab import PREFIXES
 
 __all__ = ["DEFAULT_DATA_DIR", "LoadedData", "content_hash", "stat_fingerprint", "data_files", "default_data_dir", "graph_name", "graph_names",
            "load_dataset", "read_shapes"]
@@ -26,7 +26,7 @@ SCHEMA_FILES = ("vocab.ttl", "shapes.ttl")
 
 def default_data_dir() -> Path:
     """The knowledge base shipped inside the package (``data/``)."""
-    return Path(str(resources.files("data")))
+    return Path(str(resources.files("modelatlas.data")))
 
 
 DEFAULT_DATA_DIR = default_data_dir()

@@ -3,7 +3,7 @@
 A KnowledgeGraph is immutable, so anything computed from it stays true for its lifetime: presorted orders, search
 indexes. They live here rather than on the graph so the compiled cache does not carry them.
 
->>> from graph.knowledge import KnowledgeGraph
+>>> from modelatlas.graph.knowledge import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records(version="v", models=[])
 >>> calls = []
 >>> per_snapshot(kg, "answer", lambda: calls.append(1) or 42), per_snapshot(kg, "answer", lambda: 0), len(calls)

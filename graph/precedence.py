@@ -12,8 +12,8 @@ from datetime import date
 
 from rdflib import Graph
 
-from graph.rdf_read import as_bool, as_date, many, one
-from graph.vocab import DCTERMS, MA
+from modelatlas.graph.rdf_read import as_bool, as_date, many, one
+from modelatlas.graph.vocab import DCTERMS, MA
 
 __all__ = ["SOURCE_RANK", "current_claim", "claim_rank"]
 

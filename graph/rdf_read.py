@@ -9,7 +9,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.vocab import DCTERMS, MA, RDFS
+from modelatlas.graph.vocab import DCTERMS, MA, RDFS
 
 __all__ = ["slug_of", "one", "many", "one_slug", "slugs", "as_date", "as_decimal", "as_int", "as_bool", "as_str"]
 

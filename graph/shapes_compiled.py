@@ -10,7 +10,7 @@ ill-typed literal fails sh:datatype). A shapes file that uses anything else is r
 never skipped: use pyshacl (``modelatlas validate``) for it. ``tests/test_scale.py`` checks that both
 find the same (subject, property) violations.
 
->>> from graph.load import read_shapes
+>>> from modelatlas.graph.load import read_shapes
 >>> shapes = compile_shapes(read_shapes())
 >>> sorted(shapes.by_class)[:2]
 ['https://modelatlas.dev/ns#Alias', 'https://modelatlas.dev/ns#AliasBinding']
@@ -26,8 +26,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from graph.errors import Problem
-from graph.vocab import RDF, RDFS, XSD, short
+from modelatlas.graph.errors import Problem
+from modelatlas.graph.vocab import RDF, RDFS, XSD, short
 
 __all__ = ["CompiledShapes", "compile_shapes", "UnsupportedShapeError"]
 

@@ -8,7 +8,7 @@ Signatures are grouped by their total feature weight ``w``; since ``score <= min
 caller has enough results whose score beats every bound left. Within a score, models come by larger context,
 then lower blended price of their cheapest route, then slug: the order ``alternatives`` promises.
 
->>> from graph.records import Model
+>>> from modelatlas.graph.records import Model
 >>> models = {s: Model(s, s, "o", "active", capabilities=c) for s, c in (("a", ("x", "y")), ("b", ("x",)), ("c", ("x", "y")))}
 >>> index = SimilarityIndex.build(models, lambda slug: None)
 >>> [(slug, score) for score, slug in index.matches(models["a"])]
@@ -21,7 +21,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping
 
-from graph.records import Model
+from modelatlas.graph.records import Model
 
 __all__ = ["SimilarityIndex", "WEIGHTS", "feature_sets", "score_sets"]
 

@@ -7,7 +7,7 @@ one object each. ``load_dataset`` (rdflib, one named graph per file) stays the r
 ``modelatlas validate`` and ``export``; this one serves ``load_knowledge_graph``.
 
 >>> data = read_table([default_data_dir()])
->>> from graph.vocab import MA, RDF
+>>> from modelatlas.graph.vocab import MA, RDF
 >>> len(list(data.dataset.subjects(RDF.type, MA.Model))) > 10
 True
 """
@@ -25,9 +25,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import DataError
-from graph.load import data_files, default_data_dir, graph_name, graph_names
-from graph.vocab import RDF, XSD
+from modelatlas.graph.errors import DataError
+from modelatlas.graph.load import data_files, default_data_dir, graph_name, graph_names
+from modelatlas.graph.vocab import RDF, XSD
 
 __all__ = ["TripleTable", "LoadedTable", "read_table", "register_terms"]
 

@@ -6,8 +6,8 @@ sort per field, ~2 µs, which is 20 s for the 10M field reads of a 100k-model ca
 (``tests/test_scale.py`` compares both builders on the curated data and a synthetic catalog), so a field added
 to ``graph.build`` must be added here too.
 
->>> from graph.table import read_table
->>> from graph.load import default_data_dir
+>>> from modelatlas.graph.table import read_table
+>>> from modelatlas.graph.load import default_data_dir
 >>> build_from_table(read_table([default_data_dir()])).models["mistral-small-2402"].maker
 'mistral'
 """
@@ -19,15 +19,15 @@ from decimal import Decimal
 
 from rdflib import Literal, URIRef
 
-from graph.build import LINK_KIND_NAMES
-from graph.knowledge import KnowledgeGraph
-from graph.rdf_read import as_str, slug_of
-from graph.records import (
+from modelatlas.graph.build import LINK_KIND_NAMES
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.rdf_read import as_str, slug_of
+from modelatlas.graph.records import (
     Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
     Provenance, Router, Source, UseCase,
 )
-from graph.table import LoadedTable, register_terms
-from graph.vocab import DCTERMS, MA, RDFS, SDO, SPDX, short
+from modelatlas.graph.table import LoadedTable, register_terms
+from modelatlas.graph.vocab import DCTERMS, MA, RDFS, SDO, SPDX, short
 
 __all__ = ["build_from_table"]
 

@@ -14,11 +14,11 @@ import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from graph.errors import Problem
-from graph.load import LoadedData, read_shapes
-from graph.precedence import current_claim
-from graph.rdf_read import one
-from graph.vocab import MA, RDF, short
+from modelatlas.graph.errors import Problem
+from modelatlas.graph.load import LoadedData, read_shapes
+from modelatlas.graph.precedence import current_claim
+from modelatlas.graph.rdf_read import one
+from modelatlas.graph.vocab import MA, RDF, short
 
 __all__ = ["validate_data", "validate_table", "shacl_problems", "rule_problems"]
 
@@ -37,7 +37,7 @@ def validate_data(data: LoadedData, shapes: Graph | None = None) -> list[Problem
 def validate_table(data, shapes: Graph | None = None) -> list[Problem]:
     """``validate_data`` for a ``graph.table.LoadedTable``: the shapes compiled to Python (``graph.shapes_compiled``)
     instead of pyshacl, then the same graph rules; same Problem format, sorted the same way."""
-    from graph.shapes_compiled import compile_shapes
+    from modelatlas.graph.shapes_compiled import compile_shapes
 
     files = _TableFiles(data)
     compiled = compile_shapes(shapes if shapes is not None else read_shapes(data.root))

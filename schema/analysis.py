@@ -9,14 +9,14 @@ from typing import Optional
 
 import strawberry
 
-from graph.algorithms.alternatives import Alternative as AlternativeRecord
-from graph.algorithms.compare import Checks
-from graph.algorithms.filters import Constraints
-from graph.algorithms.lineage import Edge as EdgeRecord
-from graph.algorithms.migration import MigrationPath as PathRecord
-from schema.context import Info
-from schema.errors import bad_input, shorten
-from schema.types import Capability, License, LineageKind, Model, ModelStatus, Offering, Provider, Source, _sources
+from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord
+from modelatlas.graph.algorithms.compare import Checks
+from modelatlas.graph.algorithms.filters import Constraints
+from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord
+from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord
+from modelatlas.schema.context import Info
+from modelatlas.schema.errors import bad_input, shorten
+from modelatlas.schema.types import Capability, License, LineageKind, Model, ModelStatus, Offering, Provider, Source, _sources
 
 
 @strawberry.enum

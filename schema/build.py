@@ -15,9 +15,9 @@ from strawberry.extensions.max_aliases import create_validator as aliases_valida
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.config import StrawberryConfig
 
-from schema.analysis import MigrationPath  # noqa: F401  (registered through Query)
-from schema.query import Query
-from schema.types import Capability, Family, License, Model, Offering, Organization, Provider, Router, Source, UseCase
+from modelatlas.schema.analysis import MigrationPath  # noqa: F401  (registered through Query)
+from modelatlas.schema.query import Query
+from modelatlas.schema.types import Capability, Family, License, Model, Offering, Organization, Provider, Router, Source, UseCase
 
 __all__ = ["build_schema", "limit_rules", "schema"]
 

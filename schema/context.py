@@ -8,7 +8,7 @@ from datetime import date
 import strawberry
 from strawberry.fastapi import BaseContext
 
-from graph.knowledge import KnowledgeGraph
+from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = ["Context", "Info"]
 

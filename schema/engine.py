@@ -6,8 +6,8 @@ text and are kept in an LRU, together with the cost estimate's inputs: a repeate
 A deadline stops execution at the next field once the wall-clock budget is spent.
 
 >>> from datetime import date
->>> from graph import load_knowledge_graph
->>> from schema.context import Context
+>>> from modelatlas.graph import load_knowledge_graph
+>>> from modelatlas.schema.context import Context
 >>> engine = Engine(production=True)
 >>> prepared = engine.prepare('{ model(id: "mistral-small-2402") { name } }')
 >>> engine.execute(prepared, Context(kg=load_knowledge_graph(), today=date(2026, 11, 25))).data
@@ -31,9 +31,9 @@ from graphql import (
 
 from graphql.execution.aborted_graphql_execution_error import AbortedGraphQLExecutionError
 
-from schema.build import build_schema, limit_rules
-from schema.context import Context
-from schema.cost import estimate_cost
+from modelatlas.schema.build import build_schema, limit_rules
+from modelatlas.schema.context import Context
+from modelatlas.schema.cost import estimate_cost
 
 __all__ = ["Engine", "Prepared", "Deadline", "TimeoutExceeded"]
 

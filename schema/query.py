@@ -9,21 +9,21 @@ from typing import Optional
 
 import strawberry
 
-from graph.algorithms.aliases import resolve_alias
-from graph.algorithms.alternatives import alternatives as find_alternatives
-from graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, lineage as find_lineage
-from graph.algorithms.migration import migration_paths as find_paths
-from graph.errors import NotFoundError
-from graph.knowledge import effective_status
-from graph.memo import per_snapshot
-from schema.analysis import (
+from modelatlas.graph.algorithms.aliases import resolve_alias
+from modelatlas.graph.algorithms.alternatives import alternatives as find_alternatives
+from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, lineage as find_lineage
+from modelatlas.graph.algorithms.migration import migration_paths as find_paths
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.knowledge import effective_status
+from modelatlas.graph.memo import per_snapshot
+from modelatlas.schema.analysis import (
     Alternative, AlternativeCriteria, Lineage, LineageDirection, LineageEdge, MigrationConstraints, MigrationPath,
     migration_path, to_constraints, to_criteria,
 )
-from schema.context import Info
-from schema.errors import bad_input, not_found, shorten
-from schema.ids import from_global_id
-from schema.types import (
+from modelatlas.schema.context import Info
+from modelatlas.schema.errors import bad_input, not_found, shorten
+from modelatlas.schema.ids import from_global_id
+from modelatlas.schema.types import (
     Capability, Family, License, LineageKind, Model, ModelConnection, ModelStatus, Node, Organization, Provider,
     ProviderConnection, Router, RouterConnection, RouterKind, UseCase, paginate,
 )
@@ -269,7 +269,7 @@ class Query:
 
     @strawberry.field(description="Models, families, providers and routers by name, id or alias; best matches first.")
     def search(self, info: Info, text: str, first: Optional[int] = 10) -> list[SearchHit]:
-        from graph.algorithms.search import search as run_search
+        from modelatlas.graph.algorithms.search import search as run_search
 
         first = 10 if first is None else first
         if not 0 <= first <= info.context.max_page_size:

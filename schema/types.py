@@ -8,18 +8,18 @@ from typing import Generic, Optional, TypeVar
 
 import strawberry
 
-from graph.algorithms.lineage import edges_from, edges_to, version_chain
-from graph.algorithms.migration import current_replacement
-from graph.knowledge import effective_status
-from graph.memo import per_snapshot
-from graph.records import (
+from modelatlas.graph.algorithms.lineage import edges_from, edges_to, version_chain
+from modelatlas.graph.algorithms.migration import current_replacement
+from modelatlas.graph.knowledge import effective_status
+from modelatlas.graph.memo import per_snapshot
+from modelatlas.graph.records import (
     Capability as CapabilityRecord, Claim as ClaimRecord, Family as FamilyRecord, License as LicenseRecord,
     Model as ModelRecord, Offering as OfferingRecord, Organization as OrganizationRecord,
     Provider as ProviderRecord, Router as RouterRecord, Source as SourceRecord, UseCase as UseCaseRecord,
 )
-from schema.context import Info
-from schema.errors import bad_input, shorten
-from schema.ids import decode_cursor, encode_cursor, to_global_id
+from modelatlas.schema.context import Info
+from modelatlas.schema.errors import bad_input, shorten
+from modelatlas.schema.ids import decode_cursor, encode_cursor, to_global_id
 
 T = TypeVar("T")
 
@@ -109,7 +109,7 @@ class Claim:
 
     @strawberry.field(description="True when this claim holds the current value by the precedence rule.")
     def current(self, info: Info) -> bool:
-        from graph.importers.precedence import is_current
+        from modelatlas.graph.importers.precedence import is_current
 
         return is_current(info.context.kg, self._record)
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
-from graph import load_knowledge_graph
+from modelatlas.api.app import create_app
+from modelatlas.api.settings import Settings
+from modelatlas.graph import load_knowledge_graph
 
 TODAY = date(2026, 11, 25)
 

@@ -26,7 +26,7 @@ from typing import Iterator
 
 import httpx
 
-from graph.load import default_data_dir
+from modelatlas.graph.load import default_data_dir
 
 __all__ = ["LiveServer", "ServeResult", "copy_data", "free_port", "modelatlas_command", "run_serve", "server_env",
            "start_server", "PROBE_MODEL_TTL", "TODAY", "KNOWN_CODES", "body_of", "error_codes"]
@@ -61,7 +61,7 @@ model:reload-probe-1 a ma:Model ;
 def modelatlas_command() -> list[str]:
     """The ``modelatlas`` console script of this interpreter's environment, else ``python -m api.cli``."""
     script = Path(sys.executable).with_name("modelatlas")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "api.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "modelatlas.api.cli"]
 
 
 def free_port() -> int:

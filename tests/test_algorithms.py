@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from graph.algorithms.aliases import resolve_alias
-from graph.algorithms.alternatives import alternatives
-from graph.algorithms.filters import Constraints, satisfies
-from graph.algorithms.lineage import lineage, version_chain
-from graph.algorithms.migration import current_replacement, migration_paths
-from graph.errors import NotFoundError
-from graph.knowledge import KnowledgeGraph
-from graph.records import Capability, License, LineageLink, Model, Offering, Organization, Provider
+from modelatlas.graph.algorithms.aliases import resolve_alias
+from modelatlas.graph.algorithms.alternatives import alternatives
+from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.algorithms.lineage import lineage, version_chain
+from modelatlas.graph.algorithms.migration import current_replacement, migration_paths
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Capability, License, LineageLink, Model, Offering, Organization, Provider
 
 from tests.conftest import TODAY
 
@@ -195,7 +195,7 @@ def test_alternatives_sorted_exclude_self_and_keep_must_haves(g, data):
                  st.text(alphabet="abcilmnorstu0123-./ İ", min_size=1, max_size=6)),
        st.integers(min_value=1, max_value=30))
 def test_search_index_answers_as_the_scan(kg, query, first):
-    from graph.algorithms.search import _scan, search
+    from modelatlas.graph.algorithms.search import _scan, search
 
     expected = _scan(kg, query.strip().lower(), first)
     found = search(kg, query, first)

@@ -6,8 +6,8 @@ import json
 
 from pathlib import Path
 
-from schema import schema
-from schema.ids import to_global_id
+from modelatlas.schema import schema
+from modelatlas.schema.ids import to_global_id
 from tests.conftest import gql
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,15 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.bench_report import TARGETS, Row, render_markdown, render_table, update_benchmarks_doc
-from api.bench_app import CEILING_PREFIX, with_ceiling
-from api.bench_profile import asgi_post
-from api.bench_queries import ORDER, default_queries_dir, load_queries
-from api.bench_server import server_command, server_env
-from api.bench_wrk import SAMPLE, WrkResult, median_of, parse_wrk
-from api.cli import app as cli
-from api.settings import Settings
+from modelatlas.api.app import create_app
+from modelatlas.api.bench_report import TARGETS, Row, render_markdown, render_table, update_benchmarks_doc
+from modelatlas.api.bench_app import CEILING_PREFIX, with_ceiling
+from modelatlas.api.bench_profile import asgi_post
+from modelatlas.api.bench_queries import ORDER, default_queries_dir, load_queries
+from modelatlas.api.bench_server import server_command, server_env
+from modelatlas.api.bench_wrk import SAMPLE, WrkResult, median_of, parse_wrk
+from modelatlas.api.cli import app as cli
+from modelatlas.api.settings import Settings
 from tests.conftest import TODAY
 
 QUERIES = load_queries(default_queries_dir())

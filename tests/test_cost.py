@@ -5,8 +5,8 @@ from __future__ import annotations
 from graphql import parse
 from hypothesis import given, settings, strategies as st
 
-from schema.build import build_schema
-from schema.cost import DEFAULT_LIST_SIZE, estimate_cost
+from modelatlas.schema.build import build_schema
+from modelatlas.schema.cost import DEFAULT_LIST_SIZE, estimate_cost
 
 SCHEMA = build_schema(production=False)._schema
 SCALARS = ["slug", "name", "contextWindow", "releaseDate", "status", "openWeights"]
@@ -68,7 +68,7 @@ def test_a_plain_lists_first_does_not_size_the_lists_below_it():
 
 
 def test_known_list_sizes_replace_the_default(kg):
-    from schema.cost import list_sizes
+    from modelatlas.schema.cost import list_sizes
 
     sizes = list_sizes(kg)
     query = '{ provider(id: "openrouter") { offerings { routeId } } }'

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph.load import default_data_dir
+from modelatlas.api.cli import app
+from modelatlas.graph.load import default_data_dir
 
 runner = CliRunner()
 

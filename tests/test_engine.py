@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from graphql import execute, parse
 
-from schema.build import build_schema
-from schema.context import Context
-from schema.engine import Engine
+from modelatlas.schema.build import build_schema
+from modelatlas.schema.context import Context
+from modelatlas.schema.engine import Engine
 
 from tests.conftest import TODAY
 

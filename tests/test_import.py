@@ -17,16 +17,16 @@ from genai_prices.types import (
 )
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.cli import app as cli
-from api.settings import Settings
-from graph import DataError
-from graph.catalog import catalog_key, load_catalog
-from graph.importers.genai_prices import rows_from_providers
-from graph.importers.merge import merge_catalogs
-from graph.importers.models_dev import read_models_dev
-from graph.importers.precedence import current_of
-from graph.load import default_data_dir
+from modelatlas.api.app import create_app
+from modelatlas.api.cli import app as cli
+from modelatlas.api.settings import Settings
+from modelatlas.graph import DataError
+from modelatlas.graph.catalog import catalog_key, load_catalog
+from modelatlas.graph.importers.genai_prices import rows_from_providers
+from modelatlas.graph.importers.merge import merge_catalogs
+from modelatlas.graph.importers.models_dev import read_models_dev
+from modelatlas.graph.importers.precedence import current_of
+from modelatlas.graph.load import default_data_dir
 from tests.conftest import TODAY, gql
 
 FIXTURE = Path(__file__).parent / "fixtures" / "models_dev_small.json"
@@ -174,8 +174,8 @@ def test_price_history_is_kept_as_dated_claims(small):
 
 
 def test_imported_rows_as_rdf_named_graphs(small):
-    from graph.importers.rdf import GRAPH_BASE, imported_dataset
-    from graph.vocab import MA
+    from modelatlas.graph.importers.rdf import GRAPH_BASE, imported_dataset
+    from modelatlas.graph.vocab import MA
 
     kg, _ = small
     dataset = imported_dataset(kg)
@@ -311,7 +311,7 @@ def test_inferred_succession_is_marked_and_never_overrides_curated_links(importe
 @pytest.mark.parametrize("query", ["mistral", "small", "mistral-small-3.1", "@cf/", "gpt-4o", "llama-3.3-70b",
                                    "openrouter", "qwen3", "a", "-2503", "Claude", "free", "zzz-nothing"])
 def test_search_index_answers_as_the_scan_on_the_whole_catalog(imported, query):
-    from graph.algorithms.search import _scan, search
+    from modelatlas.graph.algorithms.search import _scan, search
 
     _, kg = imported
     for first in (1, 10, 50):
@@ -320,7 +320,7 @@ def test_search_index_answers_as_the_scan_on_the_whole_catalog(imported, query):
 
 
 def test_free_tiers_never_count_as_the_cheapest_route_while_a_paid_one_exists(imported):
-    from graph.algorithms.alternatives import alternatives
+    from modelatlas.graph.algorithms.alternatives import alternatives
 
     _, kg = imported
     ladder = kg.offerings_of("gpt-4o")
@@ -334,8 +334,8 @@ def test_free_tiers_never_count_as_the_cheapest_route_while_a_paid_one_exists(im
 
 
 def test_the_cache_keeps_only_its_newest_entries(tmp_path):
-    from graph import cache
-    from graph.knowledge import KnowledgeGraph
+    from modelatlas.graph import cache
+    from modelatlas.graph.knowledge import KnowledgeGraph
 
     for i in range(cache.KEEP_ENTRIES + 3):
         cache.compiled(f"k{i}", lambda i=i: KnowledgeGraph.from_records(version=f"v{i}", models=[]), tmp_path)
@@ -346,8 +346,8 @@ def test_the_cache_keeps_only_its_newest_entries(tmp_path):
 def test_changed_shapes_are_checked_again_despite_a_warm_cache(tmp_path):
     import shutil
 
-    from graph import DataError
-    from graph.load import default_data_dir
+    from modelatlas.graph import DataError
+    from modelatlas.graph.load import default_data_dir
 
     data, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(default_data_dir(), data)
@@ -361,7 +361,7 @@ def test_changed_shapes_are_checked_again_despite_a_warm_cache(tmp_path):
 def test_edited_identity_tables_change_the_data_version(tmp_path, imported):
     import shutil
 
-    from graph.load import default_data_dir
+    from modelatlas.graph.load import default_data_dir
 
     _, before = imported
     data = tmp_path / "data"

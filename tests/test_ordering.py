@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import schema.query
+from modelatlas.schema import query as schema_query
 from tests.conftest import gql
 
 FIELDS = ["SLUG", "NAME", "RELEASE_DATE", "CONTEXT_WINDOW", "BLENDED_PRICE"]
@@ -25,8 +25,8 @@ def listing(client, field: str, direction: str, filter_text: str, tag: str = "")
 @given(st.sampled_from(FIELDS), st.sampled_from(["ASC", "DESC"]), st.sampled_from(FILTERS))
 def test_presorted_orders_equal_a_fresh_sort(client, monkeypatch, field, direction, filter_text):
     sorted_per_request = listing(client, field, direction, filter_text)
-    monkeypatch.setattr(schema.query, "PRESORT_FROM", 0)  # every selection through the presorted path
+    monkeypatch.setattr(schema_query, "PRESORT_FROM", 0)  # every selection through the presorted path
     try:
         assert listing(client, field, direction, filter_text, tag="Presorted") == sorted_per_request
     finally:
-        monkeypatch.setattr(schema.query, "PRESORT_FROM", 2048)
+        monkeypatch.setattr(schema_query, "PRESORT_FROM", 2048)

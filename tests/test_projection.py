@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.build import LINK_KIND_NAMES
-from graph.load import default_data_dir, load_dataset
-from graph.vocab import MA, RDF
+from modelatlas.graph.build import LINK_KIND_NAMES
+from modelatlas.graph.load import default_data_dir, load_dataset
+from modelatlas.graph.vocab import MA, RDF
 
 CLASSES = ["Model", "ModelFamily", "Organization", "Provider", "Offering", "Router", "License", "Capability",
            "UseCase", "Source", "Alias", "AliasBinding", "LineageLink", "Claim"]
@@ -38,6 +38,6 @@ def test_lookup_by_bedrock_id_and_case(kg):
 
 
 def test_data_version_is_stable(kg):
-    from graph import load_knowledge_graph
+    from modelatlas.graph import load_knowledge_graph
 
     assert load_knowledge_graph(validate=False).version == kg.version

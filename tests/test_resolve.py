@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from graph import DataError
-from graph.resolve import IdentityTables, Resolver, parse_id
-from graph.resolve.normalize import token_kind
+from modelatlas.api.cli import app as cli
+from modelatlas.graph import DataError
+from modelatlas.graph.resolve import IdentityTables, Resolver, parse_id
+from modelatlas.graph.resolve.normalize import token_kind
 
 SNAPSHOT = date(2026, 5, 21)
 
@@ -143,10 +143,10 @@ def test_bad_identity_table_names_the_file(tmp_path: Path):
 
 
 @pytest.mark.parametrize("module", [
-    "graph.resolve.normalize", "graph.resolve.tables", "graph.resolve.resolver", "graph.importers",
-    "graph.importers.rows", "graph.importers.checks", "graph.importers.precedence", "graph.importers.report",
-    "graph.importers.values", "graph.importers.merge", "graph.importers.models_dev", "graph.importers.genai_prices",
-    "graph.importers.rdf", "graph.inference", "graph.catalog",
+    "modelatlas.graph.resolve.normalize", "modelatlas.graph.resolve.tables", "modelatlas.graph.resolve.resolver", "modelatlas.graph.importers",
+    "modelatlas.graph.importers.rows", "modelatlas.graph.importers.checks", "modelatlas.graph.importers.precedence", "modelatlas.graph.importers.report",
+    "modelatlas.graph.importers.values", "modelatlas.graph.importers.merge", "modelatlas.graph.importers.models_dev", "modelatlas.graph.importers.genai_prices",
+    "modelatlas.graph.importers.rdf", "modelatlas.graph.inference", "modelatlas.graph.catalog",
 ])
 def test_docstring_examples(module):
     import doctest

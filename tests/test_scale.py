@@ -12,14 +12,14 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph import ValidationError, load_knowledge_graph
-from graph.algorithms.alternatives import alternatives, similarity
-from graph.load import default_data_dir, load_dataset, read_shapes
-from graph.shapes_compiled import UnsupportedShapeError, compile_shapes
-from graph.synth import AS_OF, write_catalog
-from graph.table import read_table
-from graph.validate import validate_data, validate_table
+from modelatlas.api.cli import app
+from modelatlas.graph import ValidationError, load_knowledge_graph
+from modelatlas.graph.algorithms.alternatives import alternatives, similarity
+from modelatlas.graph.load import default_data_dir, load_dataset, read_shapes
+from modelatlas.graph.shapes_compiled import UnsupportedShapeError, compile_shapes
+from modelatlas.graph.synth import AS_OF, write_catalog
+from modelatlas.graph.table import read_table
+from modelatlas.graph.validate import validate_data, validate_table
 
 runner = CliRunner()
 PARTS = ("models", "families", "organizations", "providers", "offerings", "routers", "licenses", "capabilities",
@@ -128,7 +128,7 @@ def test_syntax_errors_name_the_file(tmp_path):
 
 def _brute_force(kg, slug: str, first: int) -> list[tuple[str, float]]:
     """The definition of alternatives without any index: score every model, filter, sort."""
-    from graph.algorithms.filters import Constraints, satisfies
+    from modelatlas.graph.algorithms.filters import Constraints, satisfies
 
     model = kg.models[slug]
     found = []
@@ -161,7 +161,7 @@ def test_bench_scale_prints_the_table(tmp_path):
 def test_synth_never_overwrites_a_directory_it_did_not_write(tmp_path):
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from modelatlas.api.cli import app
 
     precious = tmp_path / "mine"
     precious.mkdir()
@@ -178,7 +178,7 @@ def test_synth_never_overwrites_a_directory_it_did_not_write(tmp_path):
 def test_bad_sizes_and_unwritable_cache_are_clear_errors(tmp_path):
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from modelatlas.api.cli import app
 
     result = CliRunner().invoke(app, ["bench-scale", "--sizes", "abc", "-o", str(tmp_path)])
     assert result.exit_code == 1 and "--sizes 'abc'" in result.output

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.errors import NotFoundError
-from graph.knowledge import KnowledgeGraph
-from graph.records import AliasBinding, Model
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import AliasBinding, Model
 
 __all__ = ["alias_history", "resolve_alias", "binding_start"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from graph.algorithms.filters import Constraints, satisfies
-from graph.errors import NotFoundError
-from graph.knowledge import KnowledgeGraph
-from graph.records import Model, Offering
+from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Model, Offering
 
 __all__ = ["Alternative", "alternatives", "similarity", "WEIGHTS"]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from graph.knowledge import KnowledgeGraph, effective_status
-from graph.records import Model, Offering, Provider
+from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
+from modelatlas.graph.records import Model, Offering, Provider
 
 __all__ = ["Checks", "migration_checks", "reference_offerings"]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from graph.knowledge import KnowledgeGraph, effective_status
-from graph.records import Model, Offering
+from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
+from modelatlas.graph.records import Model, Offering
 
 __all__ = ["Constraints", "satisfies", "priced_offering"]
 

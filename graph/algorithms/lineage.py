@@ -13,10 +13,10 @@ from datetime import date
 
 import networkx as nx
 
-from graph.algorithms.aliases import alias_history
-from graph.errors import NotFoundError
-from graph.knowledge import KnowledgeGraph
-from graph.records import LineageLink, Model
+from modelatlas.graph.algorithms.aliases import alias_history
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import LineageLink, Model
 
 __all__ = ["ALL_KINDS", "Edge", "Lineage", "lineage", "version_chain", "edges_from", "edges_to", "MAX_DEPTH"]
 
@@ -94,7 +94,7 @@ def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
     """The model's next-version line in link order (each version before its next), release date then slug among
     versions the links do not order; so an undated version still comes where its links put it.
 
-    >>> from graph import load_knowledge_graph
+    >>> from modelatlas.graph import load_knowledge_graph
     >>> [m.slug.removeprefix("mistral-small-") for m in version_chain(load_knowledge_graph(), "mistral-small-2503")]
     ['2402', '2409', '2501', '2503', '2506', '2603']
     """

@@ -18,13 +18,13 @@ from datetime import date
 
 import networkx as nx
 
-from graph.algorithms.alternatives import alternatives
-from graph.algorithms.compare import Checks, migration_checks
-from graph.algorithms.filters import Constraints, satisfies
-from graph.algorithms.lineage import MAX_DEPTH
-from graph.errors import NotFoundError
-from graph.knowledge import KnowledgeGraph, effective_status
-from graph.records import Model
+from modelatlas.graph.algorithms.alternatives import alternatives
+from modelatlas.graph.algorithms.compare import Checks, migration_checks
+from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.algorithms.lineage import MAX_DEPTH
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
+from modelatlas.graph.records import Model
 
 __all__ = ["MigrationPath", "MigrationStep", "migration_paths", "current_replacement"]
 

@@ -14,8 +14,8 @@ import heapq
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from graph.knowledge import KnowledgeGraph
-from graph.memo import per_snapshot
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.memo import per_snapshot
 
 __all__ = ["Hit", "search"]
 

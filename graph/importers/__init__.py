@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from graph.importers import genai_prices, models_dev
-from graph.importers.merge import merge_catalogs
-from graph.importers.report import ImportReport
-from graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
-from graph.knowledge import KnowledgeGraph
-from graph.resolve.tables import IdentityTables
+from modelatlas.graph.importers import genai_prices, models_dev
+from modelatlas.graph.importers.merge import merge_catalogs
+from modelatlas.graph.importers.report import ImportReport
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["CatalogRow", "CatalogSnapshot", "ImportReport", "Rejection", "import_catalogs", "package_versions",
            "read_snapshots"]
@@ -33,7 +33,7 @@ def read_snapshots(today: date | None = None) -> list[CatalogSnapshot]:
 def import_catalogs(curated: KnowledgeGraph, *, tables: IdentityTables | None = None, today: date | None = None,
                     progress=None) -> tuple[KnowledgeGraph, ImportReport]:
     """The curated graph plus both catalogs, inferred succession included, and the import report."""
-    from graph.inference import with_inferred_succession
+    from modelatlas.graph.inference import with_inferred_succession
 
     start = time.perf_counter()
     snapshots = read_snapshots(today)

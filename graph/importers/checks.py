@@ -24,7 +24,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Sequence
 
-from graph.importers.rows import CatalogRow, Rejection
+from modelatlas.graph.importers.rows import CatalogRow, Rejection
 
 __all__ = ["find_rejections", "PRICE_FIELDS", "UNIT_ERROR_FACTOR"]
 

@@ -17,8 +17,8 @@ from decimal import Decimal
 from importlib import metadata
 from typing import Any, Iterable
 
-from graph.importers.rows import CatalogRow, CatalogSnapshot, PricePoint, Rejection, decimal_or_none
-from graph.records import PriceTier
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, PricePoint, Rejection, decimal_or_none
+from modelatlas.graph.records import PriceTier
 
 __all__ = ["SOURCE", "read_genai_prices", "rows_from_providers", "package_version"]
 

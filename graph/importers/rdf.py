@@ -5,7 +5,7 @@ Every offering, model, provider and claim the import added goes into the named g
 version) and ``ma:asOf`` on every node. Curated nodes are not repeated; routes merged into a curated offering add
 only their claims.
 
->>> from graph import load_knowledge_graph
+>>> from modelatlas.graph import load_knowledge_graph
 >>> len(imported_dataset(load_knowledge_graph()))  # a curated-only graph has nothing imported
 0
 """
@@ -18,9 +18,9 @@ from typing import Iterable
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
-from graph.knowledge import KnowledgeGraph
-from graph.records import Provenance
-from graph.vocab import DCTERMS, ID_BASE, MA, PREFIXES, RDF, RDFS, SDO
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Provenance
+from modelatlas.graph.vocab import DCTERMS, ID_BASE, MA, PREFIXES, RDF, RDFS, SDO
 
 __all__ = ["imported_dataset", "GRAPH_BASE"]
 

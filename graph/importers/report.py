@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graph.importers.rows import Rejection
+from modelatlas.graph.importers.rows import Rejection
 
 __all__ = ["ImportReport", "MakerShare"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from graph.records import PriceTier
+from modelatlas.graph.records import PriceTier
 
 __all__ = ["CatalogRow", "CatalogSnapshot", "PricePoint", "Rejection", "decimal_or_none"]
 

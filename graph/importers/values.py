@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from graph.importers.precedence import rank
-from graph.importers.rows import CatalogRow, CatalogSnapshot
-from graph.knowledge import KnowledgeGraph
-from graph.records import Claim, Provenance
-from graph.resolve.normalize import slugify
-from graph.resolve.resolver import Resolution
+from modelatlas.graph.importers.precedence import rank
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Claim, Provenance
+from modelatlas.graph.resolve.normalize import slugify
+from modelatlas.graph.resolve.resolver import Resolution
 
 __all__ = ["PlacedRow", "SOURCE_SLUGS", "merge_fields", "claimed_fields", "row_rank", "row_provenance", "provenance_of",
            "claim_tail", "kebab"]

@@ -16,7 +16,7 @@ Rules, tried in order (the first that gives exactly one model wins; a rule that 
    the row goes to the importer's node for that maker and normalized id, shared by every provider's row of it.
 7. ``unresolved``: no maker, or an id that names several models (a family without a version, an unbound alias).
 
->>> from graph import load_knowledge_graph
+>>> from modelatlas.graph import load_knowledge_graph
 >>> r = Resolver.from_graph(load_knowledge_graph())
 >>> r.resolve("@cf/mistralai/mistral-small-3.1-24b-instruct").model
 'mistral-small-2503'
@@ -31,9 +31,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from graph.knowledge import KnowledgeGraph
-from graph.resolve.normalize import ParsedId, parse_id, parse_name, slugify, token_kind
-from graph.resolve.tables import IdentityTables
+from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.resolve.normalize import ParsedId, parse_id, parse_name, slugify, token_kind
+from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["Resolution", "Resolver"]
 
@@ -207,8 +207,8 @@ class Resolver:
         return key if key in self.aliases else None
 
     def _by_alias(self, raw: str, alias: str, as_of: date | None, maker: str | None, key: str) -> Resolution:
-        from graph.algorithms.aliases import resolve_alias
-        from graph.errors import NotFoundError
+        from modelatlas.graph.algorithms.aliases import resolve_alias
+        from modelatlas.graph.errors import NotFoundError
 
         day = as_of or date.today()
         try:

@@ -14,8 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from graph.errors import DataError
-from graph.load import default_data_dir
+from modelatlas.graph.errors import DataError
+from modelatlas.graph.load import default_data_dir
 
 __all__ = ["IdentityTables", "identity_file"]
 
@@ -46,7 +46,7 @@ class IdentityTables:
             doc = tomllib.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise DataError(f"{path}: cannot read identity tables: {exc}") from exc
-        from graph.resolve.normalize import parse_id
+        from modelatlas.graph.resolve.normalize import parse_id
 
         def table(name: str) -> dict[str, str]:
             value = doc.get(name, {})
