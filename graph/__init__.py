@@ -3,6 +3,7 @@
 from modelatlas.graph.errors import DataError, KnowledgeGraphError, NotFoundError, Problem, ValidationError
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.build import load_knowledge_graph
+from modelatlas.graph.catalog import load_graph
 
 __all__ = [
     "DataError",
@@ -11,5 +12,6 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "ValidationError",
+    "load_graph",
     "load_knowledge_graph",
 ]

@@ -1,6 +1,6 @@
 """What the service serves: the curated knowledge base plus the imported catalogs, through the compiled cache.
 
->>> kg = load_catalog(use_cache=False, imports=False)
+>>> kg = load_graph(cache=False, imports=False)
 >>> kg.model("mistral-small-latest").slug in kg.models
 True
 """
@@ -15,7 +15,7 @@ from modelatlas.graph.cache import cache_key, compiled
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import default_data_dir, stat_fingerprint
 
-__all__ = ["load_catalog", "catalog_key", "identity_tables_for"]
+__all__ = ["load_graph", "load_catalog", "catalog_key", "identity_tables_for"]
 
 
 def identity_tables_for(paths: list[Path] | None):
@@ -43,14 +43,14 @@ def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today
     return cache_key(*parts)
 
 
-def load_catalog(
-    paths: list[Path] | None = None, *, imports: bool = True, use_cache: bool = True, cache_dir: Path | None = None,
+def load_graph(
+    paths: list[Path] | None = None, *, imports: bool = True, cache: bool = True, cache_dir: Path | None = None,
     report: LoadReport | None = None, import_report: list | None = None, refresh: bool = False, progress=None,
     background_write: bool = False,
 ) -> KnowledgeGraph:
     """The knowledge graph to serve: curated data, plus models.dev and genai-prices unless ``imports`` is off.
 
-    With ``use_cache`` a restart on unchanged inputs loads the compiled graph (no parse, validation or import);
+    With ``cache`` a restart on unchanged inputs loads the compiled graph (no parse, validation or import);
     ``refresh`` rebuilds it; ``background_write`` writes a new entry from a thread (the service: it can answer
     meanwhile). When the graph is built, its ImportReport is appended to ``import_report``.
     """
@@ -65,8 +65,13 @@ def load_catalog(
             import_report.append(figures)
         return kg
 
-    if not use_cache:
+    if not cache:
         return build()
     kg, _hit = compiled(catalog_key(paths, imports=imports), build, cache_dir, refresh=refresh,
                         background=background_write)
     return kg
+
+
+def load_catalog(paths: list[Path] | None = None, *, use_cache: bool = True, **options) -> KnowledgeGraph:  # noqa: ANN003
+    """Deprecated spelling of :func:`load_graph` (being removed)."""
+    return load_graph(paths, cache=use_cache, **options)
