@@ -1,0 +1,269 @@
+"""How true the served graph is: identity against a labelled gold set, duplicates, majority disagreement, reach.
+
+The gold set (``data/gold/identity.tsv``) labels imported rows ``(provider, route id)`` with the model they
+really serve: ``curated:<slug>``, ``model:<identity>`` (a stable name of our own for a model the curated data
+lacks) or ``none`` (not one model). Identity is scored as entity resolution is: B-cubed precision and recall
+(Bagga & Baldwin 1998) of the graph's placement of those rows against the labels, so importer-made node names
+do not matter, only which rows share a node.
+
+>>> gold = [GoldRow("p", "a", "model:x", "tune"), GoldRow("p", "b", "model:x", "tune"), GoldRow("q", "c", "model:y", "tune")]
+>>> score = identity_score(gold, {("p", "a"): "n1", ("p", "b"): "n1", ("q", "c"): "n1"})
+>>> round(score.precision, 3), score.recall
+(0.556, 1.0)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from modelatlas.graph.errors import DataError
+from modelatlas.graph.knowledge import KnowledgeGraph
+
+__all__ = [
+    "Disagreement", "Evaluation", "GoldRow", "IdentityScore", "evaluate", "gold_file", "identity_score",
+    "placements", "read_gold",
+]
+
+GOLD_COLUMNS = ("provider", "route_id", "label", "split", "note")
+SPLITS = ("tune", "holdout")
+#: Model facts whose current value is compared with the majority of independent claims.
+MAJORITY_FIELDS = ("releaseDate", "openWeights")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRow:
+    """One labelled row: the provider's route id and the model it truly serves."""
+
+    provider: str
+    route_id: str
+    label: str  # curated:<slug> | model:<identity> | none
+    split: str  # tune | holdout
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.provider, self.route_id.lower())
+
+    @property
+    def curated(self) -> str | None:
+        """The curated slug the label names, else None."""
+        return self.label.removeprefix("curated:") if self.label.startswith("curated:") else None
+
+
+def gold_file(data_dir: Path) -> Path:
+    return data_dir / "gold" / "identity.tsv"
+
+
+def read_gold(path: Path) -> list[GoldRow]:
+    """The gold rows of a TSV with the columns ``provider route_id label split note``; errors name file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the gold set ({exc.strerror})") from exc
+    reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None or tuple(header[: len(GOLD_COLUMNS)]) != GOLD_COLUMNS:
+        raise DataError(f"{path}:1: the header must be {' '.join(GOLD_COLUMNS)} (tab-separated)")
+    rows: list[GoldRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in enumerate(reader, start=2):
+        if not cells or not "".join(cells).strip():
+            continue
+        if len(cells) < 4:
+            raise DataError(f"{path}:{line}: expected {len(GOLD_COLUMNS)} tab-separated columns, found {len(cells)}")
+        row = GoldRow(cells[0].strip(), cells[1].strip(), cells[2].strip(), cells[3].strip(),
+                      cells[4].strip() if len(cells) > 4 else "")
+        if not row.provider or not row.route_id:
+            raise DataError(f"{path}:{line}: provider and route_id must not be empty")
+        if not (row.label == "none" or row.label.startswith(("curated:", "model:"))) or row.label.endswith(":"):
+            raise DataError(f"{path}:{line}: label {row.label!r} must be curated:<slug>, model:<identity> or none")
+        if row.split not in SPLITS:
+            raise DataError(f"{path}:{line}: split {row.split!r} must be one of {', '.join(SPLITS)}")
+        if row.key in seen:
+            raise DataError(f"{path}:{line}: {row.provider} {row.route_id} is labelled twice (first on line {seen[row.key]})")
+        seen[row.key] = line
+        rows.append(row)
+    return rows
+
+
+def placements(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
+    """``(provider, lowercased route id) -> model slug`` for every route of the graph, including the route ids
+    that were folded into another route (batch / flex / priority ids recorded in its provenance citations)."""
+    placed: dict[tuple[str, str], str] = {}
+    for offering in kg.offerings.values():
+        placed[(offering.provider, offering.route_id.lower())] = offering.model
+    return placed
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityScore:
+    """B-cubed precision and recall over gold rows, and the rows on a wrong curated model."""
+
+    rows: int
+    precision: float
+    recall: float
+    missing: int = 0  # gold rows with no route in the graph (each counted as a node of its own)
+    wrong_curated: tuple[tuple[str, str, str, str], ...] = ()  # (provider, route id, placed on, label)
+
+
+def identity_score(gold: Sequence[GoldRow], placed: Mapping[tuple[str, str], str],
+                   curated: frozenset[str] = frozenset()) -> IdentityScore:
+    """B-cubed scores of ``placed`` against the gold labels (``none`` rows are each a class of their own);
+    rows placed on one of the ``curated`` slugs that their label does not name are listed as wrong."""
+    if not gold:
+        return IdentityScore(0, 1.0, 1.0)
+    node_of: dict[tuple[str, str], str] = {}
+    missing = 0
+    for row in gold:
+        node = placed.get(row.key)
+        if node is None:
+            missing += 1
+            node = f"\0missing:{row.provider}/{row.route_id}"
+        node_of[row.key] = node
+    label_of = {row.key: (row.label if row.label != "none" else f"\0none:{row.provider}/{row.route_id}") for row in gold}
+    by_node: dict[str, Counter[str]] = defaultdict(Counter)
+    by_label: Counter[str] = Counter()
+    pair: Counter[tuple[str, str]] = Counter()
+    for key, node in node_of.items():
+        by_node[node][label_of[key]] += 1
+        by_label[label_of[key]] += 1
+        pair[(node, label_of[key])] += 1
+    precision = recall = 0.0
+    for key, node in node_of.items():
+        shared = pair[(node, label_of[key])]
+        precision += shared / sum(by_node[node].values())
+        recall += shared / by_label[label_of[key]]
+    wrong = tuple(
+        (row.provider, row.route_id, placed[row.key], row.label)
+        for row in gold
+        if row.key in placed and placed[row.key] in curated and row.curated != placed[row.key]
+    )
+    return IdentityScore(len(gold), precision / len(gold), recall / len(gold), missing, wrong)
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A fact whose current value is not the value most independent sources give."""
+
+    model: str
+    field: str
+    current: object
+    majority: object
+    votes: str  # e.g. "2025-01-20 x11, 2025-05-28 x1"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything ``modelatlas eval`` prints."""
+
+    identity: dict[str, IdentityScore]
+    duplicate_pairs: list[tuple[str, str]]
+    disagreements: dict[str, list[Disagreement]]
+    compared: dict[str, int]
+    unreached: list[str]
+    batch_routes: list[str]
+    models: int
+    curated_models: int
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def _independent_votes(kg: KnowledgeGraph, subject: str, prop: str) -> Counter[object]:
+    """One vote per independent source (catalog + provider of the row) for each value claimed."""
+    voters: dict[str, object] = {}
+    for claim in kg.index.claims_by_subject.get(subject, ()):
+        if claim.property != prop or claim.rejected or claim.value is None:
+            continue
+        who = claim.provenance.citations[0].split("/", 1)[0] if claim.provenance.citations else claim.slug
+        voters.setdefault(who, claim.value)
+    return Counter(voters.values())
+
+
+def majority_disagreements(kg: KnowledgeGraph, fields: Iterable[str] = MAJORITY_FIELDS) -> tuple[dict[str, list[Disagreement]], dict[str, int]]:
+    """Imported models whose current value differs from a strict majority of at least 3 independent claims."""
+    attr = {"releaseDate": "release_date", "openWeights": "open_weights"}
+    out: dict[str, list[Disagreement]] = {f: [] for f in fields}
+    compared: dict[str, int] = dict.fromkeys(fields, 0)
+    for model in kg.models.values():
+        if model.resolution is None:
+            continue  # curated: its value is the curated one by rule
+        for prop in fields:
+            votes = _independent_votes(kg, f"model:{model.slug}", prop)
+            if sum(votes.values()) < 3:
+                continue
+            compared[prop] += 1
+            (top, count), *rest = votes.most_common()
+            if count * 2 <= sum(votes.values()):
+                continue  # no strict majority
+            current = getattr(model, attr[prop])
+            if current != top:
+                text = ", ".join(f"{v} x{n}" for v, n in votes.most_common())
+                out[prop].append(Disagreement(model.slug, prop, current, top, text))
+    return out, compared
+
+
+_DATE = re.compile(r"^(2[3-6](0[1-9]|1[0-2])|20\d{4}|20\d{6}|\d{6})$")
+_SIZE = re.compile(r"^(\d+(\.\d+)?[bmk]|\d+x\d+(\.\d+)?b|a\d+(\.\d+)?b|e\d+b)$")
+_VERSION = re.compile(r"^v?(\d+(\.\d+)*)$")
+
+
+def _spelling(slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """A slug's words, sizes and version numbers, dates dropped and ``x.0`` read as ``x``.
+
+    >>> _spelling("claude-opus-4-20250514"), _spelling("qwen3-30b-a3b")
+    (('claude-opus', (), ('4',)), ('qwen3', ('30b', 'a3b'), ()))
+    """
+    words: list[str] = []
+    sizes: list[str] = []
+    versions: list[str] = []
+    for token in slug.lower().replace("_", "-").split("-"):
+        if _DATE.match(token):
+            continue
+        if _SIZE.match(token):
+            sizes.append(token)
+        elif match := _VERSION.match(token):
+            version = match.group(1)
+            while version.endswith(".0"):
+                version = version[:-2]
+            versions.append(version)
+        else:
+            words.append(token)
+    return "-".join(words), tuple(sizes), tuple(versions)
+
+
+def duplicate_pairs(kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    """Suspected spellings of one model: same maker, release date, words and sizes, and version numbers of which
+    one is a prefix of the other (``claude-opus-4`` / ``claude-opus-4-2505`` / ``claude-opus-4.0``)."""
+    groups: dict[tuple[object, ...], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for model in kg.models.values():
+        if model.release_date is None:
+            continue
+        words, sizes, versions = _spelling(model.slug)
+        groups[(model.maker, words, sizes, model.release_date)].append((model.slug, versions))
+    pairs: list[tuple[str, str]] = []
+    for members in groups.values():
+        members.sort()
+        for i, (a, va) in enumerate(members):
+            for b, vb in members[i + 1:]:
+                shorter, longer = sorted((va, vb), key=len)
+                if longer[: len(shorter)] == shorter:
+                    pairs.append((a, b))
+    return sorted(pairs)
+
+
+def evaluate(kg: KnowledgeGraph, gold: Sequence[GoldRow], today: date | None = None) -> Evaluation:
+    """Score ``kg`` on ``gold`` (per split and overall) and measure duplicates, disagreement and reach."""
+    curated = frozenset(slug for slug, m in kg.models.items() if m.resolution is None)
+    placed = placements(kg)
+    identity = {split: identity_score([g for g in gold if g.split == split], placed, curated) for split in SPLITS}
+    identity["all"] = identity_score(gold, placed, curated)
+    disagreements, compared = majority_disagreements(kg)
+    unreached = sorted(slug for slug in kg.models if not kg.routers_reaching(slug))
+    batch = sorted(o.slug for o in kg.offerings.values() if o.route_id.lower().endswith((":batch", "-batch")))
+    return Evaluation(identity, duplicate_pairs(kg), disagreements, compared, unreached, batch,
+                      len(kg.models), len(curated))
