@@ -37,6 +37,7 @@ class CatalogRow:
     route_id: str
     name: str | None = None
     other_ids: tuple[str, ...] = ()  # further ids the catalog matches to this row (genai-prices match rules)
+    folded_ids: tuple[str, ...] = ()  # tier route ids folded into this row (``m:batch``; see graph.importers.fold)
     as_of: date | None = None  # the row's own date (models.dev last_updated); else the snapshot's
     input_price: Decimal | None = None
     output_price: Decimal | None = None
