@@ -35,6 +35,7 @@ from modelatlas.graph.importers.report import ImportReport, MakerShare
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
+from modelatlas.graph.resolve.spellings import group_key, join_spellings
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
 from modelatlas.graph.resolve.tables import IdentityTables
@@ -103,6 +104,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     for p in placed:
         by_route[(p.provider, p.row.route_id.lower())].append(p)
     _merge_dotless_versions([p for p in placed if p.resolution.status == CANONICAL])
+    _join_spellings([p for p in placed if p.resolution.status == CANONICAL])
     canonical_slugs = _canonical_slugs([p for p in placed if p.resolution.status == CANONICAL], set(curated.models))
     used_offering_slugs = set(curated.offerings)
     status_order = {CURATED: 0, CANONICAL: 1, UNRESOLVED: 2}
@@ -227,8 +229,23 @@ def _provider_kind(slug: str, tables: IdentityTables) -> str:
 
 
 def _group_key(resolution: Resolution) -> str:
-    """Canonical rows share a node when their normalized ids have the same tokens (in any order)."""
-    return " ".join(sorted(resolution.key.split("-")))
+    """Canonical rows share a node when their normalized ids have the same words (in any order) and numbers."""
+    return group_key(resolution.key)
+
+
+def _join_spellings(rows: list[PlacedRow]) -> None:
+    """Spellings of one model share its node (graph.resolve.spellings: ``claude-opus-4`` -> ``claude-opus-4-2505``)."""
+    dates: dict[tuple[str, str], Counter[date]] = defaultdict(Counter)
+    for p in rows:
+        if p.row.release_date is not None:
+            dates[(p.resolution.maker or "", p.resolution.key)][p.row.release_date] += 1
+    released = {key: counts.most_common(1)[0][0] for key, counts in dates.items()}
+    joined = join_spellings([(p.resolution.maker or "", p.resolution.key) for p in rows], released)
+    for p in rows:
+        target = joined.get((p.resolution.maker or "", p.resolution.key))
+        if target is not None:
+            p.resolution = replace(p.resolution, key=target,
+                                   detail=f"{p.resolution.detail}; a spelling of {target!r} (graph.resolve.spellings)")
 
 
 def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
@@ -239,7 +256,7 @@ def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
     keys = {_group_key(p.resolution) for p in rows}
     for p in rows:
         dotted = dotted_version(parse_id(p.resolution.key))
-        if dotted is not None and " ".join(sorted(dotted.tokens)) in keys:
+        if dotted is not None and group_key(dotted.key) in keys:
             p.resolution = replace(p.resolution, key=dotted.key,
                                    detail=f"{p.resolution.detail}; read as {dotted.key!r} (version without its dot)")
 

@@ -19,7 +19,17 @@ from dataclasses import dataclass
 __all__ = ["ParsedId", "parse_id", "parse_name", "token_kind", "slugify"]
 
 _VARIANT = re.compile(r":([a-z0-9._-]+)$")
-_BEDROCK_VERSION = re.compile(r"-v\d+:\d+$")
+_BEDROCK_VERSION = re.compile(r"-v?\d+:\d+$")  # Bedrock's -v1:0 and -1:0 (gpt-oss-20b-1:0)
+#: ``:suffix`` decorations of serving, not of the model: OpenRouter's :free / :nitro / :floor, reasoning-effort and
+#: thinking-budget settings (:low, :8192), processing tiers (folded into the base route by graph.importers.fold).
+#: Any other ``:suffix`` names the model: an Ollama size tag (gemma3:4b), :thinking, :extended.
+_DECORATION_SUFFIXES = {"free", "beta", "nitro", "floor", "online", "web", "exacto", "low", "medium", "high", "max",
+                        "min", "minimal", "batch", "flex", "priority"}
+#: Words after a model's size that describe the serving, not the model ("llama-3.3-70b-versatile", "-turbo",
+#: "gpt-oss-120b-fast"): dropped when they follow a size token. Variant words after a size still count.
+_SERVING_WORDS = {"versatile", "specdec", "turbo", "fast", "lite", "instant", "cs", "dynamic", "basic", "chat",
+                  "high-throughput", "throughput", "high", "serverless", "hf", "free", "online", "latest", "maas",
+                  "quant", "exl2", "mlx", "iq4", "xs", "4bit", "8bit", "q4", "q8", "k", "m", "gguf", "nitro"}
 _REGION = {"us", "eu", "apac", "global", "au", "jp", "ca", "apne1"}
 _VENDOR_PREFIX = re.compile(r"^([a-z][a-z0-9]*)\.(?=[a-z])")
 _ISO_DATE = re.compile(r"(?<![0-9])(20\d{2})-(\d{2})-(\d{2})(?![0-9])")
@@ -57,11 +67,13 @@ class ParsedId:
 
 
 def token_kind(token: str) -> str:
-    """``date`` (YYMM), ``size`` (24b, 8x7b, a3b), ``version`` (3.1, 4, v2) or ``word``.
+    """``date`` (YYMM), ``size`` (24b, 8x7b, a3b), ``revision`` (Google's 001), ``version`` (3.1, 4, v2) or ``word``.
 
-    >>> [token_kind(t) for t in ("2503", "24b", "3.1", "small", "0613")]
-    ['date', 'size', 'version', 'word', 'version']
+    >>> [token_kind(t) for t in ("2503", "24b", "3.1", "small", "0613", "001")]
+    ['date', 'size', 'version', 'word', 'version', 'revision']
     """
+    if len(token) == 3 and token[0] == "0" and token.isdigit():
+        return "revision"
     if len(token) == 4 and token.isdigit() and 22 <= int(token[:2]) <= 29 and 1 <= int(token[2:]) <= 12:
         return "date"
     if _SIZE.match(token):
@@ -86,12 +98,13 @@ def _join_digit_pairs(tokens: list[str]) -> list[str]:
 
     >>> _join_digit_pairs(["llama", "3", "1", "8b"]), _join_digit_pairs(["x", "3", "3", "3"])
     (['llama', '3.1', '8b'], ['x', '3.3', '3'])
+    >>> _join_digit_pairs(["qwen", "1", "5b"])
+    ['qwen', '1.5b']
     """
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if i + 1 < len(tokens) and len(tokens[i]) == 1 and tokens[i].isdigit() and len(tokens[i + 1]) == 1 \
-                and tokens[i + 1].isdigit():
+        if i + 1 < len(tokens) and len(tokens[i]) == 1 and tokens[i].isdigit() and re.fullmatch(r"\d[bm]?", tokens[i + 1]):
             out.append(f"{tokens[i]}.{tokens[i + 1]}")
             i += 2
         else:
@@ -125,7 +138,11 @@ def parse_id(raw: str) -> ParsedId:
     text = _BEDROCK_VERSION.sub("", text)
     match = _VARIANT.search(text)
     if match:
-        variant, text = match.group(1), text[: match.start()]
+        suffix = match.group(1)
+        if suffix in _DECORATION_SUFFIXES or suffix.isdigit():
+            variant, text = suffix, text[: match.start()]
+        else:  # gemma3:4b, claude-opus-4.6:thinking, gpt-4o:extended: part of the model's name
+            text = f"{text[: match.start()]}-{suffix}"
     if "@" in text.rsplit("/", 1)[-1][1:]:  # Vertex: claude-3-5-sonnet@20240620, mistral-small-2503@001
         text, _, suffix = text.rpartition("@")
         if _COMPACT_DATE.fullmatch(suffix):
@@ -149,9 +166,30 @@ def parse_id(raw: str) -> ParsedId:
         if token:
             tokens.extend(_split_word(token))
     tokens = _join_digit_pairs([t for t in tokens if t not in _NOISE])
+    tokens = ["thinking" if t == "think" else t for t in tokens]
     if len(tokens) > 1 and tokens[0] == "meta" and tokens[1] == "llama":
         tokens = tokens[1:]  # "Meta-Llama-3.1-8B" -> "llama-3.1-8b"
-    return ParsedId(raw=raw, owners=tuple(vendor) + owners, tokens=tuple(tokens), variant=variant)
+    if vendor and len(tokens) > 1 and re.fullmatch(r"v\d+", tokens[-1]):
+        tokens = tokens[:-1]  # Bedrock: anthropic.claude-opus-4-6-v1 (the vendor's revision of its listing)
+    return ParsedId(raw=raw, owners=tuple(vendor) + owners, tokens=tuple(_without_serving_words(tokens)),
+                    variant=variant)
+
+
+def _without_serving_words(tokens: list[str]) -> list[str]:
+    """Drop serving words and context sizes that follow the model's size (see ``_SERVING_WORDS``).
+
+    >>> _without_serving_words(["llama", "3.3", "70b", "versatile"]), _without_serving_words(["llama", "3", "8b", "8192"])
+    (['llama', '3.3', '70b'], ['llama', '3', '8b'])
+    >>> _without_serving_words(["gpt", "3.5", "turbo"])
+    ['gpt', '3.5', 'turbo']
+    """
+    sized = [i for i, t in enumerate(tokens) if _SIZE.match(t) and not t.startswith("a")]
+    if not sized:
+        return tokens
+    cut = sized[0] + 1
+    tail = [t for t in tokens[cut:]
+            if not (t in _SERVING_WORDS or (t.isdigit() and int(t) >= 1000 and token_kind(t) != "date"))]
+    return tokens[:cut] + tail
 
 
 def parse_name(name: str) -> ParsedId:

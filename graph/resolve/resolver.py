@@ -26,6 +26,7 @@ Rules, tried in order (the first that gives exactly one model wins; a rule that 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,6 +34,7 @@ from decimal import Decimal
 
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.resolve.normalize import ParsedId, parse_id, parse_name, slugify, token_kind
+from modelatlas.graph.resolve.spellings import group_key
 from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["Resolution", "Resolver"]
@@ -62,10 +64,26 @@ def _relaxed(parsed: ParsedId) -> list[tuple[str, tuple[str, ...]]]:
     tokens = parsed.tokens
     has_date = any(token_kind(t) == "date" for t in tokens)
     forms = [("size", tuple(t for t in tokens if token_kind(t) != "size"))]
+    if "latest" in tokens or any(token_kind(t) == "revision" for t in tokens):  # claude-3.5-haiku-latest, -001
+        forms.insert(0, ("moving or revision suffix", tuple(t for t in tokens if t != "latest" and token_kind(t) != "revision")))
     if has_date:
         forms.append(("version", tuple(t for t in tokens if token_kind(t) != "version")))
         forms.append(("size and version", tuple(t for t in tokens if token_kind(t) not in ("size", "version"))))
     return [(what, form) for what, form in forms if form != tokens and form]
+
+
+def _total_size(token: str) -> Decimal | None:
+    """Billions of parameters a size token states: ``24b`` -> 24, ``8x22b`` -> 176; None for ``a3b`` or ``500m``.
+
+    >>> _total_size("8x22b"), _total_size("24b"), _total_size("a3b")
+    (Decimal('176'), Decimal('24'), None)
+    """
+    if not token.endswith("b") or token.startswith(("a", "e")):
+        return None
+    if "x" in token:
+        experts, size = token[:-1].split("x", 1)
+        return Decimal(experts) * Decimal(size)
+    return Decimal(token[:-1])
 
 
 def dotted_version(parsed: ParsedId) -> ParsedId | None:
@@ -103,6 +121,11 @@ class Resolver:
                 self.tokens_of[model.slug].update(p.tokens)
                 for what, form in _relaxed(p) + ([("date", tuple(t for t in p.tokens if token_kind(t) != "date"))] if p.date else []):
                     self.relaxed["-".join(form)].setdefault(model.slug, f"{how} without its {what}")
+        self.unordered: dict[str, dict[str, str]] = defaultdict(dict)  # group_key -> {model slug: how}
+        for index in (self.exact, self.relaxed):
+            for indexed_key, found in index.items():
+                for slug, how in found.items():
+                    self.unordered[group_key(indexed_key)].setdefault(slug, how)
         self.aliases = {a.name.lower(): a.slug for a in kg.aliases.values()}
 
     @classmethod
@@ -113,9 +136,14 @@ class Resolver:
     def resolve(self, raw: str, *, provider: str | None = None, name: str | None = None,
                 as_of: date | None = None) -> Resolution:
         """Resolve one id as seen on ``provider`` (a provider slug) under display ``name`` on ``as_of``."""
-        parsed = self._without_maker_word(parse_id(raw))
-        key = parsed.key
+        parsed = self._without_maker_word(parse_id(self._without_route_prefix(raw, provider)))
         maker = self._maker(parsed, provider)
+        if maker is None and name and "(" in name:  # GitLab "duo-chat-opus-4-5" named "Agentic Chat (Claude Opus 4.5)"
+            inner = parse_name(name[name.index("(") + 1:].rstrip(")"))
+            if self._maker(inner, None):
+                parsed, maker = inner, self._maker(inner, None)
+        parsed = self._with_sold_variants(parsed, maker)
+        key = parsed.key
 
         def done(status: str, model: str | None, rule: str, detail: str) -> Resolution:
             found_maker = self.kg.models[model].maker if model else maker
@@ -140,12 +168,18 @@ class Resolver:
             return self._by_alias(raw, alias, as_of, maker, key)
         contradicted: set[str] = set()
         hit = self._unique(self.relaxed.get(key, {}), parsed, contradicted)
+        if hit and hit[0] != "many" and self._name_disagrees(hit[0], name):
+            contradicted.add(hit[0])
+            hit = None
         if hit and hit[0] != "many":
             return done(CURATED, hit[0], "maker-family-version-date", f"{key!r} = {hit[1]}")
         for dropped, form in _relaxed(parsed):
             form_key = "-".join(form)
             for index in (self.exact, self.relaxed):
                 hit = self._unique(index.get(form_key, {}), parsed, contradicted)
+                if hit and hit[0] != "many" and self._name_disagrees(hit[0], name):
+                    contradicted.add(hit[0])
+                    continue
                 if hit and hit[0] != "many":
                     return done(CURATED, hit[0], "maker-family-version-date",
                                 f"{key!r} without its {dropped} = {form_key!r} = {hit[1]}")
@@ -157,9 +191,15 @@ class Resolver:
                     if hit and hit[0] != "many":
                         return done(CURATED, hit[0], "maker-family-version-date",
                                     f"{key!r} read as {'-'.join(form)!r} (version without its dot) = {hit[1]}")
-        if contradicted:
+        unordered = self._unique(self.unordered.get(group_key(key), {}), parsed)
+        if unordered and unordered[0] != "many" and not contradicted:
+            return done(CURATED, unordered[0], "word-order", f"{key!r} = {unordered[1]} (same words in another order)")
+        if contradicted and maker is None:
             return done(UNRESOLVED, None, "contradiction",
                         f"{key!r} matches {', '.join(sorted(contradicted))} only by dropping a date, version or size that disagrees")
+        if contradicted:  # another model of that line: its own node
+            return done(CANONICAL, None, "contradiction",
+                        f"{key!r} is not {', '.join(sorted(contradicted))}: a date, version or size disagrees; maker {maker}")
         family = self.relaxed.get(key, {})
         if len(family) > 1:
             return done(UNRESOLVED, None, "ambiguous",
@@ -188,17 +228,29 @@ class Resolver:
             ours = set(parsed.of_kind(kind))
             if theirs and ours and not ours <= theirs:
                 return kind
-        sizes = [t for t in parsed.of_kind("size") if t[0].isdigit() and t.endswith("b") and "x" not in t]
         params = self.kg.models[slug].parameters
         known_sizes = {t for t in known if token_kind(t) == "size"}
-        for size in sizes:
+        for size in parsed.of_kind("size"):
             if size in known_sizes:
                 continue
-            if params is not None and abs(Decimal(size[:-1]) - params) > params * Decimal("0.15"):
-                return "size"
-            if params is None and known_sizes:
-                return "size"
+            total = _total_size(size)
+            if total is not None and params is not None:
+                # a mixture of experts (8x22b) counts its experts' sum loosely: shared layers make it smaller
+                tolerance = Decimal("0.35") if "x" in size else Decimal("0.15")
+                if abs(total - params) > params * tolerance:
+                    return "size"
+            elif known_sizes:
+                return "size"  # a size (or active-parameter count, a3b) the model's own ids never state
         return None
+
+    def _name_disagrees(self, slug: str, name: str | None) -> bool:
+        """The row's display name states a version the model's own ids and name do not: an undated
+        ``devstral-small`` named "Devstral Small 1.1" is not Devstral Small 1.0 (v25.05)."""
+        if not name:
+            return False
+        versions = set(parse_name(name).of_kind("version"))
+        known = {t for t in self.tokens_of[slug] if token_kind(t) == "version"}
+        return bool(versions and known and not versions <= known)
 
     def _alias_name(self, parsed: ParsedId, name: str | None) -> str | None:
         key = parsed.key
@@ -218,6 +270,22 @@ class Resolver:
                               f"moving alias {alias!r} has no curated target on {day.isoformat()}", maker, key)
         return Resolution(raw, CURATED, target, "alias-binding",
                           f"moving alias {alias!r} pointed to {target} on {day.isoformat()}", self.kg.models[target].maker, key)
+
+    def _without_route_prefix(self, raw: str, provider: str | None) -> str:
+        """``databricks-claude-sonnet-4`` on Databricks -> ``claude-sonnet-4`` (``[route_prefixes]`` in identity.toml)."""
+        bare = raw.strip()
+        for prefix in self.tables.route_prefixes.get(provider or "", ()):
+            if bare.lower().startswith(prefix) and len(bare) > len(prefix):
+                return bare[len(prefix):]
+        return bare
+
+    def _with_sold_variants(self, parsed: ParsedId, maker: str | None) -> ParsedId:
+        """Put back the variant words a maker sells as models of their own (``[sold_variants]``: OpenAI's
+        ``gpt-3.5-turbo-instruct`` is not ``gpt-3.5-turbo``); for other makers ``instruct`` is the served default."""
+        words = self.tables.sold_variants.get(maker or "", ())
+        raw_words = set(re.split(r"[^a-z0-9.]+", parsed.raw.lower()))
+        missing = [w for w in words if w in raw_words and w not in parsed.tokens]
+        return replace(parsed, tokens=(*parsed.tokens, *missing)) if missing else parsed
 
     def _without_maker_word(self, parsed: ParsedId) -> ParsedId:
         """``openai-gpt-oss-120b`` -> ``gpt-oss-120b`` (owner ``openai``) when the rest names the same maker."""

@@ -35,6 +35,8 @@ class IdentityTables:
     aliases: Mapping[str, str] = field(default_factory=dict)
     not_models: frozenset[str] = frozenset()
     not_owners: frozenset[str] = frozenset()
+    route_prefixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sold_variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     version: str = ""
 
     @classmethod
@@ -58,6 +60,14 @@ class IdentityTables:
         if not isinstance(providers, dict):
             raise DataError(f"{path}: [providers.<source>] must be tables")
         aliases = {parse_id(k).key: v for k, v in table("aliases").items()}
+
+        def lists(name: str) -> Mapping[str, tuple[str, ...]]:
+            value = doc.get(name, {})
+            if not isinstance(value, dict) or not all(
+                    isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()):
+                raise DataError(f"{path}: [{name}] must map names to lists of strings")
+            return MappingProxyType({k.lower(): tuple(i.lower() for i in v) for k, v in value.items()})
+
         return cls(
             owners=MappingProxyType(table("owners")), prefixes=MappingProxyType(table("prefixes")),
             maker_names=MappingProxyType(table("maker_names")),
@@ -65,6 +75,7 @@ class IdentityTables:
             maker_apis=MappingProxyType(table("maker_apis")), aliases=MappingProxyType(aliases),
             not_models=frozenset(i.lower() for i in doc.get("not_models", {}).get("ids", [])),
             not_owners=frozenset(i.lower() for i in doc.get("not_owners", {}).get("ids", [])),
+            route_prefixes=lists("route_prefixes"), sold_variants=lists("sold_variants"),
             version=hashlib.sha256(raw).hexdigest()[:16],
         )
 
