@@ -103,6 +103,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     by_route: dict[tuple[str, str], list[PlacedRow]] = defaultdict(list)
     for p in placed:
         by_route[(p.provider, p.row.route_id.lower())].append(p)
+    _adopt_known_makers(placed)
     _merge_dotless_versions([p for p in placed if p.resolution.status == CANONICAL])
     _join_spellings([p for p in placed if p.resolution.status == CANONICAL])
     canonical_slugs = _canonical_slugs([p for p in placed if p.resolution.status == CANONICAL], set(curated.models))
@@ -231,6 +232,21 @@ def _provider_kind(slug: str, tables: IdentityTables) -> str:
 def _group_key(resolution: Resolution) -> str:
     """Canonical rows share a node when their normalized ids have the same words (in any order) and numbers."""
     return group_key(resolution.key)
+
+
+def _adopt_known_makers(placed: list[PlacedRow]) -> None:
+    """A row whose id names no maker joins the canonical node of the same normalized id when the other rows of
+    that id agree on one maker (``nous-hermes-2-mixtral-8x7b-dpo`` beside ``nousresearch/nous-hermes-2-...``)."""
+    makers: dict[str, set[str]] = defaultdict(set)
+    for p in placed:
+        if p.resolution.status == CANONICAL and p.resolution.maker:
+            makers[p.resolution.key].add(p.resolution.maker)
+    for p in placed:
+        found = makers.get(p.resolution.key, set())
+        if p.resolution.rule == "unknown-maker" and len(found) == 1:
+            maker = next(iter(found))
+            p.resolution = replace(p.resolution, status=CANONICAL, rule="canonical", maker=maker,
+                                   detail=f"maker {maker}, as the other rows of {p.resolution.key!r} say")
 
 
 def _join_spellings(rows: list[PlacedRow]) -> None:

@@ -194,12 +194,9 @@ class Resolver:
         unordered = self._unique(self.unordered.get(group_key(key), {}), parsed)
         if unordered and unordered[0] != "many" and not contradicted:
             return done(CURATED, unordered[0], "word-order", f"{key!r} = {unordered[1]} (same words in another order)")
-        if contradicted and maker is None:
+        if contradicted:
             return done(UNRESOLVED, None, "contradiction",
                         f"{key!r} matches {', '.join(sorted(contradicted))} only by dropping a date, version or size that disagrees")
-        if contradicted:  # another model of that line: its own node
-            return done(CANONICAL, None, "contradiction",
-                        f"{key!r} is not {', '.join(sorted(contradicted))}: a date, version or size disagrees; maker {maker}")
         family = self.relaxed.get(key, {})
         if len(family) > 1:
             return done(UNRESOLVED, None, "ambiguous",
