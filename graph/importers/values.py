@@ -1,6 +1,7 @@
 """The values and claims of one subject (a model or an offering) from the catalog rows placed on it.
 
-Each field's current value is the best row's by ``graph.importers.precedence``; where rows (or the curated value)
+Each field's current value is the one ``graph.importers.precedence`` picks (for a model: the maker's API, else the
+value most independent sources agree on; for a route: the newest row); where rows (or the curated value)
 disagree, every value is kept as a claim with its row, package version and date; rejected values are kept as
 rejected claims with the reason; a genai-prices price history becomes dated claims (announced prices unconfirmed).
 
@@ -15,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from modelatlas.graph.importers.precedence import rank
+from modelatlas.graph.importers.precedence import Vote, consensus, rank, voter_of
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import Claim, Provenance
@@ -96,7 +97,12 @@ def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: di
                                        True, note))
         curated_value = getattr(existing, field, None) if existing is not None else None
         live = [c for c in candidates if not c[4]]
-        winner = min(live, key=lambda c: c[0])[1] if live else None
+        if subject.startswith("model:"):  # a model's facts: the maker's API, else agreement (graph.importers.precedence)
+            votes = [Vote(c[2].origin, c[1], voter_of(c[2].row.citation), c[3], c[2].row.citation) for c in live]
+            chosen = consensus(votes, prop)
+            winner = chosen.value if chosen is not None else None
+        else:
+            winner = min(live, key=lambda c: c[0])[1] if live else None
         values[field] = winner
         distinct = {_norm(c[1]) for c in live} | ({_norm(curated_value)} if curated_value is not None else set())
         has_history = any(c[4] for c in candidates)

@@ -36,7 +36,7 @@ _ISO_DATE = re.compile(r"(?<![0-9])(20\d{2})-(\d{2})-(\d{2})(?![0-9])")
 _COMPACT_DATE = re.compile(r"(?<![0-9])(20\d{2})(\d{2})(\d{2})(?![0-9])")
 _SHORT_DATE = re.compile(r"(?<![0-9.])(2[2-9])(0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
-_SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bm]|\d+x\d+(?:\.\d+)?b|a\d+(?:\.\d+)?b|e\d+b)$")
+_SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bm]|\d+x\d+(?:\.\d+)?b|a\d+(?:\.\d+)?b|e\d+b|\d+e)$")  # 128e: experts
 _VERSION = re.compile(r"^(?:\d+(?:\.\d+)*|v\d+(?:\.\d+)*)$")
 _NOISE = {"instruct", "it", "fp8", "fp16", "bf16", "fp4", "nvfp4", "int4", "int8", "awq", "gguf", "w8a8", "hf",
           "quantized", "tee", "maas"}
@@ -98,13 +98,12 @@ def _join_digit_pairs(tokens: list[str]) -> list[str]:
 
     >>> _join_digit_pairs(["llama", "3", "1", "8b"]), _join_digit_pairs(["x", "3", "3", "3"])
     (['llama', '3.1', '8b'], ['x', '3.3', '3'])
-    >>> _join_digit_pairs(["qwen", "1", "5b"])
-    ['qwen', '1.5b']
     """
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if i + 1 < len(tokens) and len(tokens[i]) == 1 and tokens[i].isdigit() and re.fullmatch(r"\d[bm]?", tokens[i + 1]):
+        if i + 1 < len(tokens) and len(tokens[i]) == 1 and tokens[i].isdigit() and len(tokens[i + 1]) == 1 \
+                and tokens[i + 1].isdigit():
             out.append(f"{tokens[i]}.{tokens[i + 1]}")
             i += 2
         else:
