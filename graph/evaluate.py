@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from modelatlas.graph.errors import DataError
+from modelatlas.graph.importers.fold import base_route_id
 from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = [
@@ -93,8 +94,8 @@ def read_gold(path: Path) -> list[GoldRow]:
 
 
 def placements(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
-    """``(provider, lowercased route id) -> model slug`` for every route of the graph, including the route ids
-    that were folded into another route (batch / flex / priority ids recorded in its provenance citations)."""
+    """``(provider, lowercased route id) -> model slug`` for every route of the graph (a folded tier id such as
+    ``m:batch`` is looked up as its base route ``m``)."""
     placed: dict[tuple[str, str], str] = {}
     for offering in kg.offerings.values():
         placed[(offering.provider, offering.route_id.lower())] = offering.model
@@ -121,7 +122,8 @@ def identity_score(gold: Sequence[GoldRow], placed: Mapping[tuple[str, str], str
     node_of: dict[tuple[str, str], str] = {}
     missing = 0
     for row in gold:
-        node = placed.get(row.key)
+        base = base_route_id(row.route_id)
+        node = placed.get(row.key) or (placed.get((row.provider, base.lower())) if base else None)
         if node is None:
             missing += 1
             node = f"\0missing:{row.provider}/{row.route_id}"

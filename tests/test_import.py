@@ -149,14 +149,14 @@ def test_obvious_errors_are_rejected_and_reported(small):
     kg, report = small
     reasons = {(r.where, r.field): r.reason.split(":")[0] for r in report.rejected}
 
-    assert reasons[("helicone/codestral-2599", "input_price")] == "price-unit"
+    assert reasons[("helicone/codestral-2599", "input_price")] == "price-outlier"
     assert reasons[("helicone/zzz-unknown", "cached_input_price")] == "cache-read-above-input"
     assert reasons[("helicone/zzz-unknown", "release_date")] == "release-after-snapshot"
     helicone = _offerings(kg, "codestral-2599")[("helicone", "codestral-2599")]
     assert helicone.input_price is None  # not imported as truth ...
     kept = [c for c in kg.index.claims_by_subject[f"offering:{helicone.slug}"] if c.property == "inputPrice"]
     assert [(c.value, c.rejected) for c in kept] == [(Decimal("300"), True)]  # ... but kept, with the reason
-    assert "price-unit" in kept[0].provenance.comment
+    assert "price-outlier" in kept[0].provenance.comment
 
 
 def test_price_history_is_kept_as_dated_claims(small):

@@ -1,10 +1,13 @@
-"""Obvious data errors in catalog rows, caught and reported instead of imported as truth (facts.yaml conflicts C8).
+"""Obvious data errors in catalog rows, caught and reported instead of imported as truth.
 
 Each rule rejects one value of one row; the row's other values are still imported, and the rejected value is kept
 as a rejected claim so it shows, with the reason, beside the current value.
 
-* ``price-unit``: a price at least 250 times the median of the same model's other routes (a per-token price
-  entered per 1k tokens, x1000), needing two other priced routes to compare with;
+* ``price-outlier``: an input or output price at least 20 times, or at most 1/20 of, the median of the same model's
+  paid routes, when it has at least three (helicone's $20 input for mistral-nemo against a median of $0.15);
+* ``provider-unit``: every price of a provider whose prices are, at the median, about 1,000 times (over 300x, or
+  under 1/300 of) the other routes of the same models, on at least three comparable routes: a unit error
+  (per 1k tokens, or per token) that the per-row rule cannot see where a model has no other routes;
 * ``cache-read-above-input``: a cache-read price above the same row's input price;
 * ``negative-price``;
 * ``release-after-snapshot``: a release date after the catalog's own as-of date;
@@ -13,7 +16,7 @@ as a rejected claim so it shows, with the reason, beside the current value.
 >>> from decimal import Decimal as D
 >>> rows = [CatalogRow("s", f"p{i}", "P", "m", input_price=D(v)) for i, v in enumerate(["0.1", "0.12", "75"])]
 >>> [(r.where, r.field, r.reason.split(":")[0]) for r in find_rejections(rows, ["m", "m", "m"], date(2026, 1, 1))]
-[('p2/m', 'input_price', 'price-unit')]
+[('p2/m', 'input_price', 'price-outlier')]
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from typing import Sequence
 
 from modelatlas.graph.importers.rows import CatalogRow, Rejection
 
-__all__ = ["find_rejections", "PRICE_FIELDS", "UNIT_ERROR_FACTOR"]
+__all__ = ["OUTLIER_FACTOR", "PRICE_FIELDS", "PROVIDER_UNIT_FACTOR", "find_rejections"]
 
 PRICE_FIELDS = ("input_price", "output_price", "cached_input_price", "cache_write_price", "batch_input_price",
                 "batch_output_price")
-UNIT_ERROR_FACTOR = 250
+OUTLIER_FACTOR = Decimal(20)
+PROVIDER_UNIT_FACTOR = Decimal(300)
 
 
 def find_rejections(rows: Sequence[CatalogRow], groups: Sequence[str], as_of: date | dict[str, date]) -> list[Rejection]:
@@ -46,6 +50,7 @@ def find_rejections(rows: Sequence[CatalogRow], groups: Sequence[str], as_of: da
             if value is not None and value > 0:
                 peers[(groups[i], field)].append((i, value))
 
+    unit_off = _providers_off_by_a_unit(rows, groups, peers)
     for i, row in enumerate(rows):
         where = f"{row.provider_id}/{row.route_id}"
 
@@ -56,14 +61,21 @@ def find_rejections(rows: Sequence[CatalogRow], groups: Sequence[str], as_of: da
             value = getattr(row, field)
             if value is not None and value < 0:
                 reject(field, value, "negative-price", "prices cannot be negative")
+        provider_ratio = unit_off.get((row.source, row.provider_id))
         for field in ("input_price", "output_price"):
             value = getattr(row, field)
-            others = [v for j, v in peers.get((groups[i], field), ()) if j != i]
-            if value is not None and value > 0 and len(others) >= 2:
-                typical = median(others)
-                if value >= typical * UNIT_ERROR_FACTOR:
-                    reject(field, value, "price-unit",
-                           f"{value} is {value / typical:.0f}x the median {typical} of {len(others)} other routes of the model")
+            if value is None or value <= 0:
+                continue
+            if provider_ratio is not None:
+                reject(field, value, "provider-unit",
+                       f"{row.provider_id}'s prices are {provider_ratio:.4g}x the other routes of the same models at the median")
+                continue
+            routes = [v for _, v in peers.get((groups[i], field), ())]
+            if len(routes) >= 3:
+                typical = median(routes)
+                if value >= typical * OUTLIER_FACTOR or value * OUTLIER_FACTOR <= typical:
+                    reject(field, value, "price-outlier",
+                           f"{value} is {value / typical:.3g}x the median {typical} of the model's {len(routes)} paid routes")
         if row.cached_input_price is not None and row.input_price is not None and row.cached_input_price > row.input_price:
             reject("cached_input_price", row.cached_input_price, "cache-read-above-input",
                    f"cache read {row.cached_input_price} is above input {row.input_price}")
@@ -74,3 +86,23 @@ def find_rejections(rows: Sequence[CatalogRow], groups: Sequence[str], as_of: da
         if row.context_window is not None and row.context_window > 100_000_000:
             reject("context_window", row.context_window, "context-window", "above 100M tokens")
     return rejections
+
+
+def _providers_off_by_a_unit(rows: Sequence[CatalogRow], groups: Sequence[str],
+                             peers: dict[tuple[str, str], list[tuple[int, Decimal]]]) -> dict[tuple[str, str], Decimal]:
+    """(catalog, provider id) -> the median ratio of its prices to the other routes' medians, for providers off by
+    more than ``PROVIDER_UNIT_FACTOR`` on at least three comparable prices."""
+    ratios: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        for field in ("input_price", "output_price"):
+            value = getattr(row, field)
+            others = [v for j, v in peers.get((groups[i], field), ()) if rows[j].provider_id != row.provider_id]
+            if value is not None and value > 0 and len(others) >= 2:
+                ratios[(row.source, row.provider_id)].append(value / median(others))
+    out: dict[tuple[str, str], Decimal] = {}
+    for provider, found in ratios.items():
+        if len(found) >= 3:
+            typical = median(found)
+            if typical >= PROVIDER_UNIT_FACTOR or typical * PROVIDER_UNIT_FACTOR <= 1:
+                out[provider] = typical
+    return out

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any, Iterable, Sequence
 
 from modelatlas.graph.importers.checks import find_rejections
+from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.values import (
     SOURCE_SLUGS, PlacedRow, claim_tail, claimed_fields, merge_fields, provenance_of, row_provenance, row_rank,
 )
@@ -59,6 +60,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                    tables: IdentityTables | None = None, progress=None) -> tuple[KnowledgeGraph, ImportReport]:
     """The curated graph plus the snapshots' rows, and the report. ``progress(step, done, total)`` is called as rows go."""
     tables = tables or IdentityTables.load()
+    snapshots = [replace(s, rows=tuple(fold_tier_routes(s.rows))) for s in snapshots]  # m:batch is a tier of m
     report = ImportReport()
     start = time.perf_counter()
     resolver = Resolver(curated, tables)
