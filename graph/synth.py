@@ -10,7 +10,7 @@ fields carry conflicting claims (the maker's value is current). Same ``seed`` an
 >>> import tempfile
 >>> out = write_catalog(Path(tempfile.mkdtemp()), models=40, seed=1)
 >>> out.models, sorted(p.name for p in out.root.iterdir())[:3]
-(40, ['capabilities.ttl', 'licenses.ttl', 'models'])
+(40, ['.modelatlas-synth', 'capabilities.ttl', 'licenses.ttl'])
 """
 
 from __future__ import annotations
