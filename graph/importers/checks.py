@@ -1,4 +1,4 @@
-"""Obvious data errors in catalog rows, caught and reported instead of imported as truth (facts.yaml conflicts C8).
+"""Obvious data errors in catalog rows, caught and reported instead of imported as truth.
 
 Each rule rejects one value of one row; the row's other values are still imported, and the rejected value is kept
 as a rejected claim so it shows, with the reason, beside the current value.
@@ -19,18 +19,27 @@ as a rejected claim so it shows, with the reason, beside the current value.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from statistics import median
-from typing import Sequence
+from typing import NamedTuple
 
 from modelatlas.graph.importers.rows import CatalogRow, Rejection
 
-__all__ = ["find_rejections", "PRICE_FIELDS", "UNIT_ERROR_FACTOR"]
+__all__ = ["PRICE_FIELDS", "UNIT_ERROR_FACTOR", "find_rejections"]
 
 PRICE_FIELDS = ("input_price", "output_price", "cached_input_price", "cache_write_price", "batch_input_price",
                 "batch_output_price")
 UNIT_ERROR_FACTOR = 250
+_PEER_FIELDS = ("input_price", "output_price")  # compared with the same model's other routes (``price-unit``)
+
+
+class _Problem(NamedTuple):
+    field: str
+    value: object
+    rule: str
+    why: str
 
 
 def find_rejections(rows: Sequence[CatalogRow], groups: Sequence[str], as_of: date | dict[str, date]) -> list[Rejection]:
@@ -41,36 +50,39 @@ def find_rejections(rows: Sequence[CatalogRow], groups: Sequence[str], as_of: da
     rejections: list[Rejection] = []
     peers: dict[tuple[str, str], list[tuple[int, Decimal]]] = defaultdict(list)
     for i, row in enumerate(rows):
-        for field in ("input_price", "output_price"):
+        for field in _PEER_FIELDS:
             value = getattr(row, field)
             if value is not None and value > 0:
                 peers[(groups[i], field)].append((i, value))
 
     for i, row in enumerate(rows):
         where = f"{row.provider_id}/{row.route_id}"
-
-        def reject(field: str, value: object, rule: str, why: str) -> None:
-            rejections.append(Rejection(row.source, where, field, value, f"{rule}: {why}"))
-
-        for field in PRICE_FIELDS:
-            value = getattr(row, field)
-            if value is not None and value < 0:
-                reject(field, value, "negative-price", "prices cannot be negative")
-        for field in ("input_price", "output_price"):
-            value = getattr(row, field)
-            others = [v for j, v in peers.get((groups[i], field), ()) if j != i]
-            if value is not None and value > 0 and len(others) >= 2:
-                typical = median(others)
-                if value >= typical * UNIT_ERROR_FACTOR:
-                    reject(field, value, "price-unit",
-                           f"{value} is {value / typical:.0f}x the median {typical} of {len(others)} other routes of the model")
-        if row.cached_input_price is not None and row.input_price is not None and row.cached_input_price > row.input_price:
-            reject("cached_input_price", row.cached_input_price, "cache-read-above-input",
-                   f"cache read {row.cached_input_price} is above input {row.input_price}")
+        others = {field: [v for j, v in peers.get((groups[i], field), ()) if j != i] for field in _PEER_FIELDS}
         snapshot = as_of.get(row.source) if isinstance(as_of, dict) else as_of
-        if row.release_date and snapshot and row.release_date > snapshot:
-            reject("release_date", row.release_date.isoformat(), "release-after-snapshot",
-                   f"released {row.release_date} after the catalog's as-of date {snapshot}")
-        if row.context_window is not None and row.context_window > 100_000_000:
-            reject("context_window", row.context_window, "context-window", "above 100M tokens")
+        rejections += [Rejection(row.source, where, field, value, f"{rule}: {why}")
+                       for field, value, rule, why in _problems(row, others, snapshot)]
     return rejections
+
+
+def _problems(row: CatalogRow, others: dict[str, list[Decimal]], snapshot: date | None) -> Iterator[_Problem]:
+    """The rules of the module docstring over one row; ``others`` are the other routes' prices of its model."""
+    for field in PRICE_FIELDS:
+        value = getattr(row, field)
+        if value is not None and value < 0:
+            yield _Problem(field, value, "negative-price", "prices cannot be negative")
+    for field in _PEER_FIELDS:
+        value = getattr(row, field)
+        peers = others[field]
+        if value is not None and value > 0 and len(peers) >= 2:
+            typical = median(peers)
+            if value >= typical * UNIT_ERROR_FACTOR:
+                yield _Problem(field, value, "price-unit",
+                               f"{value} is {value / typical:.0f}x the median {typical} of {len(peers)} other routes of the model")
+    if row.cached_input_price is not None and row.input_price is not None and row.cached_input_price > row.input_price:
+        yield _Problem("cached_input_price", row.cached_input_price, "cache-read-above-input",
+                       f"cache read {row.cached_input_price} is above input {row.input_price}")
+    if row.release_date and snapshot and row.release_date > snapshot:
+        yield _Problem("release_date", row.release_date.isoformat(), "release-after-snapshot",
+                       f"released {row.release_date} after the catalog's as-of date {snapshot}")
+    if row.context_window is not None and row.context_window > 100_000_000:
+        yield _Problem("context_window", row.context_window, "context-window", "above 100M tokens")
