@@ -25,19 +25,25 @@ Inferred links carry ``inferred_by`` (the rule and the evidence); GraphQL shows 
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
+from typing import TypeAlias
 
 import networkx as nx
 
+from modelatlas.graph.kinds import LinkKind, ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import LineageLink, Model, Provenance
 from modelatlas.graph.resolve.normalize import parse_id, token_kind
 
-__all__ = ["with_inferred_succession", "line_of", "RULE"]
+__all__ = ["RULE", "Line", "Position", "line_of", "with_inferred_succession"]
 
 RULE = "same-line-next-version"
 
+Line: TypeAlias = tuple[str, tuple[str, ...], tuple[str, ...]]  # (maker, words, sizes)
+Position: TypeAlias = tuple[tuple[int, ...], str]  # (version numbers, date or "")
 
-def line_of(model: Model) -> tuple[tuple, tuple] | None:
+
+def line_of(model: Model) -> tuple[Line, Position] | None:
     """((maker, words, sizes), (version numbers, date)) of a model, or None when nothing orders it.
 
     >>> line_of(Model("qwen2.5-72b-instruct", "Qwen2.5 72B", "alibaba-qwen", "active"))
@@ -63,21 +69,21 @@ def line_of(model: Model) -> tuple[tuple, tuple] | None:
 
 def with_inferred_succession(kg: KnowledgeGraph) -> tuple[KnowledgeGraph, int]:
     """The graph with inferred next-version links added (curated links untouched), and how many were added."""
-    lines: dict[tuple, dict[tuple, list[Model]]] = defaultdict(lambda: defaultdict(list))
+    lines: dict[Line, dict[Position, list[Model]]] = defaultdict(lambda: defaultdict(list))
     for model in kg.models.values():
-        if model.resolution == "unresolved":
+        if model.resolution == ResolutionStatus.UNRESOLVED:
             continue
         found = line_of(model)
         if found:
             lines[found[0]][found[1]].append(model)
-    curated_next = [l for l in kg.links if l.kind == "NEXT_VERSION"]
+    curated_next = [l for l in kg.links if l.kind == LinkKind.NEXT_VERSION]
     has_next = {l.source for l in curated_next}
     has_prev = {l.target for l in curated_next}
-    order = nx.DiGraph((l.source, l.target) for l in curated_next)
+    order: nx.DiGraph[str] = nx.DiGraph((l.source, l.target) for l in curated_next)
     inferred: list[LineageLink] = []
     for line, positions in sorted(lines.items(), key=lambda kv: str(kv[0])):
         ranked = sorted(positions.items())
-        for (pos_a, at_a), (pos_b, at_b) in zip(ranked, ranked[1:]):
+        for (pos_a, at_a), (pos_b, at_b) in pairwise(ranked):
             if len(at_a) != 1 or len(at_b) != 1:
                 continue
             a, b = at_a[0], at_b[0]
@@ -91,7 +97,7 @@ def with_inferred_succession(kg: KnowledgeGraph) -> tuple[KnowledgeGraph, int]:
             evidence = f"{_show(pos_a)} -> {_show(pos_b)} in line {line[0]}: {'-'.join(line[1])}" + (
                 f" {'-'.join(line[2])}" if line[2] else "")
             inferred.append(LineageLink(
-                slug=f"{a.slug}--next--{b.slug}--inferred", source=a.slug, target=b.slug, kind="NEXT_VERSION",
+                slug=f"{a.slug}--next--{b.slug}--inferred", source=a.slug, target=b.slug, kind=LinkKind.NEXT_VERSION,
                 on_date=b.release_date, inferred_by=f"{RULE}: {evidence}",
                 provenance=Provenance(comment="inferred from naming and release dates, not from a source"),
             ))
@@ -100,7 +106,7 @@ def with_inferred_succession(kg: KnowledgeGraph) -> tuple[KnowledgeGraph, int]:
     return _with_links(kg, inferred), len(inferred)
 
 
-def _show(position: tuple) -> str:
+def _show(position: Position) -> str:
     numbers, day = position
     text = ".".join(map(str, numbers))
     return f"{text} ({day})" if day and text else text or day

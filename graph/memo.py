@@ -13,8 +13,11 @@ indexes. They live here rather than on the graph so the compiled cache does not 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Hashable
 from threading import Lock
-from typing import Callable, Hashable, TypeVar
+from typing import TypeVar, cast
+
+from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = ["per_snapshot"]
 
@@ -23,7 +26,7 @@ _VALUES: dict[int, dict[Hashable, object]] = {}
 _LOCK = Lock()
 
 
-def per_snapshot(kg, name: Hashable, build: Callable[[], T]) -> T:
+def per_snapshot(kg: KnowledgeGraph, name: Hashable, build: Callable[[], T]) -> T:
     """``build()`` for this snapshot and ``name``, computed once (two threads may both compute it; one wins)."""
     values = _VALUES.get(id(kg))
     if values is None:
@@ -34,4 +37,4 @@ def per_snapshot(kg, name: Hashable, build: Callable[[], T]) -> T:
                 weakref.finalize(kg, _VALUES.pop, id(kg), None)
     if name not in values:
         values[name] = build()
-    return values[name]  # type: ignore[return-value]
+    return cast(T, values[name])  # stored by build() for this name

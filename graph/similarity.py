@@ -18,27 +18,46 @@ then lower blended price of their cheapest route, then slug: the order ``alterna
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Final, TypeAlias
 
 from modelatlas.graph.records import Model
 
-__all__ = ["SimilarityIndex", "WEIGHTS", "feature_sets", "score_sets"]
+__all__ = ["WEIGHTS", "Features", "SimilarityIndex", "features", "similarity"]
 
-WEIGHTS = {"capability": 1.0, "use_case": 2.0, "modality": 0.5}
+WEIGHTS: Final[Mapping[str, float]] = MappingProxyType({"capability": 1.0, "use_case": 2.0, "modality": 0.5})
 _EPSILON = 1e-6  # scores are rounded to 6 places: a bound must beat a score by more than that to be passed
 
+Features: TypeAlias = dict[str, frozenset[str]]  # feature kind (a key of WEIGHTS) -> values
+_TieKey: TypeAlias = tuple[int, float, str]  # (-context, cheapest blended price, slug)
+_Masks: TypeAlias = tuple[int, int, int]  # (capability, use case, modality) bitmasks
 
-def feature_sets(model: Model) -> dict[str, set[str]]:
+
+def features(model: Model) -> Features:
+    """The model's features by kind: capabilities, suited-for use cases, input and output modalities.
+
+    >>> features(Model("m", "M", "o", "active", input_modalities=("text",)))["modality"]
+    frozenset({'in:text'})
+    """
     return {
-        "capability": set(model.capabilities),
-        "use_case": set(model.suited_for),
-        "modality": {f"in:{m}" for m in model.input_modalities} | {f"out:{m}" for m in model.output_modalities},
+        "capability": frozenset(model.capabilities),
+        "use_case": frozenset(model.suited_for),
+        "modality": model.modalities,
     }
 
 
-def score_sets(fa: dict[str, set[str]], fb: dict[str, set[str]]) -> float:
-    """Weighted Jaccard of two feature dicts, rounded to 6 places (0.0 when both are empty)."""
+def similarity(a: Model, b: Model) -> float:
+    """Weighted Jaccard of two models' features, in [0, 1], rounded to 6 places (0.0 when both have none).
+
+    The definition ``SimilarityIndex.matches`` reproduces without scoring every model.
+
+    >>> m = Model("a", "A", "o", "active", capabilities=("x", "y"))
+    >>> similarity(m, Model("b", "B", "o", "active", capabilities=("x",)))
+    0.5
+    """
+    fa, fb = features(a), features(b)
     num = sum(w * len(fa[k] & fb[k]) for k, w in WEIGHTS.items())
     den = sum(w * len(fa[k] | fb[k]) for k, w in WEIGHTS.items())
     return round(num / den, 6) if den else 0.0
@@ -49,33 +68,37 @@ class SimilarityIndex:
     """Signatures of the models, as bitmasks, grouped by total weight; members best-first per signature."""
 
     bits: Mapping[str, int]  # feature ("capability:x", "use_case:y", "modality:in:text") -> bit
-    masks: tuple[tuple[int, int, int], ...]  # signature -> (capability, use case, modality) masks
+    masks: tuple[_Masks, ...]  # signature -> its masks
     weights: tuple[float, ...]  # signature -> total weight
     members: tuple[tuple[str, ...], ...]  # signature -> model slugs in tie-break order
-    tie_keys: Mapping[str, tuple]  # model slug -> (-context, price, slug)
+    tie_keys: Mapping[str, _TieKey]  # model slug -> its tie-break key
     by_weight: tuple[tuple[float, tuple[int, ...]], ...]  # (total weight, signatures)
     signature_of: Mapping[str, int]
 
     @classmethod
-    def build(cls, models: Mapping[str, Model], cheapest_price: Callable[[str], float | None]) -> "SimilarityIndex":
+    def build(cls, models: Mapping[str, Model], cheapest_price: Callable[[str], float | None]) -> SimilarityIndex:
         bits: dict[str, int] = {}
-        groups: dict[tuple, list[str]] = {}
+        groups: dict[tuple[frozenset[str], ...], list[str]] = {}
         for model in models.values():
-            feats = feature_sets(model)
-            key = tuple(frozenset(feats[k]) for k in WEIGHTS)
+            feats = features(model)
+            key = tuple(feats[k] for k in WEIGHTS)
             groups.setdefault(key, []).append(model.slug)
             for kind, values in feats.items():
                 for value in sorted(values):
                     bits.setdefault(f"{kind}:{value}", 1 << len(bits))
-        tie_keys = {}
+        tie_keys: dict[str, _TieKey] = {}
         for model in models.values():
             price = cheapest_price(model.slug)
             tie_keys[model.slug] = (-(model.context_window or 0), price if price is not None else float("inf"), model.slug)
-        masks, weights, members, signature_of = [], [], [], {}
+        masks: list[_Masks] = []
+        weights: list[float] = []
+        members: list[tuple[str, ...]] = []
+        signature_of: dict[str, int] = {}
         by_weight: dict[float, list[int]] = {}
         for key in sorted(groups, key=lambda k: min(groups[k])):
             sid = len(masks)
-            masks.append(tuple(sum(bits[f"{kind}:{v}"] for v in values) for kind, values in zip(WEIGHTS, key)))
+            cap, use, mod = (sum(bits[f"{kind}:{v}"] for v in values) for kind, values in zip(WEIGHTS, key))
+            masks.append((cap, use, mod))
             weight = sum(w * len(values) for w, values in zip(WEIGHTS.values(), key))
             weights.append(weight)
             slugs = sorted(groups[key], key=tie_keys.__getitem__)
@@ -89,9 +112,10 @@ class SimilarityIndex:
         """(score, slug) of the candidates with a positive score, best first (ties: context, price, slug).
 
         Candidates share a capability or a use case with ``model``; with ``must_have``, they are instead the
-        models that have every capability in it. ``model`` itself is among them when it qualifies.
+        models that have every capability in it. ``model`` itself is among them when it qualifies. Scores equal
+        ``similarity(model, candidate)``.
         """
-        feats = feature_sets(model)
+        feats = features(model)
         qc, qu, qm = (sum(self.bits.get(f"{kind}:{v}", 0) for v in feats[kind]) for kind in WEIGHTS)
         need = 0
         for cap in must_have:
@@ -102,9 +126,10 @@ class SimilarityIndex:
         if not need and not (qc or qu):
             return
         wq = sum(w * len(feats[k]) for k, w in WEIGHTS.items())
+        wc, wu, wm = WEIGHTS.values()
         bounded = sorted(self.by_weight, key=lambda g: -_bound(wq, g[0]))
         bounds = [_bound(wq, w) for w, _ in bounded] + [-1.0]
-        heap: list[tuple] = []
+        heap: list[tuple[float, _TieKey, int, int]] = []  # (-score, tie key, signature, position in its members)
         masks, members, tie_keys = self.masks, self.members, self.tie_keys
         for i, (_, sids) in enumerate(bounded):
             if bounds[i] <= 0.0 and not heap:
@@ -117,8 +142,8 @@ class SimilarityIndex:
                 elif not (cc & qc or cu & qu):
                     continue
                 ic, iu, im = (qc & cc).bit_count(), (qu & cu).bit_count(), (qm & cm).bit_count()
-                num = 1.0 * ic + 2.0 * iu + 0.5 * im
-                den = 1.0 * ((qc | cc).bit_count()) + 2.0 * ((qu | cu).bit_count()) + 0.5 * ((qm | cm).bit_count())
+                num = wc * ic + wu * iu + wm * im
+                den = wc * ((qc | cc).bit_count()) + wu * ((qu | cu).bit_count()) + wm * ((qm | cm).bit_count())
                 score = round(num / den, 6) if den else 0.0
                 if score > 0:
                     first = members[sid][0]

@@ -10,7 +10,7 @@ fields carry conflicting claims (the maker's value is current). Same ``seed`` an
 >>> import tempfile
 >>> out = write_catalog(Path(tempfile.mkdtemp()), models=40, seed=1)
 >>> out.models, sorted(p.name for p in out.root.iterdir())[:3]
-(40, ['capabilities.ttl', 'licenses.ttl', 'models'])
+(40, ['.modelatlas-synth', 'capabilities.ttl', 'licenses.ttl'])
 """
 
 from __future__ import annotations
@@ -18,11 +18,15 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
-__all__ = ["SynthReport", "write_catalog", "AS_OF"]
+from modelatlas.graph.kinds import RouterKind, SourceKind, Status
+
+__all__ = ["AS_OF", "SynthReport", "write_catalog"]
 
 AS_OF = date(2026, 11, 25)  # "today" of the synthetic world: statuses are computed for it, never for the clock
 PREFIXES = """@prefix ma: <https://modelatlas.dev/ns#> .
@@ -89,7 +93,7 @@ def _d(day: date) -> str:
     return f'"{day.isoformat()}"^^xsd:date'
 
 
-def _list(items) -> str:
+def _list(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
@@ -97,7 +101,9 @@ class _Writer:
     """Turtle text per file, plus counts."""
 
     def __init__(self, root: Path) -> None:
-        self.root, self.files, self.counts = root, {}, {}
+        self.root = root
+        self.files: dict[str, list[str]] = {}  # file path under root -> Turtle chunks
+        self.counts: dict[str, int] = {}  # class -> nodes written
 
     def add(self, rel: str, kind: str, text: str) -> None:
         self.files.setdefault(rel, [PREFIXES]).append(text)
@@ -126,7 +132,7 @@ class _Version:
     license: str
     caps: list[str]
     context: int
-    status: str = "active"
+    status: Status = Status.ACTIVE
     deprecation: date | None = None
     retirement: date | None = None
     popularity: float = 0.0
@@ -204,10 +210,12 @@ def _write(root: Path, *, models: int, seed: int) -> SynthReport:
 
 def _write_reference(w: _Writer, rng: random.Random, makers: list[_Maker], providers: list[str]) -> None:
     """Sources, licenses, capabilities, organizations, providers, routers."""
-    for slug, kind in (("models-dev", "catalog"), ("openrouter", "catalog"), ("hf-hub", "catalog"), ("blog", "third_party")):
+    sources = (("models-dev", SourceKind.CATALOG), ("openrouter", SourceKind.CATALOG), ("hf-hub", SourceKind.CATALOG),
+               ("blog", SourceKind.THIRD_PARTY))
+    for slug, kind in sources:
         w.add("sources.ttl", "Source", f'src:{slug} a ma:Source ; schema:name "{slug} snapshot" ; ma:sourceKind "{kind}" ; ma:asOf {_d(AS_OF)} .\n')
     for m in makers:
-        w.add("sources.ttl", "Source", f'src:{m.slug}-docs a ma:Source ; schema:name "{m.slug} docs" ; ma:sourceKind "maker" ; '
+        w.add("sources.ttl", "Source", f'src:{m.slug}-docs a ma:Source ; schema:name "{m.slug} docs" ; ma:sourceKind "{SourceKind.MAKER}" ; '
                                        f"schema:url <https://{m.slug}.example/docs> .\n")
         w.add("organizations.ttl", "Organization", f'org:{m.slug} a ma:Organization ; schema:name "{m.slug.title()}" ; '
                                                    f"schema:url <https://{m.slug}.example> .\n")
@@ -230,9 +238,9 @@ def _write_reference(w: _Writer, rng: random.Random, makers: list[_Maker], provi
     frontier_apis = [f"{m.slug}-api" for m in makers if m.frontier]
     for i in range(8):
         reach = sorted(rng.sample(providers, k=rng.randint(3, min(len(providers), 25))) + frontier_apis[: rng.randint(0, len(frontier_apis))])
-        kind = "router" if i % 3 == 0 else "gateway"
+        router_kind = RouterKind.ROUTER if i % 3 == 0 else RouterKind.GATEWAY
         lic = " ma:license license:mit ; ma:openSource true ;" if i % 2 else " ma:openSource false ;"
-        w.add("routers.ttl", "Router", f'router:{_name(rng)}-gw{i} a ma:Router ; schema:name "Gateway {i}" ; ma:routerKind "{kind}" ;{lic} '
+        w.add("routers.ttl", "Router", f'router:{_name(rng)}-gw{i} a ma:Router ; schema:name "Gateway {i}" ; ma:routerKind "{router_kind}" ;{lic} '
                                        f"ma:openaiCompatible true ; ma:reachesProvider {_list('provider:' + p for p in reach)} ; "
                                        f'dcterms:source src:blog ; ma:citation "blog:routers" .\n')
 
@@ -264,13 +272,14 @@ def _family(w: _Writer, rng: random.Random, maker: _Maker, family: str, kind: st
         slug = f"{family}-{day.strftime('%y%m')}-{i}"
         chain.append(_Version(slug, family, maker.slug, day, kind != "api", lic, caps, context,
                               popularity=(rng.paretovariate(1.3) if kind != "tune" else rng.random() * 0.6)))
-    for old, new in zip(chain, chain[1:]):  # older versions: deprecated a while after the next one, then retired
+    for old, new in pairwise(chain):  # older versions: deprecated a while after the next one, then retired
         old.deprecation = new.release + timedelta(days=rng.randint(90, 400))
         old.retirement = old.deprecation + timedelta(days=rng.randint(60, 240))
-        old.status = "retired" if old.retirement <= AS_OF else "deprecated" if old.deprecation <= AS_OF else "active"
+        old.status = (Status.RETIRED if old.retirement <= AS_OF else Status.DEPRECATED if old.deprecation <= AS_OF
+                      else Status.ACTIVE)
     for v in chain:
         _model(w, rng, rel, v, kind, vision)
-    for old, new in zip(chain, chain[1:]):
+    for old, new in pairwise(chain):
         _link(w, rel, old.slug, new.slug, "NextVersion", f"ma:onDate {_d(new.release)}", maker.slug)
     if kind == "api" and len(chain) > 1:
         latest = chain[-1]
@@ -296,7 +305,7 @@ def _model(w: _Writer, rng: random.Random, rel: str, v: _Version, kind: str, vis
     if v.open_weights:
         lines.append(f'ma:huggingFaceRepo "{v.maker}/{v.slug}"')
         lines.append(f"ma:parameters {rng.choice(PARAMS)} ; ma:architecture \"{rng.choice(['dense'] * 4 + ['moe'])}\"")
-    if v.deprecation:
+    if v.deprecation and v.retirement:  # set together by _family
         lines.append(f"ma:deprecationDate {_d(v.deprecation)} ; ma:retirementDate {_d(v.retirement)}")
     if v.caps:
         lines.append(f"ma:capability {_list('cap:' + c for c in v.caps)}")
@@ -330,7 +339,7 @@ def _alias(w: _Writer, rel: str, maker: str, name: str, chain: list[_Version]) -
 def _offerings(w: _Writer, rng: random.Random, v: _Version, providers: list[str], factor: dict[str, float],
                makers: list[_Maker]) -> None:
     """Routes: the maker's API for API models, many hosts for popular open models, few for fine-tunes."""
-    if v.status == "retired" and rng.random() < 0.7:
+    if v.status == Status.RETIRED and rng.random() < 0.7:
         return
     hosts: list[str] = []
     if not v.open_weights:

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from modelatlas.api.cli import app
 from modelatlas.graph import ValidationError, load_knowledge_graph
-from modelatlas.graph.algorithms.alternatives import alternatives, similarity
+from modelatlas.graph.algorithms.alternatives import alternatives
 from modelatlas.graph.load import default_data_dir, load_dataset, read_shapes
 from modelatlas.graph.shapes_compiled import UnsupportedShapeError, compile_shapes
+from modelatlas.graph.similarity import similarity
 from modelatlas.graph.synth import AS_OF, write_catalog
 from modelatlas.graph.table import read_table
 from modelatlas.graph.validate import validate_data, validate_table

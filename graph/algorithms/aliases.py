@@ -13,7 +13,7 @@ from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import AliasBinding, Model
 
-__all__ = ["alias_history", "resolve_alias", "binding_start"]
+__all__ = ["alias_history", "binding_start", "resolve_alias"]
 
 
 def binding_start(kg: KnowledgeGraph, binding: AliasBinding) -> date | None:

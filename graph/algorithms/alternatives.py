@@ -1,25 +1,22 @@
-"""Alternatives to a model, ranked by a weighted Jaccard similarity.
+"""Alternatives to a model, ranked by ``graph.similarity.similarity``.
 
 score = (1.0·|shared capabilities| + 2.0·|shared suited-for use cases| + 0.5·|shared modalities|)
-        / (the same weights over the unions)
+        / (the same weights over the unions); the weights are ``graph.similarity.WEIGHTS``.
 Ties are broken by larger context, then lower blended price, then slug. Candidates come best first from the
 signature index (``graph.similarity``: models grouped by identical features, scored once per group, groups
-visited by their best possible score), never from a scan of every model; the walk stops after ``first`` results.
-"""
+visited by their best possible score), never from a scan of every model; the walk stops after ``first`` results."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import Model, Offering
 
-__all__ = ["Alternative", "alternatives", "similarity", "WEIGHTS"]
-
-WEIGHTS = {"capability": 1.0, "use_case": 2.0, "modality": 0.5}
+__all__ = ["Alternative", "alternatives"]
 
 
 @dataclass(frozen=True)
@@ -34,43 +31,10 @@ class Alternative:
     context_ratio: float | None
 
 
-def _features(model: Model) -> dict[str, set[str]]:
-    return {
-        "capability": set(model.capabilities),
-        "use_case": set(model.suited_for),
-        "modality": {f"in:{m}" for m in model.input_modalities} | {f"out:{m}" for m in model.output_modalities},
-    }
-
-
-def similarity(a: Model, b: Model) -> float:
-    """Weighted Jaccard over capabilities, use cases and modalities, in [0, 1].
-
-    >>> m = Model("a", "A", "o", "active", capabilities=("x", "y"))
-    >>> similarity(m, Model("b", "B", "o", "active", capabilities=("x",)))
-    0.5
-    """
-    fa, fb = _features(a), _features(b)
-    num = sum(w * len(fa[k] & fb[k]) for k, w in WEIGHTS.items())
-    den = sum(w * len(fa[k] | fb[k]) for k, w in WEIGHTS.items())
-    return round(num / den, 6) if den else 0.0
-
-
-def _candidates(kg: KnowledgeGraph, model: Model, must_have: frozenset[str]) -> set[str]:
-    if must_have:
-        sets = [kg.index.models_by_capability.get(c, frozenset()) for c in must_have]
-        return set(frozenset.intersection(*sets)) if sets else set()
-    found: set[str] = set()
-    for cap in model.capabilities:
-        found |= kg.index.models_by_capability.get(cap, frozenset())
-    for use in model.suited_for:
-        found |= kg.index.models_by_use_case.get(use, frozenset())
-    return found
-
-
 def alternatives(
     kg: KnowledgeGraph,
     model_slug: str,
-    criteria: Constraints = Constraints(),
+    criteria: Constraints = NO_CONSTRAINTS,
     *,
     today: date,
     first: int = 10,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from modelatlas.graph.kinds import Status
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.records import Model, Offering, Provider
 
@@ -96,7 +97,7 @@ def migration_checks(kg: KnowledgeGraph, before: Model, after: Model, today: dat
         warnings.append("loses open weights")
     if lic_before and lic_after and lic_before.slug != lic_after.slug and not loses_commercial:
         warnings.append(f"license changes from {lic_before.name} to {lic_after.name}")
-    if status != "active":
+    if status != Status.ACTIVE:
         when = f" (retires {after.retirement_date.isoformat()})" if after.retirement_date else ""
         warnings.append(f"target is {status}{when}")
 

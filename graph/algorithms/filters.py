@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
+from modelatlas.graph.kinds import Status
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.records import Model, Offering
 
-__all__ = ["Constraints", "satisfies", "priced_offering"]
+__all__ = ["NO_CONSTRAINTS", "Constraints", "priced_offering", "satisfies"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,9 @@ class Constraints:
     provider: str | None = None
     live_only: bool = True
     max_steps: int | None = None
-    extra: dict = field(default_factory=dict)
+
+
+NO_CONSTRAINTS: Final = Constraints()  # the default of every function that takes constraints
 
 
 def priced_offering(kg: KnowledgeGraph, model: Model, provider: str | None) -> Offering | None:
@@ -55,7 +59,7 @@ def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, che
         return False
     if c.provider is not None and model.slug not in kg.index.models_by_provider.get(c.provider, frozenset()):
         return False
-    if check_live and c.live_only and effective_status(model, today) != "active":
+    if check_live and c.live_only and effective_status(model, today) != Status.ACTIVE:
         return False
     if c.max_input_price is not None or c.max_output_price is not None:
         offering = priced_offering(kg, model, c.provider)

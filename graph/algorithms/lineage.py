@@ -8,20 +8,27 @@ a positioned successor, the next target of a moving alias, and a model derived f
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
+from typing import Final, TypeAlias
 
 import networkx as nx
 
 from modelatlas.graph.algorithms.aliases import alias_history
 from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.kinds import LinkKind
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import LineageLink, Model
 
-__all__ = ["ALL_KINDS", "Edge", "Lineage", "lineage", "version_chain", "edges_from", "edges_to", "MAX_DEPTH"]
+__all__ = ["ALIAS", "ALL_KINDS", "MAX_DEPTH", "Edge", "Lineage", "edges_from", "edges_to", "lineage", "version_chain"]
 
-ALL_KINDS = frozenset({"NEXT_VERSION", "RECOMMENDED_REPLACEMENT", "DERIVED_FROM", "POSITIONED_SUCCESSOR", "ALIAS"})
-MAX_DEPTH = 25
+ALIAS: Final = "ALIAS"  # the edge kind between consecutive targets of a moving alias (not a stored link kind)
+ALL_KINDS: Final[frozenset[str]] = frozenset({*LinkKind, ALIAS})
+MAX_DEPTH: Final = 25
+
+_EdgeKey: TypeAlias = tuple[str, str, str, str]  # (source, target, kind, link slug or alias name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +44,11 @@ class Edge:
     via_alias: str | None = None
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> _EdgeKey:
         return (self.source, self.target, self.kind, self.link.slug if self.link else (self.via_alias or ""))
+
+
+_Step: TypeAlias = Callable[[KnowledgeGraph, str, frozenset[str]], list[Edge]]  # edges_from or edges_to
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class Lineage:
 
 
 def _oriented(link: LineageLink) -> Edge:
-    if link.kind == "DERIVED_FROM":
+    if link.kind == LinkKind.DERIVED_FROM:
         return Edge(link.target, link.source, link.kind, link.valid_from, link.valid_to, link)
     start = link.valid_from or link.on_date
     return Edge(link.source, link.target, link.kind, start, link.valid_to, link)
@@ -58,34 +68,34 @@ def _oriented(link: LineageLink) -> Edge:
 
 def _alias_edges(kg: KnowledgeGraph, model_slug: str) -> list[Edge]:
     """Edges between consecutive targets of every alias that ever pointed at the model."""
-    edges = []
+    edges: list[Edge] = []
     for alias_slug in kg.index.aliases_by_target.get(model_slug, ()):  # not a scan of every alias
         history = alias_history(kg, alias_slug)
-        for (prev, _, _), (nxt, start, end) in zip(history, history[1:]):
+        for (prev, _, _), (nxt, start, end) in pairwise(history):
             if model_slug in (prev.target, nxt.target) and prev.target != nxt.target:
-                edges.append(Edge(prev.target, nxt.target, "ALIAS", start, end, None, kg.aliases[alias_slug].name))
+                edges.append(Edge(prev.target, nxt.target, ALIAS, start, end, None, kg.aliases[alias_slug].name))
     return edges
 
 
 def edges_from(kg: KnowledgeGraph, model_slug: str, kinds: frozenset[str] = ALL_KINDS) -> list[Edge]:
     """Edges leaving the model towards its descendants."""
-    out = [_oriented(l) for l in kg.index.links_from.get(model_slug, ()) if l.kind != "DERIVED_FROM"]
-    out += [_oriented(l) for l in kg.index.links_to.get(model_slug, ()) if l.kind == "DERIVED_FROM"]
-    if "ALIAS" in kinds:
+    out = [_oriented(l) for l in kg.index.links_from.get(model_slug, ()) if l.kind != LinkKind.DERIVED_FROM]
+    out += [_oriented(l) for l in kg.index.links_to.get(model_slug, ()) if l.kind == LinkKind.DERIVED_FROM]
+    if ALIAS in kinds:
         out += [e for e in _alias_edges(kg, model_slug) if e.source == model_slug]
     return [e for e in out if e.kind in kinds]
 
 
 def edges_to(kg: KnowledgeGraph, model_slug: str, kinds: frozenset[str] = ALL_KINDS) -> list[Edge]:
     """Edges arriving at the model from its ancestors."""
-    out = [_oriented(l) for l in kg.index.links_to.get(model_slug, ()) if l.kind != "DERIVED_FROM"]
-    out += [_oriented(l) for l in kg.index.links_from.get(model_slug, ()) if l.kind == "DERIVED_FROM"]
-    if "ALIAS" in kinds:
+    out = [_oriented(l) for l in kg.index.links_to.get(model_slug, ()) if l.kind != LinkKind.DERIVED_FROM]
+    out += [_oriented(l) for l in kg.index.links_from.get(model_slug, ()) if l.kind == LinkKind.DERIVED_FROM]
+    if ALIAS in kinds:
         out += [e for e in _alias_edges(kg, model_slug) if e.target == model_slug]
     return [e for e in out if e.kind in kinds]
 
 
-def _release_key(kg: KnowledgeGraph, slug: str) -> tuple:
+def _release_key(kg: KnowledgeGraph, slug: str) -> tuple[date, str]:
     model = kg.models[slug]
     return (model.release_date or date.max, slug)
 
@@ -100,13 +110,13 @@ def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
     """
     if model_slug not in kg.models:
         raise NotFoundError("model", model_slug)
-    line = nx.DiGraph()
+    line: nx.DiGraph[str] = nx.DiGraph()
     line.add_node(model_slug)
     todo, seen = deque([model_slug]), {model_slug}
     while todo:
         slug = todo.popleft()
         for link in kg.index.links_from.get(slug, ()) + kg.index.links_to.get(slug, ()):
-            if link.kind != "NEXT_VERSION" or link.source not in kg.models or link.target not in kg.models:
+            if link.kind != LinkKind.NEXT_VERSION or link.source not in kg.models or link.target not in kg.models:
                 continue
             line.add_edge(link.source, link.target)
             for other in (link.source, link.target):
@@ -140,9 +150,9 @@ def lineage(
     if not 0 <= depth <= MAX_DEPTH:
         raise ValueError(f"maxDepth must be between 0 and {MAX_DEPTH}, not {depth}")
     kinds = frozenset(kinds) if kinds else ALL_KINDS
-    found_edges: dict[tuple, Edge] = {}
+    found_edges: dict[_EdgeKey, Edge] = {}
     nodes = {model_slug}
-    walks = []
+    walks: list[tuple[_Step, Callable[[Edge], str]]] = []
     if direction in ("DESCENDANTS", "BOTH"):
         walks.append((edges_from, lambda e: e.target))
     if direction in ("ANCESTORS", "BOTH"):
@@ -150,7 +160,7 @@ def lineage(
     for step, far_end in walks:
         frontier, seen = [model_slug], {model_slug}
         for _ in range(depth):
-            following = []
+            following: list[str] = []
             for slug in frontier:
                 for edge in step(kg, slug, kinds):
                     if edge.source not in kg.models or edge.target not in kg.models:

@@ -15,20 +15,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
+from typing import Final
 
 import networkx as nx
 
 from modelatlas.graph.algorithms.alternatives import alternatives
 from modelatlas.graph.algorithms.compare import Checks, migration_checks
-from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
 from modelatlas.graph.algorithms.lineage import MAX_DEPTH
 from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.kinds import LinkKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.records import Model
 
-__all__ = ["MigrationPath", "MigrationStep", "migration_paths", "current_replacement"]
+__all__ = ["MigrationPath", "MigrationStep", "current_replacement", "migration_paths"]
 
-STEP_KINDS = ("NEXT_VERSION", "RECOMMENDED_REPLACEMENT", "POSITIONED_SUCCESSOR")
+STEP_KINDS: Final = (LinkKind.NEXT_VERSION, LinkKind.RECOMMENDED_REPLACEMENT, LinkKind.POSITIONED_SUCCESSOR)
+ALTERNATIVE: Final = "ALTERNATIVE"  # the kind of a one-step path to a model outside the lineage
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,16 @@ class MigrationPath:
 def current_replacement(kg: KnowledgeGraph, model_slug: str, today: date) -> Model | None:
     """The maker's recommended replacement valid on ``today`` (not provider-scoped), or None."""
     links = [l for l in kg.index.links_from.get(model_slug, ())
-             if l.kind == "RECOMMENDED_REPLACEMENT" and l.scope is None and l.valid_on(today) and l.target in kg.models]
+             if l.kind == LinkKind.RECOMMENDED_REPLACEMENT and l.scope is None and l.valid_on(today) and l.target in kg.models]
     if not links:
         return None
     links.sort(key=lambda l: (l.valid_from or date.min, l.provenance.unconfirmed is False, l.slug), reverse=True)
     return kg.models[links[0].target]
 
 
-def _step_graph(kg: KnowledgeGraph, start: str, c: Constraints, today: date) -> nx.DiGraph:
+def _step_graph(kg: KnowledgeGraph, start: str, c: Constraints, today: date) -> nx.DiGraph[str]:
     """Lineage steps reachable from ``start`` whose targets satisfy the constraints (liveness aside)."""
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     g.add_node(start)
     todo, seen = [start], {start}
     while todo:
@@ -66,11 +70,11 @@ def _step_graph(kg: KnowledgeGraph, start: str, c: Constraints, today: date) -> 
         for link in kg.index.links_from.get(slug, ()):
             if link.kind not in STEP_KINDS or link.target not in kg.models or link.target == start:
                 continue
-            if link.kind == "RECOMMENDED_REPLACEMENT" and (not link.valid_on(today) or link.scope is not None):
+            if link.kind == LinkKind.RECOMMENDED_REPLACEMENT and (not link.valid_on(today) or link.scope is not None):
                 continue
             if not satisfies(kg, kg.models[link.target], c, today, check_live=False):
                 continue
-            if not g.has_edge(slug, link.target) or link.kind == "RECOMMENDED_REPLACEMENT":
+            if not g.has_edge(slug, link.target) or link.kind == LinkKind.RECOMMENDED_REPLACEMENT:
                 g.add_edge(slug, link.target, kind=link.kind)
             if link.target not in seen:
                 seen.add(link.target)
@@ -91,7 +95,7 @@ def migration_paths(
     kg: KnowledgeGraph,
     from_slug: str,
     to_slug: str | None = None,
-    constraints: Constraints = Constraints(),
+    constraints: Constraints = NO_CONSTRAINTS,
     *,
     today: date,
     first: int = 5,
@@ -116,7 +120,7 @@ def migration_paths(
         reachable = nx.descendants(steps_graph, from_slug)
         if replacement and replacement.slug in reachable:
             destinations[replacement.slug] = 1.0
-        live = [kg.models[s] for s in reachable if effective_status(kg.models[s], today) == "active"]
+        live = [kg.models[s] for s in reachable if effective_status(kg.models[s], today) == Status.ACTIVE]
         newest = sorted(live, key=lambda m: (m.release_date or date.min, m.slug), reverse=True)
         for model in newest:
             destinations.setdefault(model.slug, 0.8)
@@ -128,31 +132,27 @@ def migration_paths(
             continue
         if target_slug not in steps_graph or not nx.has_path(steps_graph, from_slug, target_slug):
             if to_slug is not None:  # a target outside the lineage: one direct step
-                steps = [MigrationStep(source, target, "ALTERNATIVE", migration_checks(kg, source, target, today))]
+                steps = [MigrationStep(source, target, ALTERNATIVE, migration_checks(kg, source, target, today))]
                 paths.append(MigrationPath(_score(0.5, steps), target, tuple(steps)))
             continue
         for nodes in _shortest_paths(steps_graph, from_slug, target_slug, max_steps):
             steps = [
                 MigrationStep(kg.models[a], kg.models[b], steps_graph.edges[a, b]["kind"],
                               migration_checks(kg, kg.models[a], kg.models[b], today))
-                for a, b in zip(nodes, nodes[1:])
+                for a, b in pairwise(nodes)
             ]
             paths.append(MigrationPath(_score(base, steps), target, tuple(steps)))
 
     if not paths and to_slug is None:
         for alt in alternatives(kg, from_slug, constraints, today=today, first=first, include_same_family=True):
-            steps = [MigrationStep(source, alt.model, "ALTERNATIVE", migration_checks(kg, source, alt.model, today))]
+            steps = [MigrationStep(source, alt.model, ALTERNATIVE, migration_checks(kg, source, alt.model, today))]
             paths.append(MigrationPath(_score(0.5 * alt.score, steps), alt.model, tuple(steps)))
 
     paths.sort(key=lambda p: (-p.score, len(p.steps), p.target.slug, tuple(s.target.slug for s in p.steps)))
     return paths[:first]
 
 
-def _shortest_paths(g: nx.DiGraph, a: str, b: str, max_steps: int) -> list[list[str]]:
-    """The shortest path, plus the direct edge when the shortest is longer (a replacement beside a version chain)."""
-    found = []
-    for nodes in nx.all_shortest_paths(g, a, b):
-        if len(nodes) - 1 <= max_steps:
-            found.append(nodes)
-        break
-    return found
+def _shortest_paths(g: nx.DiGraph[str], a: str, b: str, max_steps: int) -> list[list[str]]:
+    """The first shortest path from ``a`` to ``b`` (a path must exist), unless it is longer than ``max_steps``."""
+    nodes = next(nx.all_shortest_paths(g, a, b))
+    return [nodes] if len(nodes) - 1 <= max_steps else []

@@ -12,22 +12,34 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Final, Literal, NamedTuple, TypeAlias
 
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.memo import per_snapshot
+from modelatlas.graph.records import Family, Model, Provider, Router
 
-__all__ = ["Hit", "search"]
+__all__ = ["Hit", "SearchKind", "Searchable", "search"]
 
-KIND_ORDER = {"Model": 0, "Family": 1, "Provider": 2, "Router": 3}
+SearchKind: TypeAlias = Literal["Model", "Family", "Provider", "Router"]
+Searchable: TypeAlias = Model | Family | Provider | Router
+KIND_ORDER: Final[Mapping[SearchKind, int]] = {"Model": 0, "Family": 1, "Provider": 2, "Router": 3}
 
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str
-    record: object
+    kind: SearchKind
+    record: Searchable
     matched: str
     score: float
+
+
+class _Candidate(NamedTuple):
+    kind: SearchKind
+    record: Searchable
+    ids: list[str]  # the strings that count as ids
+    name: str
 
 
 def _score(query: str, ids: list[str], name: str) -> tuple[float, str]:
@@ -41,25 +53,29 @@ def _score(query: str, ids: list[str], name: str) -> tuple[float, str]:
     return max(best, (score, name))
 
 
-def _candidates(kg: KnowledgeGraph):
-    """(kind, record, strings that count as ids, name) for everything searchable."""
+def _candidates(kg: KnowledgeGraph) -> Iterator[_Candidate]:
+    """Everything searchable, models first."""
     aliases_of = kg.index.aliases_by_target
     for model in kg.models.values():
         ids = [model.slug, *model.api_ids, *model.hf_repos, *(kg.aliases[a].name for a in aliases_of.get(model.slug, ()))]
         ids += [o.route_id for o in kg.index.offerings_by_model.get(model.slug, ())]
-        yield "Model", model, ids, model.name
-    for kind, mapping in (("Family", kg.families), ("Provider", kg.providers), ("Router", kg.routers)):
+        yield _Candidate("Model", model, ids, model.name)
+    others: tuple[tuple[SearchKind, Mapping[str, Family | Provider | Router]], ...] = (
+        ("Family", kg.families), ("Provider", kg.providers), ("Router", kg.routers))
+    for kind, mapping in others:
         for record in mapping.values():
-            yield kind, record, [record.slug], record.name
+            yield _Candidate(kind, record, [record.slug], record.name)
 
 
 class SearchText:
     """All searchable strings of a snapshot in one lowercased text, separated by NUL, with their owners."""
 
     def __init__(self, kg: KnowledgeGraph) -> None:
-        self.records: list = []  # (kind, record) per owner
+        self.records: list[tuple[SearchKind, Searchable]] = []  # per owner
         self.entries: list[tuple[int, str, bool]] = []  # (owner, original text, is an id) per string
-        starts, parts, offset = [], [], 0
+        starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
         for kind, record, ids, name in _candidates(kg):
             owner = len(self.records)
             self.records.append((kind, record))
@@ -76,7 +92,7 @@ class SearchText:
     def hits(self, query: str) -> dict[int, tuple[float, str]]:
         """Best (score, matched text) per owner for a non-empty query without NUL."""
         best: dict[int, tuple[float, str]] = {}
-        find, text, starts, size = self.text.find, self.text, self.starts, len(query)
+        find, starts, size = self.text.find, self.starts, len(query)
         at = find(query)
         while at != -1:
             entry = bisect_right(starts, at) - 1
@@ -102,15 +118,20 @@ def search(kg: KnowledgeGraph, text: str, first: int = 10) -> list[Hit]:
         return _scan(kg, query, first)
     index = per_snapshot(kg, "search-text", lambda: SearchText(kg))
     hits = [Hit(*index.records[owner], matched, score) for owner, (score, matched) in index.hits(query).items()]
-    return heapq.nsmallest(first, hits, key=lambda h: (-h.score, KIND_ORDER[h.kind], h.record.slug))
+    return heapq.nsmallest(first, hits, key=_rank)
+
+
+def _rank(hit: Hit) -> tuple[float, int, str]:
+    """Best first: higher score, then kind (Model, Family, Provider, Router), then slug."""
+    return -hit.score, KIND_ORDER[hit.kind], hit.record.slug
 
 
 def _scan(kg: KnowledgeGraph, query: str, first: int) -> list[Hit]:
     """The plain scan over every candidate (the definition the index reproduces)."""
-    hits = []
+    hits: list[Hit] = []
     for kind, record, ids, name in _candidates(kg):
         score, matched = _score(query, ids, name)
         if score:
             hits.append(Hit(kind, record, matched, score))
-    hits.sort(key=lambda h: (-h.score, KIND_ORDER[h.kind], h.record.slug))
+    hits.sort(key=_rank)
     return hits[:first]

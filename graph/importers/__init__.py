@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
+from typing import TypeAlias
 
 from modelatlas.graph.importers import genai_prices, models_dev
 from modelatlas.graph.importers.merge import merge_catalogs
@@ -16,8 +18,10 @@ from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejecti
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.resolve.tables import IdentityTables
 
-__all__ = ["CatalogRow", "CatalogSnapshot", "ImportReport", "Rejection", "import_catalogs", "package_versions",
-           "read_snapshots"]
+__all__ = ["CatalogRow", "CatalogSnapshot", "ImportReport", "Progress", "Rejection", "import_catalogs",
+           "package_versions", "read_snapshots"]
+
+Progress: TypeAlias = Callable[[str, int, int], None]  # progress(step, done, total), called as rows are resolved
 
 
 def package_versions() -> dict[str, str]:
@@ -31,7 +35,7 @@ def read_snapshots(today: date | None = None) -> list[CatalogSnapshot]:
 
 
 def import_catalogs(curated: KnowledgeGraph, *, tables: IdentityTables | None = None, today: date | None = None,
-                    progress=None) -> tuple[KnowledgeGraph, ImportReport]:
+                    progress: Progress | None = None) -> tuple[KnowledgeGraph, ImportReport]:
     """The curated graph plus both catalogs, inferred succession included, and the import report."""
     from modelatlas.graph.inference import with_inferred_succession
 

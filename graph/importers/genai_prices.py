@@ -12,15 +12,23 @@ future (a lower bound). Prices that start later (announced changes) stay in the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from importlib import metadata
-from typing import Any, Iterable
+from typing import Any
 
-from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, PricePoint, Rejection, decimal_or_none
+from modelatlas.graph.importers.rows import (
+    CatalogRow,
+    CatalogSnapshot,
+    PricePoint,
+    Rejection,
+    decimal_or_none,
+)
+from modelatlas.graph.kinds import TierKind
 from modelatlas.graph.records import PriceTier
 
-__all__ = ["SOURCE", "read_genai_prices", "rows_from_providers", "package_version"]
+__all__ = ["SOURCE", "package_version", "read_genai_prices", "rows_from_providers"]
 
 SOURCE = "genai-prices"
 PACKAGE = "genai-prices"
@@ -80,7 +88,7 @@ def equals_ids(match: Any) -> list[str]:
     return []
 
 
-def _base(value: Any) -> tuple[Decimal | None, list[tuple[int, Decimal]]]:
+def _base(value: Any) -> tuple[Decimal | None, list[tuple[int, Decimal | None]]]:
     """A price or a TieredPrices: (base, [(start tokens, price)])."""
     if value is None:
         return None, []
@@ -96,7 +104,7 @@ def _point(prices: Any, valid_from: date | None) -> tuple[PricePoint, list[Price
     write, _ = _base(getattr(prices, "cache_write_mtok", None))
     tiers = []
     for start in sorted({s for s, _ in in_tiers} | {s for s, _ in out_tiers}):
-        tiers.append(PriceTier("context", start, dict(in_tiers).get(start), dict(out_tiers).get(start), None, valid_from))
+        tiers.append(PriceTier(TierKind.CONTEXT, start, dict(in_tiers).get(start), dict(out_tiers).get(start), None, valid_from))
     return PricePoint(valid_from, inp, out, read, write), tiers
 
 
@@ -120,7 +128,7 @@ def _row(provider: Any, model: Any, today: date) -> tuple[CatalogRow, list[date]
             if start:
                 starts.append(start)
         history.append(point)
-        tiers = [t for t in tiers if t.kind != "context"] + point_tiers  # context tiers of the newest price
+        tiers = [t for t in tiers if t.kind != TierKind.CONTEXT] + point_tiers  # context tiers of the newest price
     history.sort(key=lambda p: p.valid_from or date.min)
     started = [p for p in history if p.valid_from is None or p.valid_from <= today]
     current = started[-1] if started else PricePoint(None)
@@ -134,7 +142,7 @@ def _row(provider: Any, model: Any, today: date) -> tuple[CatalogRow, list[date]
                 continue  # an announced variant that has not started
         point, _ = _point(variant.prices, start)
         tiers.append(PriceTier(str(kind), None, point.input_price, point.output_price, point.cached_input_price, start))
-        if kind == "batch":
+        if kind == TierKind.BATCH:
             batch_in, batch_out = point.input_price, point.output_price
     ids = tuple(i for i in equals_ids(model.match) if i.lower() != model.id.lower())
     row = CatalogRow(

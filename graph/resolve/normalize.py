@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
-__all__ = ["ParsedId", "parse_id", "parse_name", "token_kind", "slugify"]
+__all__ = ["ParsedId", "TokenKind", "parse_id", "parse_name", "slugify", "token_kind"]
+
+TokenKind: TypeAlias = Literal["date", "size", "revision", "version", "word"]
 
 _VARIANT = re.compile(r":([a-z0-9._-]+)$")
 _BEDROCK_VERSION = re.compile(r"-v?\d+:\d+$")  # Bedrock's -v1:0 and -1:0 (gpt-oss-20b-1:0)
@@ -57,7 +60,7 @@ class ParsedId:
         """The tokens joined with ``-``: ``mistral-small-3.1-24b``."""
         return "-".join(self.tokens)
 
-    def of_kind(self, kind: str) -> tuple[str, ...]:
+    def of_kind(self, kind: TokenKind) -> tuple[str, ...]:
         return tuple(t for t in self.tokens if token_kind(t) == kind)
 
     @property
@@ -66,7 +69,7 @@ class ParsedId:
         return dates[-1] if dates else None
 
 
-def token_kind(token: str) -> str:
+def token_kind(token: str) -> TokenKind:
     """``date`` (YYMM), ``size`` (24b, 8x7b, a3b), ``revision`` (Google's 001), ``version`` (3.1, 4, v2) or ``word``.
 
     >>> [token_kind(t) for t in ("2503", "24b", "3.1", "small", "0613", "001")]
@@ -115,9 +118,9 @@ def _join_digit_pairs(tokens: list[str]) -> list[str]:
 def _strip_path(text: str) -> tuple[tuple[str, ...], str]:
     segments = [s for s in text.split("/") if s]
     if len(segments) >= 3 and segments[0] == "accounts" and "models" in segments:
-        owners = [segments[1]]
+        owner = segments[1]
         segments = segments[segments.index("models") + 1:]
-        return tuple(owners), segments[-1] if segments else ""
+        return (owner,), segments[-1] if segments else ""
     name = segments[-1] if segments else ""
     owners = tuple(s.removeprefix("hf:") for s in segments[:-1] if not s.startswith("@"))
     return owners, name
@@ -148,7 +151,7 @@ def parse_id(raw: str) -> ParsedId:
             text = f"{text}-{suffix}"
     owners, name = _strip_path(text)
     owners = tuple(o for o in owners if o not in ("workers-ai", "route", "models", "pro", "tee", "kilo-auto"))
-    vendor = []
+    vendor: list[str] = []
     while True:  # Bedrock: [region.]vendor.model
         m = _VENDOR_PREFIX.match(name)
         if not m or "-" in m.group(1):

@@ -21,7 +21,7 @@ Rules, tried in order (the first that gives exactly one model wins; a rule that 
 >>> r.resolve("@cf/mistralai/mistral-small-3.1-24b-instruct").model
 'mistral-small-2503'
 >>> r.resolve("mistral-small").status
-'unresolved'
+<ResolutionStatus.UNRESOLVED: 'unresolved'>
 """
 
 from __future__ import annotations
@@ -31,15 +31,25 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
+from modelatlas.graph.kinds import ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.resolve.normalize import ParsedId, parse_id, parse_name, slugify, token_kind
+from modelatlas.graph.resolve.normalize import (
+    ParsedId,
+    TokenKind,
+    parse_id,
+    parse_name,
+    slugify,
+    token_kind,
+)
 from modelatlas.graph.resolve.spellings import group_key
 from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["Resolution", "Resolver"]
 
-CURATED, CANONICAL, UNRESOLVED = "curated", "canonical", "unresolved"
+# The old names of the statuses, still imported by graph.importers.merge: new code uses ResolutionStatus.
+CURATED, CANONICAL, UNRESOLVED = ResolutionStatus.CURATED, ResolutionStatus.CANONICAL, ResolutionStatus.UNRESOLVED
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +57,7 @@ class Resolution:
     """Where one id goes: a curated model, an importer-made canonical node, or an unresolved node."""
 
     raw: str
-    status: str  # curated | canonical | unresolved
+    status: ResolutionStatus
     model: str | None  # curated slug; None for canonical / unresolved (the importer names those nodes)
     rule: str
     detail: str
@@ -56,7 +66,20 @@ class Resolution:
 
     @property
     def resolved(self) -> bool:
-        return self.status != UNRESOLVED
+        return self.status != ResolutionStatus.UNRESOLVED
+
+
+class _One(NamedTuple):
+    """An index names exactly one consistent model: its slug, and how the id was indexed for it."""
+
+    slug: str
+    how: str
+
+
+class _Many(NamedTuple):
+    """An index names several consistent models: the id is ambiguous."""
+
+    slugs: list[str]
 
 
 def _relaxed(parsed: ParsedId) -> list[tuple[str, tuple[str, ...]]]:
@@ -110,11 +133,11 @@ class Resolver:
         self.exact: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {model slug: how it was indexed}
         self.relaxed: dict[str, dict[str, str]] = defaultdict(dict)
         self.tokens_of: dict[str, set[str]] = defaultdict(set)
-        self.routes: dict[tuple[str, str], tuple[str, str]] = {}
+        self.routes: dict[tuple[str, str], _One] = {}  # (provider, route key) -> the model
         for model in kg.models.values():
             ids = [(model.slug, "slug"), *((a, "API id") for a in model.api_ids), *((h, "Hugging Face repo") for h in model.hf_repos)]
             for o in kg.index.offerings_by_model.get(model.slug, ()):  # a route id names a model on its provider only
-                self.routes[(o.provider, parse_id(o.route_id).key)] = (model.slug, f"curated route {o.route_id} of {o.provider}")
+                self.routes[(o.provider, parse_id(o.route_id).key)] = _One(model.slug, f"curated route {o.route_id} of {o.provider}")
             parsed = [(parse_id(i), f"{how} {i}") for i, how in ids] + [(parse_name(model.name), f"name {model.name!r}")]
             for p, how in parsed:
                 self.exact[p.key].setdefault(model.slug, how)
@@ -129,7 +152,7 @@ class Resolver:
         self.aliases = {a.name.lower(): a.slug for a in kg.aliases.values()}
 
     @classmethod
-    def from_graph(cls, kg: KnowledgeGraph, tables: IdentityTables | None = None) -> "Resolver":
+    def from_graph(cls, kg: KnowledgeGraph, tables: IdentityTables | None = None) -> Resolver:
         return cls(kg, tables or IdentityTables.load())
 
     # ------------------------------------------------------------------ rules
@@ -145,82 +168,87 @@ class Resolver:
         parsed = self._with_sold_variants(parsed, maker)
         key = parsed.key
 
-        def done(status: str, model: str | None, rule: str, detail: str) -> Resolution:
+        def done(status: ResolutionStatus, model: str | None, rule: str, detail: str) -> Resolution:
             found_maker = self.kg.models[model].maker if model else maker
             return Resolution(raw, status, model, rule, detail, found_maker, key)
 
         bare = raw.strip().lower()
         if not key or bare in self.tables.not_models or key in self.tables.not_models:
-            return done(UNRESOLVED, None, "not-a-model", f"{raw!r} is a router's meta id, not a model")
-        if (provider, key) in self.routes:
-            slug, how = self.routes[(provider, key)]
-            return done(CURATED, slug, "curated-id", f"{key!r} = {how}")
+            return done(ResolutionStatus.UNRESOLVED, None, "not-a-model", f"{raw!r} is a router's meta id, not a model")
+        route = self.routes.get((provider, key)) if provider is not None else None
+        if route is not None:
+            return done(ResolutionStatus.CURATED, route.slug, "curated-id", f"{key!r} = {route.how}")
         hit = self._unique(self.exact.get(key, {}), parsed)
-        if hit and hit[0] == "many":
-            return done(UNRESOLVED, None, "ambiguous", f"{key!r} names {', '.join(hit[1])}")
-        if hit:
-            return done(CURATED, hit[0], "curated-id", f"{key!r} = {hit[1]}")
+        if isinstance(hit, _Many):
+            return done(ResolutionStatus.UNRESOLVED, None, "ambiguous", f"{key!r} names {', '.join(hit.slugs)}")
+        if hit is not None:
+            return done(ResolutionStatus.CURATED, hit.slug, "curated-id", f"{key!r} = {hit.how}")
         for form_key in (key, *("-".join(form) for _, form in _relaxed(parsed))):
             if self.tables.aliases.get(form_key) in self.kg.models:
-                return done(CURATED, self.tables.aliases[form_key], "alias-table", f"{form_key!r} pinned in data/identity.toml")
+                return done(ResolutionStatus.CURATED, self.tables.aliases[form_key], "alias-table", f"{form_key!r} pinned in data/identity.toml")
         alias = self._alias_name(parsed, name)
         if alias:
             return self._by_alias(raw, alias, as_of, maker, key)
         contradicted: set[str] = set()
         hit = self._unique(self.relaxed.get(key, {}), parsed, contradicted)
-        if hit and hit[0] != "many" and self._name_disagrees(hit[0], name):
-            contradicted.add(hit[0])
+        if isinstance(hit, _One) and self._name_disagrees(hit.slug, name):
+            contradicted.add(hit.slug)
             hit = None
-        if hit and hit[0] != "many":
-            return done(CURATED, hit[0], "maker-family-version-date", f"{key!r} = {hit[1]}")
+        if isinstance(hit, _One):
+            return done(ResolutionStatus.CURATED, hit.slug, "maker-family-version-date", f"{key!r} = {hit.how}")
         for dropped, form in _relaxed(parsed):
             form_key = "-".join(form)
             for index in (self.exact, self.relaxed):
                 hit = self._unique(index.get(form_key, {}), parsed, contradicted)
-                if hit and hit[0] != "many" and self._name_disagrees(hit[0], name):
-                    contradicted.add(hit[0])
+                if isinstance(hit, _One) and self._name_disagrees(hit.slug, name):
+                    contradicted.add(hit.slug)
                     continue
-                if hit and hit[0] != "many":
-                    return done(CURATED, hit[0], "maker-family-version-date",
-                                f"{key!r} without its {dropped} = {form_key!r} = {hit[1]}")
+                if isinstance(hit, _One):
+                    return done(ResolutionStatus.CURATED, hit.slug, "maker-family-version-date",
+                                f"{key!r} without its {dropped} = {form_key!r} = {hit.how}")
         dotted = dotted_version(parsed)
         if dotted is not None:  # "mistral-small-31", "qwen-25-72b": a version written without its dot
             for form in (dotted.tokens, *(f for _, f in _relaxed(dotted))):
                 for index in (self.exact, self.relaxed):
                     hit = self._unique(index.get("-".join(form), {}), dotted)
-                    if hit and hit[0] != "many":
-                        return done(CURATED, hit[0], "maker-family-version-date",
-                                    f"{key!r} read as {'-'.join(form)!r} (version without its dot) = {hit[1]}")
+                    if isinstance(hit, _One):
+                        return done(ResolutionStatus.CURATED, hit.slug, "maker-family-version-date",
+                                    f"{key!r} read as {'-'.join(form)!r} (version without its dot) = {hit.how}")
         unordered = self._unique(self.unordered.get(group_key(key), {}), parsed)
-        if unordered and unordered[0] != "many" and not contradicted:
-            return done(CURATED, unordered[0], "word-order", f"{key!r} = {unordered[1]} (same words in another order)")
+        if isinstance(unordered, _One) and not contradicted:
+            return done(ResolutionStatus.CURATED, unordered.slug, "word-order",
+                        f"{key!r} = {unordered.how} (same words in another order)")
         if contradicted:
-            return done(UNRESOLVED, None, "contradiction",
+            return done(ResolutionStatus.UNRESOLVED, None, "contradiction",
                         f"{key!r} matches {', '.join(sorted(contradicted))} only by dropping a date, version or size that disagrees")
         family = self.relaxed.get(key, {})
         if len(family) > 1:
-            return done(UNRESOLVED, None, "ambiguous",
+            return done(ResolutionStatus.UNRESOLVED, None, "ambiguous",
                         f"{key!r} names a family, not a version: {', '.join(sorted(family))}")
         if maker is None:
-            return done(UNRESOLVED, None, "unknown-maker", f"no owner, vendor prefix, id prefix or maker API names the maker of {raw!r}")
-        return done(CANONICAL, None, "canonical", f"maker {maker} + normalized id {key!r}")
+            return done(ResolutionStatus.UNRESOLVED, None, "unknown-maker", f"no owner, vendor prefix, id prefix or maker API names the maker of {raw!r}")
+        return done(ResolutionStatus.CANONICAL, None, "canonical", f"maker {maker} + normalized id {key!r}")
 
-    def _unique(self, found: dict[str, str], parsed: ParsedId, contradicted: set[str] | None = None):
-        """(slug, how) when exactly one consistent model, ("many", slugs) when several, None when none."""
+    def _unique(self, found: dict[str, str], parsed: ParsedId, contradicted: set[str] | None = None) -> _One | _Many | None:
+        """The one consistent model of ``found`` (slug -> how it was indexed), all of them when several, else None.
+
+        Models that ``parsed`` contradicts by date or version are added to ``contradicted``.
+        """
         verdicts = {slug: self._contradiction(slug, parsed) for slug in found}
         consistent = {slug: how for slug, how in found.items() if verdicts[slug] is None}
         if contradicted is not None:
             contradicted.update(slug for slug, why in verdicts.items() if why in ("date", "version"))
         if len(consistent) == 1:
-            return next(iter(consistent.items()))
+            return _One(*next(iter(consistent.items())))
         if len(consistent) > 1:
-            return ("many", sorted(consistent))
+            return _Many(sorted(consistent))
         return None
 
-    def _contradiction(self, slug: str, parsed: ParsedId) -> str | None:
+    def _contradiction(self, slug: str, parsed: ParsedId) -> TokenKind | None:
         """What of the id contradicts the model: "date", "version", "size" (another model), or None."""
         known = self.tokens_of[slug]
-        for kind in ("date", "version"):
+        kinds: tuple[TokenKind, ...] = ("date", "version")
+        for kind in kinds:
             theirs = {t for t in known if token_kind(t) == kind}
             ours = set(parsed.of_kind(kind))
             if theirs and ours and not ours <= theirs:
@@ -263,9 +291,9 @@ class Resolver:
         try:
             target = resolve_alias(self.kg, alias, day).slug
         except NotFoundError:
-            return Resolution(raw, UNRESOLVED, None, "alias-unbound",
+            return Resolution(raw, ResolutionStatus.UNRESOLVED, None, "alias-unbound",
                               f"moving alias {alias!r} has no curated target on {day.isoformat()}", maker, key)
-        return Resolution(raw, CURATED, target, "alias-binding",
+        return Resolution(raw, ResolutionStatus.CURATED, target, "alias-binding",
                           f"moving alias {alias!r} pointed to {target} on {day.isoformat()}", self.kg.models[target].maker, key)
 
     def _without_route_prefix(self, raw: str, provider: str | None) -> str:

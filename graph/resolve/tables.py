@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from modelatlas.graph.errors import DataError
 from modelatlas.graph.load import default_data_dir
@@ -40,7 +40,7 @@ class IdentityTables:
     version: str = ""
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "IdentityTables":
+    def load(cls, path: Path | None = None) -> IdentityTables:
         """Read the tables; a missing file or a bad entry raises DataError naming the file and the key."""
         path = path or identity_file()
         try:
