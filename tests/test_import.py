@@ -232,11 +232,20 @@ def test_import_report_figures(imported):
     output, _ = imported
     makers = output.split("ten largest makers")[1].split("top unresolved")[0].splitlines()[1:11]
 
-    assert "rows read: 7133" in output
+    read = int(output.split("rows read: ")[1].split(";")[0])
+    folded = int(output.split("folded into their base route's price tiers: ")[1].split()[0])
+    assert read + folded == 7133 and folded > 80  # OpenRouter's ":batch" ids are price tiers, not routes
     assert len(makers) == 10 and all(float(line.split()[-1].rstrip("%")) >= 90 for line in makers), makers
     assert "conflicts:" in output and "rejected values:" in output
     assert "helicone/mistral-small input_price=75" in output
     assert "restart from the compiled cache" in output
+
+
+def test_no_tier_pseudo_route_is_a_route(imported):
+    _, kg = imported
+    assert not [o.route_id for o in kg.offerings.values() if o.route_id.lower().endswith((":batch", ":flex", ":priority"))]
+    gpt4o = [o for o in kg.offerings.values() if o.provider == "openrouter" and o.route_id == "openai/gpt-4o"]
+    assert gpt4o and any(t.kind == "batch" for t in gpt4o[0].price_tiers)
 
 
 EXPECTED_MISTRAL_SMALL = {  # last path segment of the route id -> the version it must attach to

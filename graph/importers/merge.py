@@ -60,8 +60,10 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                    tables: IdentityTables | None = None, progress=None) -> tuple[KnowledgeGraph, ImportReport]:
     """The curated graph plus the snapshots' rows, and the report. ``progress(step, done, total)`` is called as rows go."""
     tables = tables or IdentityTables.load()
+    read = sum(len(s.rows) for s in snapshots)
     snapshots = [replace(s, rows=tuple(fold_tier_routes(s.rows))) for s in snapshots]  # m:batch is a tier of m
     report = ImportReport()
+    report.tier_routes_folded = read - sum(len(s.rows) for s in snapshots)
     start = time.perf_counter()
     resolver = Resolver(curated, tables)
     sources = {s.slug: s for s in curated.sources.values()}

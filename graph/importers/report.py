@@ -30,7 +30,8 @@ class ImportReport:
     """Figures of one import (see ``modelatlas import``)."""
 
     sources: list[tuple[str, str, str, int]] = field(default_factory=list)  # (source, version, as-of, rows)
-    rows_read: int = 0
+    rows_read: int = 0  # after folding tier routes (``m:batch``) into their base route
+    tier_routes_folded: int = 0
     resolved_curated: int = 0
     resolved_canonical: int = 0
     unresolved: int = 0
@@ -65,6 +66,8 @@ class ImportReport:
         out.append(f"rows read: {self.rows_read}; resolved: {self.resolved} ({self.resolved_share:.1%}): "
                    f"{self.resolved_curated} to curated models, {self.resolved_canonical} to importer canonical models; "
                    f"unresolved: {self.unresolved}")
+        out.append(f"tier routes (:batch, :flex, :priority) folded into their base route's price tiers: "
+                   f"{self.tier_routes_folded}")
         out.append("rules: " + ", ".join(f"{rule} {n}" for rule, n in self.rules.most_common()))
         out.append(f"nodes added: {self.canonical_models} canonical models, {self.unresolved_models} unresolved models, "
                    f"{self.offerings_added} offerings ({self.offerings_merged} routes merged into existing offerings), "
