@@ -283,8 +283,8 @@ def test_metrics_label_flooding(http):
     for i in range(100):
         http.get(f"/flood-{i}")
     text = http.get("/metrics").text
-    operations = set(re.findall(r'^modelatlas_graphql_requests_total\{operation="([^"]*)"', text, re.M))
-    paths = set(re.findall(r'^modelatlas_http_requests_total\{path="([^"]*)"', text, re.M))
+    operations = set(re.findall(r'^modelatlas_graphql_requests_total\{operation="([^"]*)"', text, re.MULTILINE))
+    paths = set(re.findall(r'^modelatlas_http_requests_total\{path="([^"]*)"', text, re.MULTILINE))
     print(f"\n  /metrics after 300 operation names and 100 paths: {len(operations)} operation labels, "
           f"{len(paths)} path labels, {len(text)} bytes")
     assert len(operations) <= 250, len(operations)

@@ -54,7 +54,7 @@ def version_and_count(server: LiveServer) -> tuple[str, int]:
 
 def reloads_metric(server: LiveServer, status: str) -> float:
     text = httpx.get(server.url("/metrics"), timeout=10).text
-    match = re.search(r'^modelatlas_reloads_total\{status="%s"\} ([0-9.e+]+)$' % status, text, re.M)
+    match = re.search(r'^modelatlas_reloads_total\{status="%s"\} ([0-9.e+]+)$' % status, text, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
 
 
