@@ -1,4 +1,4 @@
-"""Issue 7: each attack class of the OWASP GraphQL cheat sheet and of graphql-cop, against a real production server.
+"""Each attack class of the OWASP GraphQL cheat sheet and of graphql-cop, against a real production server.
 
 Every test sends the attack to ``modelatlas serve`` (production mode, the default) on 127.0.0.1, checks that it is
 refused with the contract's status and ``extensions.code``, and that the service still answers /healthz afterwards.

@@ -129,7 +129,7 @@ def test_errors_or_different_bytes_make_a_row_invalid():
     assert Row("lineage", "on", _wrk(1000), _wrk(1000), same_bytes=False).verdict() == "invalid"
 
 
-def test_targets_are_the_issue_s():
+def test_the_targets_are_the_agreed_ones():
     assert TARGETS == {("model_page", "off"): (0.5, 20.0), ("model_page", "on"): (0.9, 20.0)}
 
 

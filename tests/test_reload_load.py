@@ -1,4 +1,4 @@
-"""Issue 7: live reload (SIGHUP and POST /admin/reload) and a bounded load test against a real server.
+"""Live reload (SIGHUP and POST /admin/reload) and a bounded load test against a real server.
 
 The server's data directory is a temporary copy of the shipped data. Version A is that copy; version B adds one
 valid model file (``reload-probe-1``), so B has exactly one model more than A. Every answer carries its data version
