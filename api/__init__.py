@@ -1,1 +1,1 @@
-"""The web service and the command line: settings, the FastAPI app, limits, the CLI."""
+"""modelatlas's front doors: the HTTP service (``api.http``) and the command line (``api.cli``)."""

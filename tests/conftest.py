@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-
-from modelatlas.api.app import create_app
-from modelatlas.api.settings import Settings
-from modelatlas.graph import load_knowledge_graph
+from modelatlas.api.http import Settings, create_app
+from modelatlas.graph import load_graph
 
 TODAY = date(2026, 11, 25)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hermetic_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No MODELATLAS_* variable of the caller's shell reaches the tests, and the compiled cache is the session's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("MODELATLAS_")]:
+            patch.delenv(name)
+        patch.setenv("MODELATLAS_CACHE_DIR", str(tmp_path_factory.mktemp("compiled-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def kg():
-    return load_knowledge_graph()
+    return load_graph(imports=False, cache=False)  # the curated data alone
 
 
 @pytest.fixture(scope="session")

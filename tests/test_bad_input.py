@@ -1,12 +1,13 @@
-"""Issue 7, "bad input, everywhere": each malformed request gets a 4xx or a GraphQL error with a clear message and a
+"""Bad input, everywhere: each malformed request gets a 4xx or a GraphQL error with a clear message and a
 code, never a 5xx, and the real production server keeps serving (checked after each case)."""
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
+from modelatlas.api.cli import app as cli
+from modelatlas.api.http import Settings, create_app
+from modelatlas.bench.ceiling import (
+    CEILING_PREFIX,
+    asgi_post,
+    server_command,
+    server_env,
+    with_ceiling,
+)
+from modelatlas.bench.query import ORDER, default_queries_dir, load_queries
+from modelatlas.bench.report import (
+    TARGETS,
+    Row,
+    render_markdown,
+    render_table,
+    update_benchmarks_doc,
+)
+from modelatlas.bench.wrk import SAMPLE, WrkResult, median_of, parse_wrk
 from typer.testing import CliRunner
 
-from modelatlas.api.app import create_app
-from modelatlas.api.bench_report import TARGETS, Row, render_markdown, render_table, update_benchmarks_doc
-from modelatlas.api.bench_app import CEILING_PREFIX, with_ceiling
-from modelatlas.api.bench_profile import asgi_post
-from modelatlas.api.bench_queries import ORDER, default_queries_dir, load_queries
-from modelatlas.api.bench_server import server_command, server_env
-from modelatlas.api.bench_wrk import SAMPLE, WrkResult, median_of, parse_wrk
-from modelatlas.api.cli import app as cli
-from modelatlas.api.settings import Settings
 from tests.conftest import TODAY
 
 QUERIES = load_queries(default_queries_dir())
@@ -68,9 +79,8 @@ def test_a_failing_query_stops_the_ceiling_app_from_starting(kg):
     broken = load_queries(default_queries_dir(), ["model_page"])[0]
     broken = type(broken)("broken", "query Broken { model(id: \"no-such-model\") { slug } }")
     app = with_ceiling(create_app(Settings(today=TODAY.isoformat(), rate_limit=""), kg=kg), [broken])
-    with pytest.raises(RuntimeError, match="bench query broken"):
-        with TestClient(app):
-            pass
+    with pytest.raises(RuntimeError, match="bench query broken"), TestClient(app):
+        pass
 
 
 def test_parse_wrk_reads_the_latency_distribution():
@@ -119,7 +129,7 @@ def test_errors_or_different_bytes_make_a_row_invalid():
     assert Row("lineage", "on", _wrk(1000), _wrk(1000), same_bytes=False).verdict() == "invalid"
 
 
-def test_targets_are_the_issue_s():
+def test_the_targets_are_the_agreed_ones():
     assert TARGETS == {("model_page", "off"): (0.5, 20.0), ("model_page", "on"): (0.9, 20.0)}
 
 
@@ -170,3 +180,22 @@ def test_bench_refuses_an_unknown_cache_mode():
     result = CliRunner().invoke(cli, ["bench", "--cache", "sometimes"])
     assert result.exit_code == 1
     assert "--cache must be off, on or off,on" in result.output
+
+
+def test_profile_without_the_bench_extra_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyinstrument", None)  # what `import pyinstrument` meets when it is not installed
+    result = CliRunner().invoke(cli, ["bench", "--profile"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: modelatlas bench --profile needs pyinstrument, which is not installed: pip install 'modelatlas[bench]'"]
+
+
+def test_the_bench_runs_without_the_test_extra():
+    """httpx and pyinstrument come with the test and bench extras: the harness and `bench` need neither."""
+    program = ("import sys; sys.modules['httpx'] = sys.modules['pyinstrument'] = None\n"
+               "import modelatlas.bench.http, modelatlas.bench.ceiling, modelatlas.bench.profile, modelatlas.bench.scale\n"
+               "from modelatlas.api.cli import app\n"
+               "app(['bench', '--cache', 'sometimes'])\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == "error: --cache must be off, on or off,on, not 'sometimes'"

@@ -1,4 +1,4 @@
-"""Issue 7: schemathesis fuzzes the exported ``schema.graphql`` against a real production server.
+"""Schemathesis fuzzes the exported ``schema.graphql`` against a real production server.
 
 For every root field, schemathesis (hypothesis-graphql underneath) generates queries, valid ones (positive mode)
 and invalid ones (negative mode: wrong argument types, missing arguments, bad enum values...). Each answer must be a

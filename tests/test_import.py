@@ -17,9 +17,8 @@ from genai_prices.types import (
 )
 from typer.testing import CliRunner
 
-from modelatlas.api.app import create_app
+from modelatlas.api.http import Settings, create_app
 from modelatlas.api.cli import app as cli
-from modelatlas.api.settings import Settings
 from modelatlas.graph import DataError
 from modelatlas.graph.catalog import catalog_key, load_catalog
 from modelatlas.graph.importers.genai_prices import rows_from_providers

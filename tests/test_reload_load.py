@@ -1,4 +1,4 @@
-"""Issue 7: live reload (SIGHUP and POST /admin/reload) and a bounded load test against a real server.
+"""Live reload (SIGHUP and POST /admin/reload) and a bounded load test against a real server.
 
 The server's data directory is a temporary copy of the shipped data. Version A is that copy; version B adds one
 valid model file (``reload-probe-1``), so B has exactly one model more than A. Every answer carries its data version
@@ -54,7 +54,7 @@ def version_and_count(server: LiveServer) -> tuple[str, int]:
 
 def reloads_metric(server: LiveServer, status: str) -> float:
     text = httpx.get(server.url("/metrics"), timeout=10).text
-    match = re.search(r'^modelatlas_reloads_total\{status="%s"\} ([0-9.e+]+)$' % status, text, re.M)
+    match = re.search(r'^modelatlas_reloads_total\{status="%s"\} ([0-9.e+]+)$' % status, text, re.MULTILINE)
     return float(match.group(1)) if match else 0.0
 
 

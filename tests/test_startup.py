@@ -1,4 +1,4 @@
-"""Issue 7: startup with a missing or corrupt data file is a clear error and a non-zero exit, never a half-loaded
+"""Startup with a missing or corrupt data file is a clear error and a non-zero exit, never a half-loaded
 graph. ``modelatlas serve`` runs as a real process; its port is probed the whole time it runs, so "never starts
 listening" is checked, not assumed. ``modelatlas validate`` must agree."""
 

@@ -20,12 +20,12 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["Snapshots", "ReloadOutcome"]
+__all__ = ["ReloadOutcome", "Snapshots"]
 
 log = logging.getLogger("modelatlas.reload")
 
@@ -38,7 +38,7 @@ class ReloadOutcome:
     reason: str | None = None
     seconds: float = 0.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -59,7 +59,7 @@ class Snapshots:
             start = time.perf_counter()
             try:
                 candidate = await asyncio.to_thread(self.load)
-            except Exception as exc:  # any failure keeps the old snapshot serving
+            except Exception as exc:  # noqa: BLE001  (any failure keeps the old snapshot serving)
                 outcome = ReloadOutcome("rejected", previous.version, previous.version, str(exc),
                                         round(time.perf_counter() - start, 3))
                 log.error(json.dumps({"event": "reload", "trigger": trigger, **outcome.as_dict()}))

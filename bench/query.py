@@ -16,9 +16,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
-__all__ = ["BenchQuery", "ORDER", "default_queries_dir", "load_queries"]
+__all__ = ["ORDER", "BenchQuery", "default_queries_dir", "load_queries"]
 
 #: Report order of the committed queries (others follow alphabetically).
 ORDER = ("model_page", "model_list", "lineage", "migration_path", "alternatives")
@@ -33,7 +34,7 @@ class BenchQuery:
 
     name: str
     document: str
-    variables: dict = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
 
     @property
     def operation_name(self) -> str | None:
@@ -49,7 +50,7 @@ class BenchQuery:
     def sha256(self) -> str:
         return hashlib.sha256(self.document.encode("utf-8")).hexdigest()
 
-    def _extensions(self) -> dict:
+    def _extensions(self) -> dict[str, Any]:
         return {"persistedQuery": {"version": 1, "sha256Hash": self.sha256}}
 
     @property
@@ -66,13 +67,13 @@ class BenchQuery:
         return "/graphql?" + urlencode(params, quote_via=quote)
 
 
-def _compact(value) -> str:
+def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
 def default_queries_dir() -> Path:
-    """``bench/queries`` of the source checkout."""
-    return Path(__file__).resolve().parent.parent / "bench" / "queries"
+    """The committed queries, ``bench/queries`` (shipped as package data)."""
+    return Path(__file__).resolve().parent / "queries"
 
 
 def load_queries(directory: Path, names: list[str] | None = None) -> list[BenchQuery]:

@@ -1,7 +1,8 @@
 """The FastAPI application: GraphQL at /graphql, health, readiness, metrics, admin reload.
 
->>> from modelatlas.api.settings import Settings
->>> app = create_app(Settings(imports=False))
+>>> app = create_app(Settings(imports=False, cache=False))
+>>> sorted(r.path for r in app.routes if getattr(r, "path", "").endswith("z"))
+['/healthz', '/readyz']
 """
 
 from __future__ import annotations
@@ -11,40 +12,37 @@ import gc
 import hmac
 import logging
 import signal
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from modelatlas.api.http.endpoint import GraphQLEndpoint
+from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from modelatlas.api.http.observe import Metrics, Observe
+from modelatlas.api.http.settings import Settings
+from modelatlas.api.http.snapshot import ReloadOutcome, Snapshots
+from modelatlas.graph import KnowledgeGraph, load_graph
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
-from modelatlas.api.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
-from modelatlas.api.graphql_http import GraphQLEndpoint
-from modelatlas.api.observe import Metrics, Observe
-from modelatlas.api.settings import Settings
-from modelatlas.api.snapshot import Snapshots
-from modelatlas.graph import KnowledgeGraph
-from modelatlas.graph.catalog import load_catalog
+__all__ = ["app_from_env", "create_app"]
 
-__all__ = ["create_app", "app_from_env"]
-
-log = logging.getLogger("modelatlas")
 
 
 def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     """Build the app: load (or take) the knowledge graph, mount GraphQL and the operational endpoints."""
 
     def load() -> KnowledgeGraph:
-        return load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache,
-                            cache_dir=settings.cache_path(), background_write=True)
+        return load_graph(settings.data_paths(), imports=settings.imports, cache=settings.cache,
+                          cache_dir=settings.cache_dir, background_write=True)
 
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
     settle_memory()
-    endpoint = GraphQLEndpoint(settings, snapshots, date.fromisoformat(settings.today) if settings.today else None)
+    endpoint = GraphQLEndpoint(settings, snapshots)
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:
@@ -53,19 +51,19 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
 
     snapshots.on_swap = swapped
 
-    async def reload(trigger: str):
+    async def reload(trigger: str) -> ReloadOutcome:
         outcome = await snapshots.reload(trigger)
         metrics.reloads.labels(outcome.status).inc()
         return outcome
 
-    running: set = set()  # the event loop keeps only weak references to tasks: hold reloads until they finish
+    running: set[asyncio.Task[ReloadOutcome]] = set()  # the event loop keeps only weak references to tasks: hold reloads until they finish
 
-    def _keep(task) -> None:
+    def _keep(task: asyncio.Task[ReloadOutcome]) -> None:
         running.add(task)
         task.add_done_callback(running.discard)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         try:  # only possible in the main thread (uvicorn); test clients run the app elsewhere
             loop.add_signal_handler(signal.SIGHUP, lambda: _keep(loop.create_task(reload("SIGHUP"))))
@@ -125,9 +123,8 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         return PlainTextResponse("modelatlas: GraphQL at /graphql (schema: schema.graphql), health at /healthz and "
                                  "/readyz, metrics at /metrics\n")
 
-    if settings.cors_origins.strip():
-        origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], max_age=600,
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], max_age=600,
                            allow_headers=["content-type", "apollo-require-preflight", "x-apollo-operation-name",
                                           "x-request-id", "if-none-match"],
                            expose_headers=["etag", "x-data-version", "x-request-id", "retry-after", "ratelimit-limit",

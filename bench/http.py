@@ -1,6 +1,6 @@
 """``modelatlas bench``: each bench query over HTTP against its ceiling, response cache off and on.
 
-For each cache mode one server is started (``api.bench_server``); every query is checked (200, no ``errors``, the
+For each cache mode one server is started (``bench.server.launch`` of ``bench.ceiling``); every query is checked (200, no ``errors``, the
 ceiling returns the same bytes), then timed with wrk through ``/graphql`` and through its ceiling route, each run
 after a warm-up. The ratio is against the ceiling of the same query measured in the same server process.
 
@@ -18,16 +18,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
-from modelatlas.api.bench_app import CEILING_PREFIX
-from modelatlas.api.bench_queries import BenchQuery, default_queries_dir, load_queries
-from modelatlas.api.bench_server import BenchServer, server_command, server_env
-from modelatlas.api.bench_report import Row, progress_line, write_results
-from modelatlas.api.bench_wrk import WrkResult, command_line, ensure_wrk, median_of, run_wrk
+from modelatlas.bench.ceiling import CEILING_PREFIX, server_command, server_env
+from modelatlas.bench.query import BenchQuery, default_queries_dir, load_queries
+from modelatlas.bench.report import Row, progress_line, write_results
+from modelatlas.bench.server import launch
+from modelatlas.bench.wrk import WrkResult, command_line, ensure_wrk, median_of, run_wrk
 
 __all__ = ["BenchOptions", "check_apq", "check_query", "machine", "run_bench"]
 
@@ -53,11 +54,6 @@ def _post(url: str, body: bytes) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-
-
-def _get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.loads(response.read())
 
 
 def check_query(base_url: str, query: BenchQuery) -> tuple[bytes, bool]:
@@ -99,7 +95,7 @@ def _header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def machine() -> dict:
+def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -119,19 +115,21 @@ def _read(path: str) -> str:
 def _wrk_version() -> str:
     if not shutil.which("wrk"):
         return ""
-    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
     text = (done.stdout + done.stderr).strip()
     return text.splitlines()[0].split(" Copyright")[0] if text else ""
 
 
 def _git() -> str:
     root = Path(__file__).resolve().parent.parent
-    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                          check=False)
+    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True,
+                           check=False)
     return head.stdout.strip() + (" (uncommitted changes)" if dirty.stdout.strip() else "")
 
 
-def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dict:
+def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Run the whole bench and return the results (also written under ``options.output``)."""
     wrk = ensure_wrk(echo)
     queries = load_queries(options.queries_dir, list(options.queries) or None)
@@ -149,43 +147,49 @@ def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dic
          f"{options.rounds} round(s)"
          + (", server on CPU 0, wrk on CPU 1" if pinned else ", not pinned"))
     rows: list[Row] = []
-    data: dict = {}
+    data: dict[str, Any] = {}
     started = time.time()
 
     def measure(url: str, body_file: Path | None, headers: tuple[str, ...] = ()) -> WrkResult:
-        run = dict(connections=options.connections, threads=options.threads, cpus=wrk_cpus, wrk=wrk, headers=headers)
-        if options.warmup > 0:
-            run_wrk(url, body_file, seconds=options.warmup, **run)
-        return run_wrk(url, body_file, seconds=options.duration, **run)
+        def run(seconds: float) -> WrkResult:
+            return run_wrk(url, body_file, seconds=seconds, connections=options.connections, threads=options.threads,
+                           cpus=wrk_cpus, wrk=wrk, headers=headers)
 
-    def pair(path: str, ceiling: str, body_file: Path | None, headers: tuple[str, ...] = ()):
-        runs = [(measure(server.url + path, body_file, headers), measure(server.url + ceiling, body_file, headers))
+        if options.warmup > 0:
+            run(options.warmup)
+        return run(options.duration)
+
+    def pair(base: str, path: str, ceiling: str, body_file: Path | None,
+             headers: tuple[str, ...] = ()) -> tuple[WrkResult, WrkResult]:
+        runs = [(measure(base + path, body_file, headers), measure(base + ceiling, body_file, headers))
                 for _ in range(options.rounds)]
         return median_of([g for g, _ in runs]), median_of([c for _, c in runs])
 
     for mode in options.modes:
         env = server_env(response_cache=mode == "on", queries_dir=options.queries_dir)
-        with BenchServer(env, cpus=server_cpus) as server:
-            data = _get_json(server.url + "/readyz")
-            checked = {q.name: check_query(server.url, q) for q in queries}
+        with launch(lambda port: server_command(port, server_cpus), env,
+                    options.output / f"server-cache-{mode}.log", deadline=120) as server:
+            data = server.ready()
+            checked = {q.name: check_query(server.base_url, q) for q in queries}
             for query in queries:
                 body, same = checked[query.name]
                 if not same:
                     echo(f"warning: {query.name}: /graphql and its ceiling returned different bytes")
                 body_file = bodies / f"{query.name}.json"
-                row = Row(query.name, mode, *pair("/graphql", CEILING_PREFIX + query.name, body_file), same, len(body))
+                row = Row(query.name, mode, *pair(server.base_url, "/graphql", CEILING_PREFIX + query.name, body_file),
+                          same, len(body))
                 rows.append(row)
                 echo(progress_line(row))
                 if query.name in options.apq:
-                    same_apq = check_apq(server.url, query, body)
+                    same_apq = check_apq(server.base_url, query, body)
                     headers = _apq_headers(query)
-                    row = Row(query.name, mode, *pair(query.apq_path(), CEILING_PREFIX + query.name, None, headers),
-                              same_apq, len(body), via="APQ GET")
+                    row = Row(query.name, mode, *pair(server.base_url, query.apq_path(), CEILING_PREFIX + query.name,
+                                                      None, headers), same_apq, len(body), via="APQ GET")
                     rows.append(row)
                     echo(progress_line(row))
     example_url = "http://127.0.0.1:PORT/graphql"
-    results = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.time() - started, 1),
         "machine": before, "loadavg_after": list(os.getloadavg()),
         "data": {"version": data.get("dataVersion"), "models": data.get("models")},

@@ -11,11 +11,12 @@ import logging
 import re
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Observe", "Metrics"]
+__all__ = ["Metrics", "Observe"]
 
 access_log = logging.getLogger("modelatlas.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -52,12 +53,12 @@ class Metrics:
 class Observe:
     """ASGI middleware: request id, one JSON access-log line per request, metrics."""
 
-    def __init__(self, app, metrics: Metrics, data_version: Callable[[], str]) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, data_version: Callable[[], str]) -> None:
         self.app = app
         self.metrics = metrics
         self.data_version = data_version
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -68,7 +69,7 @@ class Observe:
         start = time.perf_counter()
         status = 500
 
-        async def send_with_id(message) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

@@ -18,22 +18,24 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
-from starlette.requests import Request
-from starlette.responses import Response
-
-from modelatlas.api.persisted import PersistedQueries, sha256_hex
-from modelatlas.api.ratelimit import RateLimiter
-from modelatlas.api.response_cache import ResponseCache
-from modelatlas.api.settings import Settings
-from modelatlas.api.snapshot import Snapshots
+from modelatlas.api.http.persisted import PersistedQueries, sha256_hex
+from modelatlas.api.http.ratelimit import RateLimiter
+from modelatlas.api.http.response_cache import ResponseCache
+from modelatlas.api.http.settings import Settings
+from modelatlas.api.http.snapshot import Snapshots
+from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import list_sizes
-from modelatlas.schema.engine import Engine, TimeoutExceeded
+from modelatlas.schema.engine import Engine, Prepared, TimeoutExceeded
+from starlette.requests import Request
+from starlette.responses import Response
 
 __all__ = ["GraphQLEndpoint", "RequestError"]
 
 error_log = logging.getLogger("modelatlas.error")
+
+JSONObject = dict[str, Any]
 
 SIMPLE_CONTENT_TYPES = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}
 JSON_CONTENT_TYPES = {"application/json", "application/graphql-response+json"}
@@ -71,16 +73,16 @@ def _code_for(message: str) -> str:
 class GraphQLEndpoint:
     """The ``/graphql`` route handler; one per app."""
 
-    def __init__(self, settings: Settings, snapshots: Snapshots, today: date | None = None) -> None:
+    def __init__(self, settings: Settings, snapshots: Snapshots) -> None:
         self.settings = settings
         self.snapshots = snapshots
-        self.fixed_today = today  # answer "today" questions as of this date (tests); None: the real date
+        self.fixed_today = settings.today  # answer "today" questions as of this date (tests); None: the real date
         self.engine = Engine(production=settings.production, max_depth=settings.max_depth,
                              max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
         self.persisted = PersistedQueries()
         self.cache = ResponseCache() if settings.response_cache else None
         self.limiter = RateLimiter.from_setting(settings.rate_limit)
-        self._costs: dict[tuple, int] = {}
+        self._costs: dict[tuple[object, ...], int] = {}
 
     # ------------------------------------------------------------------ entry point
     async def __call__(self, request: Request) -> Response:
@@ -175,7 +177,7 @@ class GraphQLEndpoint:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _payload_of_post(self, body: bytes) -> dict:
+    def _payload_of_post(self, body: bytes) -> JSONObject:
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
@@ -187,7 +189,7 @@ class GraphQLEndpoint:
             raise RequestError(400, "BAD_REQUEST", "Request body must be a JSON object with a 'query'.")
         return payload
 
-    def _payload_of_get(self, request: Request) -> dict:
+    def _payload_of_get(self, request: Request) -> JSONObject:
         params = request.query_params
         payload: dict[str, Any] = {"query": params.get("query"), "operationName": params.get("operationName")}
         for name in ("variables", "extensions"):
@@ -199,7 +201,7 @@ class GraphQLEndpoint:
                     raise RequestError(400, "BAD_REQUEST", f"Parameter {name!r} is not valid JSON: {exc}.") from None
         return payload
 
-    def _operation(self, payload: dict, method: str) -> tuple[str, dict | None, str | None, str | None]:
+    def _operation(self, payload: JSONObject, method: str) -> tuple[str, JSONObject | None, str | None, str | None]:
         """(query, variables, operation name, hash to register once the query validates)."""
         query, variables = payload.get("query"), payload.get("variables")
         operation_name, extensions = payload.get("operationName"), payload.get("extensions")
@@ -238,7 +240,8 @@ class GraphQLEndpoint:
         return query, sha.lower()
 
     # ------------------------------------------------------------------ execution
-    def _admit(self, prepared, operation_name: str | None, variables: dict | None, method: str, snapshot) -> dict:
+    def _admit(self, prepared: Prepared, operation_name: str | None, variables: JSONObject | None, method: str,
+               snapshot: KnowledgeGraph) -> JSONObject:
         """Refuse what must not run (unknown operation, not a query, over the cost budget); the budget otherwise."""
         operation_type = prepared.operation_type(operation_name)
         if operation_type is None:
@@ -254,8 +257,8 @@ class GraphQLEndpoint:
                                f"limit of {self.settings.max_cost}; ask for fewer items (first:) or fewer fields.")
         return {"estimated": cost, "limit": self.settings.max_cost}
 
-    def _execute(self, prepared, variables: dict | None, operation_name: str | None, snapshot, today: date,
-                 request_id: str, budget: dict) -> tuple[int, bytes]:
+    def _execute(self, prepared: Prepared, variables: JSONObject | None, operation_name: str | None,
+                 snapshot: KnowledgeGraph, today: date, request_id: str, budget: JSONObject) -> tuple[int, bytes]:
         context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size)
         try:
             result = self.engine.execute(prepared, context, variables, operation_name, self.settings.timeout_seconds)
@@ -268,7 +271,8 @@ class GraphQLEndpoint:
         payload["extensions"] = {"cost": budget}
         return (200 if result.data is not None else 400), orjson.dumps(payload)
 
-    def _cost(self, prepared, operation_name: str | None, variables: dict | None, snapshot) -> int:
+    def _cost(self, prepared: Prepared, operation_name: str | None, variables: JSONObject | None,
+              snapshot: KnowledgeGraph) -> int:
         ints = tuple(sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, int)))
         key = (snapshot.version, prepared.query, operation_name, ints)
         cost = self._costs.get(key)
@@ -280,14 +284,14 @@ class GraphQLEndpoint:
             self._costs[key] = cost
         return cost
 
-    def _format(self, error: GraphQLError, request_id: str) -> dict:
+    def _format(self, error: GraphQLError, request_id: str) -> JSONObject:
         original = error.original_error
         if original is not None and not isinstance(original, GraphQLError):
             error_log.error(json.dumps({"request_id": request_id, "error": repr(original), "path": error.path}),
                             exc_info=(type(original), original, original.__traceback__))
             return {"message": "Internal server error.", "path": error.path,
                     "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}
-        formatted = error.formatted
+        formatted: JSONObject = dict(error.formatted)
         extensions = dict(formatted.get("extensions") or {})
         extensions.setdefault("code", _code_for(error.message) if error.path is None else "BAD_USER_INPUT")
         formatted["extensions"] = extensions

@@ -1,12 +1,12 @@
 """The scale benchmark: load time, memory and in-process query latency on synthetic catalogs of growing size.
 
 For each size: write the catalog (``graph.synth``), then in a fresh process load it the way the service does
-(``graph.catalog.load_catalog``: parse, validate, build, store the compiled cache), settle memory as the service
-does (``api.app.settle_memory``: one collection, then ``gc.freeze``) and time ``lineage``, ``migration_paths``
+(``graph.load_graph``: parse, validate, build, store the compiled cache), settle memory as the service
+does (``api.http.app.settle_memory``: one collection, then ``gc.freeze``) and time ``lineage``, ``migration_paths``
 and ``alternatives`` on a fixed sample of models; then, in another fresh process, load it
 again from the compiled cache (a restart). Each size runs in its own processes, so RSS is that size's own.
 
-    python -m api.scale_bench measure DATA_DIR CACHE_DIR --queries 300 --seed 7    # one size, JSON on stdout
+    python -m modelatlas.bench.scale measure DATA_DIR CACHE_DIR --queries 300 --seed 7    # one size, JSON on stdout
 
 >>> format_table([])[0].startswith("| models")
 True
@@ -21,11 +21,16 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["run_size", "format_table", "TARGETS"]
+if TYPE_CHECKING:
+    from modelatlas.graph.knowledge import KnowledgeGraph
 
-#: the 100k-model targets of issue 6 (checked here, never in tests)
+__all__ = ["TARGETS", "format_table", "run_size"]
+
+#: the 100k-model targets (checked here, never in tests)
 TARGETS = {"load_s": 30.0, "rss_mb": 2048.0, "restart_s": 3.0, "p50_ms": 5.0}
 ALGORITHMS = ("lineage", "migration", "alternatives")
 
@@ -49,28 +54,29 @@ def _cpu_s() -> float:
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> dict:
+def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> dict[str, Any]:
     """In this process: a cold load through the compiled cache (which stores it), then query latencies."""
+    from modelatlas.graph import load_graph
     from modelatlas.graph.build import LoadReport
-    from modelatlas.graph.catalog import load_catalog
-
     from modelatlas.graph.cache import wait_for_writes
 
     report = LoadReport()
     wall, cpu = time.perf_counter(), _cpu_s()
     # as `modelatlas serve` does: ready to answer once built; the cache entry is written from a thread meanwhile
-    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir, report=report,
-                      background_write=True)
+    kg = load_graph([data_dir], imports=False, cache=True, cache_dir=cache_dir, report=report,
+                    background_write=True)
     out = {"load_s": time.perf_counter() - wall, "load_cpu_s": _cpu_s() - cpu, "phases": report.timings,
            "models": len(kg.models), "offerings": len(kg.offerings), "links": len(kg.links)}
     start = time.perf_counter()
     wait_for_writes()  # before timing queries, so they do not compete with the write
     out["cache_write_s"] = time.perf_counter() - start
     out.update(peak_rss_mb=_peak_rss_mb(), rss_mb=_rss_now_mb())
-    from modelatlas.api.app import settle_memory  # what the service does after a load: collect once, then gc.freeze
+    from modelatlas.api.http.app import (
+        settle_memory,  # what the service does after a load: collect once, then gc.freeze
+    )
 
     start = time.perf_counter()
     settle_memory()
@@ -79,18 +85,19 @@ def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> di
     return out
 
 
-def measure_restart(data_dir: Path, cache_dir: Path) -> dict:
+def measure_restart(data_dir: Path, cache_dir: Path) -> dict[str, Any]:
     """In this process: load the same data again, which the compiled cache now holds."""
-    from modelatlas.graph.catalog import catalog_key, load_catalog
+    from modelatlas.graph import load_graph
+    from modelatlas.graph.catalog import catalog_key
 
     hit = (cache_dir / f"kg-{catalog_key([data_dir], imports=False)}.pickle").exists()  # else it is no restart
     wall, cpu = time.perf_counter(), _cpu_s()
-    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir)
+    kg = load_graph([data_dir], imports=False, cache=True, cache_dir=cache_dir)
     return {"restart_s": time.perf_counter() - wall, "restart_cpu_s": _cpu_s() - cpu, "restart_rss_mb": _rss_now_mb(),
             "restart_hit": hit, "models": len(kg.models)}
 
 
-def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
+def measure_queries(kg: KnowledgeGraph, queries: int, seed: int) -> dict[str, dict[str, float]]:
     """p50 / p99 / max in ms of each algorithm over the same ``queries`` models (a seeded sample, after a warm-up)."""
     from modelatlas.graph.algorithms.alternatives import alternatives
     from modelatlas.graph.algorithms.lineage import lineage
@@ -99,12 +106,12 @@ def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
 
     slugs = sorted(kg.models)
     sample = random.Random(seed).choices(slugs, k=queries)
-    calls = {
+    calls: dict[str, Callable[[str], object]] = {
         "lineage": lambda s: lineage(kg, s),
         "migration": lambda s: migration_paths(kg, s, today=AS_OF),
         "alternatives": lambda s: alternatives(kg, s, today=AS_OF),
     }
-    result = {}
+    result: dict[str, dict[str, float]] = {}
     for name, call in calls.items():
         for slug in sample[:10]:  # warm-up
             call(slug)
@@ -117,15 +124,17 @@ def measure_queries(kg, queries: int, seed: int) -> dict[str, dict[str, float]]:
     return result
 
 
-def _child(*args: str) -> dict:
+def _child(*args: str) -> dict[str, Any]:
     """Run ``measure`` or ``restart`` in a fresh interpreter and read its JSON."""
-    done = subprocess.run([sys.executable, "-m", "modelatlas.api.scale_bench", *args], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "modelatlas.bench.scale", *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"scale benchmark step {args[0]} failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
-def run_size(models: int, out_dir: Path, *, queries: int, seed: int, log=print) -> dict:
+def run_size(models: int, out_dir: Path, *, queries: int, seed: int,
+             log: Callable[[str], None] = print) -> dict[str, Any]:
     """Synthesize (unless already there), cold-load with queries, restart from the cache: one row of the table."""
     from modelatlas.graph.synth import write_catalog
 
@@ -150,11 +159,11 @@ def run_size(models: int, out_dir: Path, *, queries: int, seed: int, log=print) 
     return row
 
 
-def format_table(rows: list[dict]) -> list[str]:
+def format_table(rows: list[dict[str, Any]]) -> list[str]:
     """The markdown table: size against load, memory, restart and latency."""
-    lines = ["| models | Turtle MB | files | ready s (cpu s) | parse / validate / build / cache key s | cache write s "
-             "| peak RSS MB | RSS after MB | settle s | restart s | lineage p50 / p99 ms | migration p50 / p99 ms "
-             "| alternatives p50 / p99 ms |",
+    lines = [("| models | Turtle MB | files | ready s (cpu s) | parse / validate / build / cache key s | cache write s "
+              "| peak RSS MB | RSS after MB | settle s | restart s | lineage p50 / p99 ms | migration p50 / p99 ms "
+              "| alternatives p50 / p99 ms |"),
              "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ph = r.get("phases", {})
@@ -171,7 +180,7 @@ def format_table(rows: list[dict]) -> list[str]:
     return lines
 
 
-def target_lines(row: dict) -> list[str]:
+def target_lines(row: dict[str, Any]) -> list[str]:
     """Met or missed, for the 100k targets."""
     lat = row["latency_ms"]
     built = sum(row.get("phases", {}).get(k, 0) for k in ("parse", "validate", "build"))
@@ -187,7 +196,7 @@ def target_lines(row: dict) -> list[str]:
 def _main(argv: list[str]) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m api.scale_bench")
+    parser = argparse.ArgumentParser(prog="python -m modelatlas.bench.scale")
     parser.add_argument("step", choices=["measure", "restart"])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("cache_dir", type=Path)

@@ -14,8 +14,8 @@ ValueError: provided sha does not match query
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
-from threading import Lock
+
+from modelatlas.api.http.lru import BoundedLRU
 
 __all__ = ["PersistedQueries", "sha256_hex"]
 
@@ -29,27 +29,13 @@ class PersistedQueries:
     only once it has parsed and validated, so junk cannot fill the store."""
 
     def __init__(self, max_entries: int = 10_000, max_total_chars: int = 16 * 2**20) -> None:
-        self.max_entries = max_entries
-        self.max_total_chars = max_total_chars  # bounds memory whatever clients register
-        self.total_chars = 0
-        self._texts: OrderedDict[str, str] = OrderedDict()
-        self._lock = Lock()
+        self._texts: BoundedLRU[str, str] = BoundedLRU(max_entries, max_total_chars, len)  # bounds memory
 
     def get(self, sha: str) -> str | None:
-        with self._lock:
-            text = self._texts.get(sha)
-            if text is not None:
-                self._texts.move_to_end(sha)
-            return text
+        return self._texts.get(sha)
 
     def register(self, sha: str, text: str) -> None:
         """Remember ``text`` under ``sha``; a hash that does not match the text is a ValueError."""
         if sha256_hex(text) != sha.lower():
             raise ValueError("provided sha does not match query")
-        with self._lock:
-            previous = self._texts.pop(sha.lower(), None)
-            self.total_chars += len(text) - (len(previous) if previous is not None else 0)
-            self._texts[sha.lower()] = text
-            while len(self._texts) > self.max_entries or self.total_chars > self.max_total_chars:
-                _, evicted = self._texts.popitem(last=False)
-                self.total_chars -= len(evicted)
+        self._texts.put(sha.lower(), text)

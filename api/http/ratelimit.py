@@ -44,7 +44,7 @@ class RateLimiter:
         self.strategy = MovingWindowRateLimiter(MemoryStorage())
 
     @classmethod
-    def from_setting(cls, text: str) -> "RateLimiter | None":
+    def from_setting(cls, text: str) -> RateLimiter | None:
         """``"600/minute"``-style text (see the ``limits`` notation); empty text: no limiter. Bad text: ValueError."""
         if not text.strip():
             return None

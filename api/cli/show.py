@@ -1,17 +1,37 @@
-"""A plain-text card for one model, for ``modelatlas show``."""
+"""``modelatlas show MODEL``: a plain-text card for one model, from the graph the service serves.
+
+    modelatlas show mistral-small-2402 [--no-imports]   facts, successors, routes with prices, routers, license
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
+import typer
+from modelatlas.api.cli.common import DataOption, ImportsOption, fail, load, settings
+from modelatlas.graph import KnowledgeGraphError
 from modelatlas.graph.algorithms.lineage import edges_from, edges_to, version_chain
 from modelatlas.graph.algorithms.migration import current_replacement
 from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["model_card"]
+__all__ = ["model_card", "show"]
 
 
-def _fmt(value) -> str:
+def show(
+    model: Annotated[str, typer.Argument(help="A model slug, API id, route id or alias.")],
+    data: DataOption = None,
+    imports: ImportsOption = None,
+) -> None:
+    """A readable card: facts, successors, routes with prices, routers, license (as of MODELATLAS_TODAY if set)."""
+    kg = load(data, imports)
+    try:
+        typer.echo(model_card(kg, model, settings().today or date.today()))
+    except KnowledgeGraphError as exc:
+        fail(exc)
+
+
+def _fmt(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, (list, tuple)):
@@ -19,7 +39,7 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _price(value) -> str:
+def _price(value: object) -> str:
     return "-" if value is None else f"${value}"
 
 
@@ -30,7 +50,7 @@ def model_card(kg: KnowledgeGraph, ident: str, today: date) -> str:
     lines = [f"{m.name}  [{m.slug}]", "=" * (len(m.name) + len(m.slug) + 4)]
     rows = [
         ("maker", kg.organizations[m.maker].name if m.maker in kg.organizations else m.maker),
-        ("family", kg.families[m.family].name if m.family in kg.families else m.family),
+        ("family", kg.families[m.family].name if m.family and m.family in kg.families else m.family),
         ("API ids", m.api_ids), ("Hugging Face", m.hf_repos),
         ("status", f"{kg.status(m, today)} (stated: {m.status})"),
         ("released", m.release_date), ("deprecated", m.deprecation_date), ("retires", m.retirement_date),
@@ -69,8 +89,8 @@ def model_card(kg: KnowledgeGraph, ident: str, today: date) -> str:
     reach: dict[str, list[str]] = {}
     for router, provider in kg.routers_reaching(m.slug):
         reach.setdefault(f"{router.name} ({router.kind})", []).append(provider.name)
-    for router, via in sorted(reach.items()):
-        lines.append(f"  {router:<50} via {', '.join(sorted(via))}")
+    for label, via in sorted(reach.items()):
+        lines.append(f"  {label:<50} via {', '.join(sorted(via))}")
     if not reach:
         lines.append("  -")
     return "\n".join(lines)

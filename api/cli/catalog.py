@@ -1,4 +1,4 @@
-"""Catalog commands: ``modelatlas import`` and ``modelatlas resolve`` (issue 5).
+"""Catalog commands: ``modelatlas import`` and ``modelatlas resolve``.
 
     modelatlas import [--data DIR] [--cache-dir DIR] [--rdf FILE.trig]   rebuild the compiled cache with both
                                                         catalogs; print the report
@@ -11,43 +11,41 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any
 
 import typer
+from modelatlas.api.cli.common import DataOption, fail, load, settings
 
-from modelatlas.api.cli_errors import fail
-
-from modelatlas.graph import KnowledgeGraphError
-
-DataOption = typer.Option(None, "--data", "-d", help="Data directory or files (default: the shipped knowledge base).")
+__all__ = ["import_catalogs", "resolve"]
 
 
-
-def import_catalogs_command(
-    data: Optional[list[Path]] = DataOption,
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Compiled-cache directory (default: MODELATLAS_CACHE_DIR or ~/.cache/modelatlas)."),
-    rdf: Optional[Path] = typer.Option(None, "--rdf", help="Also write the imported nodes and claims as TriG, one named graph per catalog."),
+def import_catalogs(
+    data: DataOption = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help=(
+        "Compiled-cache directory (default: MODELATLAS_CACHE_DIR or ~/.cache/modelatlas)."))] = None,
+    rdf: Annotated[Path | None, typer.Option("--rdf", help=(
+        "Also write the imported nodes and claims as TriG, one named graph per catalog."))] = None,
 ) -> None:
     """Import models.dev and genai-prices (offline, from the installed packages), rebuild the compiled cache, print the report."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from modelatlas.api.settings import Settings
-    from modelatlas.graph.catalog import load_catalog
-
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        fail(exc)
     from modelatlas.graph.cache import default_cache_dir
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    cache_dir = cache_dir or settings.cache_path() or default_cache_dir()
+    base = settings()
+    directory = cache_dir or base.cache_dir or default_cache_dir()
+    config = base.model_copy(update={"cache": True, "cache_dir": directory})
     try:  # the point of import is a fresh compiled cache: an unwritable directory is an error, found before the work
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=cache_dir):
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
             pass
     except OSError as exc:
-        fail(OSError(f"--cache-dir {cache_dir}: cannot write the compiled cache there ({exc.strerror or exc})"))
-    reports: list = []
+        fail(OSError(f"--cache-dir {directory}: cannot write the compiled cache there ({exc.strerror or exc})"))
+    reports: list[Any] = []
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   transient=True) as bar:
@@ -56,16 +54,12 @@ def import_catalogs_command(
         def progress(step: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        try:
-            kg = load_catalog(data or None, imports=True, cache_dir=cache_dir, refresh=True, import_report=reports,
-                              progress=progress)
-        except KnowledgeGraphError as exc:
-            fail(exc)
+        kg = load(data, True, config=config, refresh=True, import_report=reports, progress=progress)
     cold = time.perf_counter() - start
     for line in reports[0].lines() if reports else []:
         typer.echo(line)
     start = time.perf_counter()
-    load_catalog(data or None, imports=True, cache_dir=cache_dir)
+    load(data, True, config=config)
     warm = time.perf_counter() - start
     typer.echo(f"graph: {len(kg.models)} models, {len(kg.offerings)} offerings, {len(kg.providers)} providers, "
                f"{len(kg.claims)} claims (data version {kg.version})")
@@ -80,15 +74,16 @@ def import_catalogs_command(
         typer.echo(f"wrote {rdf}")
 
 
-def resolve_command(
-    ident: str = typer.Argument(..., help="A provider's model id, e.g. @cf/mistralai/mistral-small-3.1-24b-instruct."),
-    provider: Optional[str] = typer.Option(None, "--provider", "-p", help="Provider slug the id is used on."),
-    name: Optional[str] = typer.Option(None, "--name", help="The row's display name (\"... (latest)\" names a moving alias)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="ISO date for moving aliases (default: today)."),
-    data: Optional[list[Path]] = DataOption,
+def resolve(
+    ident: Annotated[str, typer.Argument(help=(
+        "A provider's model id, e.g. @cf/mistralai/mistral-small-3.1-24b-instruct."))],
+    provider: Annotated[str | None, typer.Option("--provider", "-p", help="Provider slug the id is used on.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help=(
+        "The row's display name (\"... (latest)\" names a moving alias)."))] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="ISO date for moving aliases (default: today).")] = None,
+    data: DataOption = None,
 ) -> None:
     """Which canonical model an id resolves to, and the rule that matched (curated data only, no import)."""
-    from modelatlas.graph import load_knowledge_graph
     from modelatlas.graph.catalog import identity_tables_for
     from modelatlas.graph.resolve import Resolver, parse_id
 
@@ -98,23 +93,17 @@ def resolve_command(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         fail(ValueError(f"--as-of {as_of!r}: expected an ISO date such as 2026-05-21"))
-    try:
-        resolver = Resolver(load_knowledge_graph(data or None), identity_tables_for(data or None))
-    except KnowledgeGraphError as exc:
-        fail(exc)
+    config = settings()
+    paths = data or config.data_paths()
+    resolver = Resolver(load(paths, False, config=config), identity_tables_for(paths))
     result = resolver.resolve(ident, provider=provider, name=name, as_of=day)
     parsed = parse_id(ident)
     typer.echo(f"id:         {ident}")
     typer.echo(f"normalized: {result.key}" + (f" (owner {', '.join(parsed.owners)})" if parsed.owners else "")
                + (f" (variant :{parsed.variant})" if parsed.variant else ""))
-    target = result.model if result.model else ("importer canonical node" if result.status == "canonical" else "own unresolved node")
+    target = result.model if result.model else ("importer canonical node" if result.status == "canonical"
+                                                else "own unresolved node")
     typer.echo(f"status:     {result.status} -> {target}")
     typer.echo(f"maker:      {result.maker or 'unknown'}")
     typer.echo(f"rule:       {result.rule}")
     typer.echo(f"because:    {result.detail}")
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the ``modelatlas`` app."""
-    app.command("import")(import_catalogs_command)
-    app.command("resolve")(resolve_command)

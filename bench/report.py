@@ -1,6 +1,6 @@
 """The bench's results: one row per query, cache mode and transport; the table, the files, BENCHMARKS.md.
 
->>> from modelatlas.api.bench_wrk import WrkResult
+>>> from modelatlas.bench.wrk import WrkResult
 >>> run = WrkResult(1000.0, 1.0, 1.5, 2.0, 5.0, 10000)
 >>> row = Row("model_page", "off", run, run)
 >>> row.ratio, row.verdict()
@@ -10,14 +10,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
-from modelatlas.api.bench_wrk import WrkResult
+from modelatlas.bench.wrk import WrkResult
 
-__all__ = ["END", "HEADER", "Row", "START", "TARGETS", "progress_line", "render_markdown", "render_table",
-           "update_benchmarks_doc", "write_results"]
+__all__ = [
+    "END",
+    "HEADER",
+    "START",
+    "TARGETS",
+    "Row",
+    "progress_line",
+    "render_markdown",
+    "render_table",
+    "update_benchmarks_doc",
+    "write_results",
+]
 
 #: Per query and cache mode: minimum req/s ratio to the ceiling, and maximum p99 in ms (printed, never asserted).
 TARGETS: dict[tuple[str, str], tuple[float, float]] = {
@@ -51,7 +62,7 @@ class Row:
         min_ratio, max_p99 = target
         return "pass" if self.ratio >= min_ratio and self.graphql.p99_ms <= max_p99 else "miss"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         target = TARGETS.get((self.query, self.mode))
         return {"query": self.query, "via": self.via, "response_cache": self.mode, "graphql": self.graphql.as_dict(),
                 "ceiling": self.ceiling.as_dict(), "ratio": self.ratio, "same_bytes": self.same_bytes,
@@ -59,7 +70,7 @@ class Row:
                 "target": {"min_ratio": target[0], "max_p99_ms": target[1]} if target else None}
 
 
-def write_results(output: Path, results: dict, rows: list[Row], echo: Callable[[str], None]) -> None:
+def write_results(output: Path, results: dict[str, Any], rows: list[Row], echo: Callable[[str], None]) -> None:
     output.mkdir(parents=True, exist_ok=True)
     stamp = results["when"].replace(":", "").replace("-", "")[:15]
     text = json.dumps(results, indent=2) + "\n"
@@ -102,24 +113,24 @@ def render_table(rows: list[Row]) -> str:
                                for i, (cell, w) in enumerate(zip(line, widths))) for line in table)
 
 
-def render_markdown(results: dict, rows: list[Row]) -> str:
+def render_markdown(results: dict[str, Any], rows: list[Row]) -> str:
     """The results as the markdown that goes under BENCHMARKS.md's "## HTTP"."""
     m, o, c = results["machine"], results["options"], results["commands"]
     lines = [
-        f"Run {results['when']} (git {m['git']}), {results['seconds']:.0f} s in all. Machine: {m['cpus']} CPUs "
-        f"({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, {m['wrk']}. Load average before "
-        f"{m['loadavg'][0]:.2f}, after {results['loadavg_after'][0]:.2f}. Data: {results['data']['models']} models "
-        f"(data version {results['data']['version']}).",
-        *([f"**Other work was running (load average {m['loadavg'][0]:.2f} on {m['cpus']} CPUs): these figures are "
-           "noisy.**"] if m["loadavg"][0] > 0.5 else []),
+        (f"Run {results['when']} (git {m['git']}), {results['seconds']:.0f} s in all. Machine: {m['cpus']} CPUs "
+         f"({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, {m['wrk']}. Load average before "
+         f"{m['loadavg'][0]:.2f}, after {results['loadavg_after'][0]:.2f}. Data: {results['data']['models']} models "
+         f"(data version {results['data']['version']})."),
+        *([(f"**Other work was running (load average {m['loadavg'][0]:.2f} on {m['cpus']} CPUs): these figures are "
+            "noisy.**")] if m["loadavg"][0] > 0.5 else []),
         "",
         f"One uvicorn worker, production settings, rate limit off (the bench factory sets it); "
         f"wrk -t{o['threads']} -c{o['connections']}, "
         f"{o['warmup']:g} s warm-up then {o['duration']:g} s per run"
         + (f", {o['rounds']} alternating rounds (medians)" if o.get("rounds", 1) > 1 else "")
         + ("; server pinned to CPU 0 and wrk to CPU 1." if o["pinned"] else "; not pinned."),
-        "The ceiling is a bare route of the same server returning the same response bytes, precomputed; "
-        "ratio = req/s over the ceiling's req/s.",
+        ("The ceiling is a bare route of the same server returning the same response bytes, precomputed; "
+         "ratio = req/s over the ceiling's req/s."),
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" if i in (0, 1, 2, 9) else "---:" for i in range(len(HEADER))) + "|",

@@ -1,4 +1,4 @@
-"""Scale commands: ``modelatlas synth`` and ``modelatlas bench-scale`` (issue 6).
+"""Scale commands: ``modelatlas synth`` and ``modelatlas bench-scale`` (the harness is ``modelatlas.bench.scale``).
 
     modelatlas synth --models 10000 --out bench-results/synth-10k     # a synthetic catalog, valid, deterministic
     modelatlas bench-scale --sizes 1000,10000,100000                  # the table of size vs load, RSS and latency
@@ -10,18 +10,21 @@ import json
 import platform
 import time
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from modelatlas.api.cli.common import fail
 
-from modelatlas.api.cli_errors import fail
+__all__ = ["bench_scale", "synth"]
 
 DEFAULT_OUT = Path("bench-results/scale")
 
 
 def synth(
-    models: int = typer.Option(..., "--models", "-n", min=1, help="How many models to generate."),
-    out: Path = typer.Option(Path("bench-results/synth"), "--out", "-o", help="Directory to write (git-ignored by default)."),
-    seed: int = typer.Option(7, help="Random seed: same seed and size, same files."),
+    models: Annotated[int, typer.Option("--models", "-n", min=1, help="How many models to generate.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write (git-ignored by default).")
+                   ] = Path("bench-results/synth"),
+    seed: Annotated[int, typer.Option(help="Random seed: same seed and size, same files.")] = 7,
 ) -> None:
     """Write a realistic synthetic catalog of N models as Turtle (families, versions, derivations, routes, aliases)."""
     from modelatlas.graph.synth import write_catalog
@@ -36,13 +39,13 @@ def synth(
 
 
 def bench_scale(
-    sizes: str = typer.Option("1000,10000,100000", help="Comma-separated catalog sizes (models)."),
-    queries: int = typer.Option(300, min=10, help="Queries per algorithm and size (p50 / p99 over them)."),
-    seed: int = typer.Option(7, help="Seed of the synthetic catalogs and of the query sample."),
-    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Where catalogs, caches and results go."),
+    sizes: Annotated[str, typer.Option(help="Comma-separated catalog sizes (models).")] = "1000,10000,100000",
+    queries: Annotated[int, typer.Option(min=10, help="Queries per algorithm and size (p50 / p99 over them).")] = 300,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic catalogs and of the query sample.")] = 7,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where catalogs, caches and results go.")] = DEFAULT_OUT,
 ) -> None:
     """Load time, memory and in-process p50 / p99 of lineage, migration and alternatives at each size."""
-    from modelatlas.api.scale_bench import TARGETS, format_table, run_size, target_lines
+    from modelatlas.bench.scale import TARGETS, format_table, run_size, target_lines
 
     try:
         counts = [int(s.strip().replace("_", "").replace("k", "000")) for s in sizes.split(",") if s.strip()]
@@ -54,13 +57,14 @@ def bench_scale(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"--out {out}: {exc}")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in counts:
         typer.echo(f"size {n:,}:", err=True)
         rows.append(run_size(n, out, queries=queries, seed=seed, log=lambda m: typer.echo(m, err=True)))
     machine = f"{platform.node()}: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
-    lines = [f"# bench-scale ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine}; seed {seed}, "
-             f"{queries} queries per algorithm)", "", *format_table(rows)]
+    title = (f"# bench-scale ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine}; seed {seed}, "
+             f"{queries} queries per algorithm)")
+    lines = [title, "", *format_table(rows)]
     biggest = max(rows, key=lambda r: r["models"])
     if biggest["models"] >= 100_000:
         lines += ["", f"targets at {biggest['models']:,} models:", *target_lines(biggest)]
@@ -70,8 +74,3 @@ def bench_scale(
     (out / "results.md").write_text(text + "\n")
     typer.echo(f"\nwrote {out / 'results.md'} and {out / 'results.json'}", err=True)
 
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the ``modelatlas`` app."""
-    app.command("synth")(synth)
-    app.command("bench-scale")(bench_scale)

@@ -15,46 +15,21 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any
 
-from modelatlas.api.app import create_app
-from modelatlas.api.bench_app import CEILING_PREFIX, with_ceiling
-from modelatlas.api.bench_queries import BenchQuery, default_queries_dir, load_queries
-from modelatlas.api.settings import Settings
+from modelatlas.api.http import Settings, create_app
+from modelatlas.bench.ceiling import CEILING_PREFIX, asgi_post, with_ceiling
+from modelatlas.bench.query import BenchQuery, default_queries_dir, load_queries
 
-__all__ = ["asgi_post", "profile_model_page", "profile_query", "timed_requests"]
+if TYPE_CHECKING:
+    from pyinstrument import Profiler  # the bench extra; imported when a profile runs
 
-
-async def asgi_post(app, path: str, body: bytes) -> tuple[int, bytes]:
-    """One POST straight through the ASGI interface (no client library, so the profile holds only the app)."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"bench.local"), (b"content-type", b"application/json"),
-                         (b"content-length", str(len(body)).encode())],
-             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
-    sent = False
-    status, chunks = 0, []
-
-    async def receive():
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message):
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, b"".join(chunks)
+__all__ = ["profile_model_page", "profile_query", "timed_requests"]
 
 
-async def timed_requests(app, path: str, body: bytes, n: int) -> list[float]:
+async def timed_requests(app: Any, path: str, body: bytes, n: int) -> list[float]:
     """``n`` sequential POSTs of ``body`` to ``path``; their durations in ms (each must be a 200)."""
     durations = []
     for _ in range(n):
@@ -66,7 +41,8 @@ async def timed_requests(app, path: str, body: bytes, n: int) -> list[float]:
     return durations
 
 
-def profile_query(query: BenchQuery, iterations: int = 300, response_cache: bool = False):
+def profile_query(query: BenchQuery, iterations: int = 300,
+                  response_cache: bool = False) -> tuple[Profiler, dict[str, list[float]]]:
     """Return (pyinstrument Profiler, {"graphql_ms": [...], "ceiling_ms": [...]}) for ``iterations`` requests."""
     from pyinstrument import Profiler
 

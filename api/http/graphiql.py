@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["graphiql_page", "ASSETS_DIR", "ASSETS_PATH"]
+__all__ = ["ASSETS_DIR", "ASSETS_PATH", "graphiql_page"]
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
 ASSETS_PATH = "/graphiql-assets"

@@ -11,11 +11,11 @@ import re
 import shutil
 import statistics
 import subprocess
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
-__all__ = ["WrkResult", "ensure_wrk", "median_of", "parse_wrk", "post_script", "run_wrk", "SAMPLE"]
+__all__ = ["SAMPLE", "WrkResult", "ensure_wrk", "median_of", "parse_wrk", "post_script", "run_wrk"]
 
 SAMPLE = """Running 2s test @ http://127.0.0.1:8777/
   1 threads and 2 connections
@@ -53,7 +53,7 @@ class WrkResult:
     def clean(self) -> bool:
         return self.requests > 0 and self.non_2xx == 0 and self.socket_errors == 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return asdict(self)
 
 
@@ -77,7 +77,7 @@ def parse_wrk(text: str) -> WrkResult:
 def median_of(results: list[WrkResult]) -> WrkResult:
     """Several runs as one: the median of each figure; requests and failures are summed."""
     def median(name: str) -> float:
-        return round(statistics.median(getattr(r, name) for r in results), 3)
+        return round(float(statistics.median(getattr(r, name) for r in results)), 3)
 
     return WrkResult(median("requests_per_sec"), median("p50_ms"), median("p75_ms"), median("p90_ms"), median("p99_ms"),
                      sum(r.requests for r in results), sum(r.non_2xx for r in results),
@@ -93,9 +93,9 @@ def ensure_wrk(echo: Callable[[str], None] = print) -> str:
         raise RuntimeError("wrk is missing and there is no apt-get: install wrk (https://github.com/wg/wrk) and retry")
     env = {"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
 
-    def apt_get(*args: str) -> subprocess.CompletedProcess:
+    def apt_get(*args: str) -> subprocess.CompletedProcess[str]:
         echo(f"wrk is missing: running `apt-get {' '.join(args)}`")
-        return subprocess.run(["apt-get", *args], capture_output=True, text=True, env=env)
+        return subprocess.run(["apt-get", *args], capture_output=True, text=True, env=env, check=False)
 
     done = apt_get("install", "-y", "wrk")
     if done.returncode != 0:  # stale or missing package lists
@@ -109,7 +109,7 @@ def ensure_wrk(echo: Callable[[str], None] = print) -> str:
 
 def post_script() -> Path:
     """The committed Lua script that makes wrk POST the JSON body in the file given after ``--``."""
-    return Path(__file__).resolve().parent.parent / "bench" / "post.lua"
+    return Path(__file__).resolve().parent / "post.lua"
 
 
 def run_wrk(url: str, body_file: Path | None, *, seconds: float, connections: int = 20, threads: int = 2,
@@ -121,7 +121,7 @@ def run_wrk(url: str, body_file: Path | None, *, seconds: float, connections: in
     command += ["-s", str(post_script()), url, "--", str(body_file)] if body_file is not None else [url]
     if cpus is not None:
         command = ["taskset", "-c", cpus, *command]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
     return parse_wrk(done.stdout)

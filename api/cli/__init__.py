@@ -1,0 +1,34 @@
+"""The ``modelatlas`` command line: one typer app; each command group is a module of this package.
+
+    modelatlas validate [PATH...]     check the curated files against the shapes and graph rules    (data.py)
+    modelatlas stats                  counts per class and per edge kind, and load time              (data.py)
+    modelatlas export --format turtle|jsonld|nt|graphml [-o FILE]                                   (data.py)
+    modelatlas show MODEL             a readable card for one model                                  (show.py)
+    modelatlas serve                  the GraphQL service                                            (serve.py)
+    modelatlas export-schema          print the GraphQL SDL                                          (serve.py)
+    modelatlas import / resolve       catalog imports and identity resolution                        (catalog.py)
+    modelatlas bench                  HTTP benchmark against the service's own ceiling               (bench.py)
+    modelatlas synth / bench-scale    synthetic catalogs and the scale benchmark                     (scale.py)
+
+Every command loads data as the service does (``common.load``: ``MODELATLAS_*`` settings, imports and compiled
+cache), so ``show``, ``stats``, ``export`` and the API answer from the same graph unless told otherwise.
+"""
+
+import typer
+from modelatlas.api.cli import bench, catalog, data, scale, serve, show
+
+__all__ = ["app"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="modelatlas: the LLM model landscape as a knowledge graph.")
+app.command("validate")(data.validate)
+app.command("stats")(data.stats)
+app.command("export")(data.export)
+app.command("show")(show.show)
+app.command("serve")(serve.serve)
+app.command("export-schema")(serve.export_schema)
+app.command("import")(catalog.import_catalogs)
+app.command("resolve")(catalog.resolve)
+app.command("bench")(bench.bench)
+app.command("synth")(scale.synth)
+app.command("bench-scale")(scale.bench_scale)

@@ -1,0 +1,70 @@
+"""``modelatlas bench``: HTTP load against the service and its own ceiling (the harness is ``modelatlas.bench``).
+
+    modelatlas bench [--cache off,on] [-q QUERY] [--rounds N] [--update-doc BENCHMARKS.md]
+    modelatlas bench --profile [-q QUERY] [--iterations N]     needs the bench extra (pyinstrument)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from modelatlas.api.cli.common import fail, require
+
+__all__ = ["bench"]
+
+
+def bench(
+    duration: Annotated[float, typer.Option(help="Seconds of each timed wrk run.")] = 10.0,
+    warmup: Annotated[float, typer.Option(help="Seconds of the untimed wrk run before each timed one.")] = 2.0,
+    connections: Annotated[int, typer.Option("--connections", "-c", help="wrk connections.")] = 20,
+    threads: Annotated[int, typer.Option("--threads", "-t", help="wrk threads.")] = 2,
+    rounds: Annotated[int, typer.Option(min=1, help=(
+        "Alternate /graphql and ceiling runs this many times; report medians."))] = 1,
+    cache: Annotated[str, typer.Option(help=(
+        "Response cache modes to run: off, on or off,on (--profile: on profiles with the cache, anything else "
+        "without)."))] = "off,on",
+    query: Annotated[list[str] | None, typer.Option("--query", "-q", help="Only this query (repeatable).")] = None,
+    queries_dir: Annotated[Path | None, typer.Option(help=(
+        "Directory of <name>.graphql (+ <name>.json variables)."))] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where results are written.")] = Path("bench-results"),
+    apq: Annotated[str, typer.Option(help=(
+        "Queries also timed as Apollo persisted queries over GET (comma-separated; empty: none)."))] = "model_page",
+    pin: Annotated[bool, typer.Option(help="Pin the server to CPU 0 and wrk to CPU 1 (taskset, 2+ CPUs).")] = True,
+    update_doc: Annotated[Path | None, typer.Option("--update-doc", help=(
+        "Also put the results table in this file's generated block (BENCHMARKS.md, under '## HTTP')."))] = None,
+    profile: Annotated[bool, typer.Option("--profile", help=(
+        "Instead: profile a query in process (pyinstrument; the model page, or the first --query) and print where "
+        "its time goes."))] = False,
+    iterations: Annotated[int, typer.Option(help="With --profile: requests profiled.")] = 300,
+) -> None:
+    """HTTP benchmark: each bench query through /graphql against a bare route returning the same bytes (wrk)."""
+    if profile:
+        require("pyinstrument", "bench", "modelatlas bench --profile")
+        from modelatlas.bench.profile import profile_model_page
+
+        try:
+            profile_model_page(iterations=iterations, output=output, queries_dir=queries_dir, echo=typer.echo,
+                               name=(query or ["model_page"])[0], response_cache=cache.strip() == "on")
+        except (RuntimeError, ValueError) as exc:
+            fail(exc)
+        return
+    from modelatlas.bench.http import BenchOptions, run_bench
+    from modelatlas.bench.query import default_queries_dir
+    from modelatlas.bench.report import update_benchmarks_doc
+
+    modes = tuple(m.strip() for m in cache.split(",") if m.strip())
+    if not modes or set(modes) - {"off", "on"}:
+        fail(f"--cache must be off, on or off,on, not {cache!r}")
+    options = BenchOptions(duration=duration, warmup=warmup, connections=connections, threads=threads, modes=modes,
+                           queries=tuple(query or ()), queries_dir=queries_dir or default_queries_dir(),
+                           output=output, pin=pin, rounds=rounds,
+                           apq=tuple(a.strip() for a in apq.split(",") if a.strip()))
+    try:
+        run_bench(options, echo=typer.echo)
+    except (RuntimeError, ValueError) as exc:
+        fail(exc)
+    if update_doc:
+        update_benchmarks_doc(update_doc, (output / "http-latest.md").read_text(encoding="utf-8"))
+        typer.echo(f"updated the generated block under '## HTTP' in {update_doc}")

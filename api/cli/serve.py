@@ -1,0 +1,58 @@
+"""Service commands: ``modelatlas serve`` and ``modelatlas export-schema``.
+
+    modelatlas serve [--dev] [--host H] [--port P] [--workers N]   the GraphQL service (settings: MODELATLAS_*)
+    modelatlas export-schema [-o schema.graphql]                   the GraphQL SDL
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from modelatlas.api.cli.common import load, settings
+
+__all__ = ["export_schema", "serve"]
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1, or MODELATLAS_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000, or MODELATLAS_PORT).")] = None,
+    dev: Annotated[bool, typer.Option("--dev", help="Development mode: introspection, GraphiQL, field suggestions.")
+                   ] = False,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1, or MODELATLAS_WORKERS).")] = None,
+) -> None:
+    """Start the GraphQL service (GraphQL at /graphql, health at /healthz and /readyz, metrics at /metrics)."""
+    import uvicorn
+    from modelatlas.api.http.app import configure_logging, create_app
+
+    overrides: dict[str, Any] = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items()
+                                 if v is not None}
+    if dev:
+        overrides["production"] = False
+    config = settings(**overrides)
+    single = config.workers == 1
+    # load before the server starts: bad data is a clear message and exit 1, never a half-started server
+    kg = load(None, config=config, background_write=single)
+    os.environ.update(config.to_env())
+    typer.echo(f"modelatlas serving on http://{config.host}:{config.port}/graphql", err=True)
+    if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)
+        configure_logging()
+        uvicorn.run(create_app(config, kg=kg), host=config.host, port=config.port, log_level="warning",
+                    access_log=False)
+    else:  # worker processes load the compiled cache written above
+        uvicorn.run("modelatlas.api.http.app:app_from_env", factory=True, host=config.host, port=config.port,
+                    workers=config.workers, log_level="warning", access_log=False)
+
+
+def export_schema(output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:
+    """Print (or write) the GraphQL schema as SDL."""
+    from modelatlas.schema import schema
+
+    text = schema.as_str() + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,110 @@
+"""Service settings from ``MODELATLAS_*`` environment variables, built when the app is made, never at import.
+
+An empty variable leaves a setting at its default, except a text setting, where empty is a value
+(``MODELATLAS_RATE_LIMIT=`` turns the limit off). ``from_env`` turns a bad value into a ValueError that
+names the variable, which ``modelatlas serve`` prints before it stops.
+
+>>> Settings(port=9000).port
+9000
+>>> Settings(cors_origins="https://a.example, https://b.example").cors_origins
+['https://a.example', 'https://b.example']
+>>> Settings.from_env(max_cost="lots")
+Traceback (most recent call last):
+...
+ValueError: MODELATLAS_MAX_COST='lots': Input should be a valid integer, unable to parse string as an integer
+>>> Settings(today="2026-11-25").to_env()["MODELATLAS_TODAY"]
+'2026-11-25'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import limits
+from pydantic import ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["PREFIX", "Settings", "env_text"]
+
+PREFIX = "MODELATLAS_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    data_dir: Path | None = None  # the shipped knowledge base
+    production: bool = True  # introspection, suggestions and GraphiQL off
+    max_depth: int = 8
+    max_aliases: int = 15
+    max_tokens: int = 1000
+    max_body_bytes: int = 65536
+    max_page_size: int = 100
+    response_cache: bool = True  # cache responses by (document, variables, data version); ETag and 304
+    max_cost: int = 10000  # estimated nodes a request may touch (reported in extensions.cost)
+    timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
+    rate_limit: str = "600/minute"  # per client address, in the `limits` notation; "" turns it off
+    cors_origins: Annotated[list[str], NoDecode] = []  # comma-separated allow-list; empty: no cross-origin access
+    admin_token: str = ""  # bearer token of POST /admin/reload; empty: the endpoint is off
+    imports: bool = True  # serve the imported catalogs (models.dev, genai-prices) beside the curated data
+    cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
+    cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
+    today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        if value == "" and info.field_name is not None and cls.model_fields[info.field_name].annotation is not str:
+            raise PydanticUseDefault()
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return [o.strip() for o in value.split(",") if o.strip()] if isinstance(value, str) else value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _limits_notation(cls, value: str) -> str:
+        if value.strip():
+            limits.parse(value)  # a ValueError on text such as "fast"
+        return value
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """The ``MODELATLAS_*`` variables, keyword ``overrides`` winning; a bad value is a ValueError naming it."""
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            message = str(error["msg"]).removeprefix("Value error, ")
+            raise ValueError(f"{PREFIX}{str(error['loc'][0]).upper()}={error['input']!r}: {message}") from None
+
+    def to_env(self) -> dict[str, str]:
+        """The variables that make ``from_env`` build these settings again (for worker processes)."""
+        return {PREFIX + name.upper(): env_text(value) for name, value in self}
+
+    def data_paths(self) -> list[Path] | None:
+        return [self.data_dir] if self.data_dir else None
+
+
+def env_text(value: object) -> str:
+    """A setting's value as an environment variable spells it.
+
+    >>> env_text(True), env_text(None), env_text(["a", "b"]), env_text(5.0)
+    ('true', '', 'a,b', '5.0')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
