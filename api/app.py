@@ -27,7 +27,7 @@ from modelatlas.api.observe import Metrics, Observe
 from modelatlas.api.settings import Settings
 from modelatlas.api.snapshot import Snapshots
 from modelatlas.graph import KnowledgeGraph
-from modelatlas.graph.catalog import load_catalog
+from modelatlas.graph import load_graph
 
 __all__ = ["create_app", "app_from_env"]
 
@@ -38,8 +38,8 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     """Build the app: load (or take) the knowledge graph, mount GraphQL and the operational endpoints."""
 
     def load() -> KnowledgeGraph:
-        return load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache,
-                            cache_dir=settings.cache_path(), background_write=True)
+        return load_graph(settings.data_paths(), imports=settings.imports, cache=settings.cache,
+                          cache_dir=settings.cache_path(), background_write=True)
 
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)

@@ -25,11 +25,8 @@ import typer
 
 from modelatlas.api.cli_errors import fail
 
-from modelatlas.graph import DataError, KnowledgeGraphError, ValidationError, load_knowledge_graph
+from modelatlas.graph import DataError, KnowledgeGraphError, ValidationError, load_graph
 from modelatlas.graph.build import LoadReport
-from modelatlas.graph.catalog import load_catalog
-from modelatlas.graph.load import default_data_dir, load_dataset
-from modelatlas.graph.validate import validate_data
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="modelatlas: the LLM model landscape as a knowledge graph.")
 
@@ -39,7 +36,7 @@ DataOption = typer.Option(None, "--data", "-d", help="Data directory or files (d
 
 def _load(data: Optional[list[Path]]):
     try:
-        return load_knowledge_graph(data or None)
+        return load_graph(data, imports=False, cache=False)
     except KnowledgeGraphError as exc:
         fail(exc)
 
@@ -56,17 +53,12 @@ def validate(
     ``--reference`` runs pyshacl over an rdflib Dataset. Both report the same problems (tests/test_scale.py).
     """
     from modelatlas.graph.table import read_table
-    from modelatlas.graph.validate import validate_table
+    from modelatlas.graph.validate import problems_of
 
     try:
-        if reference:
-            data = load_dataset(paths or [default_data_dir()])
-            problems = validate_data(data)
-            triples = sum(1 for _ in data.dataset.quads((None, None, None, None)))
-        else:
-            data = read_table(paths or [default_data_dir()])
-            problems = validate_table(data)
-            triples = len(data.dataset)
+        data = read_table(paths)
+        problems = problems_of(data, reference=reference)
+        triples = len(data.dataset)
     except DataError as exc:
         fail(exc)
     if problems:
@@ -83,7 +75,7 @@ def stats(data: Optional[list[Path]] = DataOption) -> None:
     report = LoadReport()
     start = time.perf_counter()
     try:
-        kg = load_knowledge_graph(data or None, report=report)
+        kg = load_graph(data, imports=False, cache=False, report=report)
     except KnowledgeGraphError as exc:
         fail(exc)
     total = time.perf_counter() - start
@@ -120,15 +112,9 @@ def export(
 
         text = "\n".join(nx.generate_graphml(_graphml_safe(kg.graph)))
     else:
-        merged = load_dataset(data or [default_data_dir()]).dataset
-        from rdflib import Graph
+        from modelatlas.graph.export import as_rdf
 
-        flat = Graph()
-        for prefix, ns in merged.namespaces():
-            flat.bind(prefix, ns)
-        for triple in merged.triples((None, None, None)):
-            flat.add(triple)
-        text = flat.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[format.value])
+        text = as_rdf(kg, data).serialize(format={"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[format.value])
     if output:
         tmp = output.with_suffix(output.suffix + ".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -187,8 +173,8 @@ def serve(
         fail(exc)
     single = settings.workers == 1
     try:  # load before the server starts: bad data is a clear message and exit 1, never a half-started server
-        kg = load_catalog(settings.data_paths(), imports=settings.imports, use_cache=settings.cache,
-                          cache_dir=settings.cache_path(), background_write=single)
+        kg = load_graph(settings.data_paths(), imports=settings.imports, cache=settings.cache,
+                        cache_dir=settings.cache_path(), background_write=single)
     except KnowledgeGraphError as exc:
         fail(exc)
     os.environ.update(settings.to_env())

@@ -32,7 +32,7 @@ def import_catalogs_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from modelatlas.api.settings import Settings
-    from modelatlas.graph.catalog import load_catalog
+    from modelatlas.graph import load_graph
 
     try:
         settings = Settings.from_env()
@@ -57,15 +57,15 @@ def import_catalogs_command(
             bar.update(task, completed=done, total=total)
 
         try:
-            kg = load_catalog(data or None, imports=True, cache_dir=cache_dir, refresh=True, import_report=reports,
-                              progress=progress)
+            kg = load_graph(data, imports=True, cache_dir=cache_dir, refresh=True, import_report=reports,
+                            progress=progress)
         except KnowledgeGraphError as exc:
             fail(exc)
     cold = time.perf_counter() - start
     for line in reports[0].lines() if reports else []:
         typer.echo(line)
     start = time.perf_counter()
-    load_catalog(data or None, imports=True, cache_dir=cache_dir)
+    load_graph(data, imports=True, cache_dir=cache_dir)
     warm = time.perf_counter() - start
     typer.echo(f"graph: {len(kg.models)} models, {len(kg.offerings)} offerings, {len(kg.providers)} providers, "
                f"{len(kg.claims)} claims (data version {kg.version})")
@@ -88,7 +88,7 @@ def resolve_command(
     data: Optional[list[Path]] = DataOption,
 ) -> None:
     """Which canonical model an id resolves to, and the rule that matched (curated data only, no import)."""
-    from modelatlas.graph import load_knowledge_graph
+    from modelatlas.graph import load_graph
     from modelatlas.graph.catalog import identity_tables_for
     from modelatlas.graph.resolve import Resolver, parse_id
 
@@ -99,7 +99,7 @@ def resolve_command(
     except ValueError:
         fail(ValueError(f"--as-of {as_of!r}: expected an ISO date such as 2026-05-21"))
     try:
-        resolver = Resolver(load_knowledge_graph(data or None), identity_tables_for(data or None))
+        resolver = Resolver(load_graph(data, imports=False, cache=False), identity_tables_for(data))
     except KnowledgeGraphError as exc:
         fail(exc)
     result = resolver.resolve(ident, provider=provider, name=name, as_of=day)

@@ -1,7 +1,7 @@
 """The scale benchmark: load time, memory and in-process query latency on synthetic catalogs of growing size.
 
 For each size: write the catalog (``graph.synth``), then in a fresh process load it the way the service does
-(``graph.catalog.load_catalog``: parse, validate, build, store the compiled cache), settle memory as the service
+(``graph.load_graph``: parse, validate, build, store the compiled cache), settle memory as the service
 does (``api.app.settle_memory``: one collection, then ``gc.freeze``) and time ``lineage``, ``migration_paths``
 and ``alternatives`` on a fixed sample of models; then, in another fresh process, load it
 again from the compiled cache (a restart). Each size runs in its own processes, so RSS is that size's own.
@@ -55,15 +55,15 @@ def _percentile(values: list[float], q: float) -> float:
 def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> dict:
     """In this process: a cold load through the compiled cache (which stores it), then query latencies."""
     from modelatlas.graph.build import LoadReport
-    from modelatlas.graph.catalog import load_catalog
+    from modelatlas.graph import load_graph
 
     from modelatlas.graph.cache import wait_for_writes
 
     report = LoadReport()
     wall, cpu = time.perf_counter(), _cpu_s()
     # as `modelatlas serve` does: ready to answer once built; the cache entry is written from a thread meanwhile
-    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir, report=report,
-                      background_write=True)
+    kg = load_graph([data_dir], imports=False, cache=True, cache_dir=cache_dir, report=report,
+                    background_write=True)
     out = {"load_s": time.perf_counter() - wall, "load_cpu_s": _cpu_s() - cpu, "phases": report.timings,
            "models": len(kg.models), "offerings": len(kg.offerings), "links": len(kg.links)}
     start = time.perf_counter()
@@ -81,11 +81,12 @@ def measure_load(data_dir: Path, cache_dir: Path, queries: int, seed: int) -> di
 
 def measure_restart(data_dir: Path, cache_dir: Path) -> dict:
     """In this process: load the same data again, which the compiled cache now holds."""
-    from modelatlas.graph.catalog import catalog_key, load_catalog
+    from modelatlas.graph import load_graph
+    from modelatlas.graph.catalog import catalog_key
 
     hit = (cache_dir / f"kg-{catalog_key([data_dir], imports=False)}.pickle").exists()  # else it is no restart
     wall, cpu = time.perf_counter(), _cpu_s()
-    kg = load_catalog([data_dir], imports=False, use_cache=True, cache_dir=cache_dir)
+    kg = load_graph([data_dir], imports=False, cache=True, cache_dir=cache_dir)
     return {"restart_s": time.perf_counter() - wall, "restart_cpu_s": _cpu_s() - cpu, "restart_rss_mb": _rss_now_mb(),
             "restart_hit": hit, "models": len(kg.models)}
 

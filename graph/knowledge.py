@@ -1,6 +1,6 @@
 """The immutable in-memory knowledge graph: records, indexes and a networkx projection.
 
-Built once per data version (see ``graph.build``); every query reads it without locks.
+Built once per data version (``graph.load_graph``); every query reads it without locks.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def price_ladder(offerings: Iterable[Offering], order: str = "BLENDED", input_we
 class KnowledgeGraph:
     """Every entity by slug, plus the indexes the queries need.
 
-    Construct with :meth:`from_records`; ``graph.build.load_knowledge_graph`` does that from RDF.
+    Construct with :meth:`from_records`; ``graph.build`` does that from the data files (by ``graph.mapping``).
     """
 
     version: str

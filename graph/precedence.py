@@ -1,46 +1,69 @@
-"""Which of several claims about one fact is current.
+"""Which of several claims about one fact is current: the one rule, for validation and for GraphQL's ``current``.
 
-The rule (also in the README): rejected and unconfirmed claims never win (they are kept and shown); then the source kind ranks
-``maker`` (the maker's own docs, API, announcement) > ``catalog`` (models.dev, LiteLLM, genai-prices, OpenRouter)
-> ``third_party``; then the newest ``ma:asOf`` (the claim's, else its source's); then the claim's IRI, so ties
-are broken the same way every time. Claims without a value (an "undisclosed" note) never win.
+The rule (README, "Which value is current"):
+
+1. rejected, unconfirmed and valueless claims never win (they are kept and shown);
+2. the claim's origin ranks: curated (``data/``) > the maker's own API among imported rows > other imported rows;
+3. among curated claims the source kind ranks: ``maker`` > ``catalog`` > ``third_party``;
+4. then the newest as-of date (a curated claim's own, else its newest source's; an imported row's own date);
+5. then the claim's id, so ties break the same way every time.
+
+>>> from modelatlas.graph.records import Claim, Provenance
+>>> a = Claim("a", "model:m", "contextWindow", 1, origin=Origin.CATALOG, provenance=Provenance(as_of=date(2026, 5, 1)))
+>>> b = Claim("b", "model:m", "contextWindow", 2, origin=Origin.MAKER_API, provenance=Provenance(as_of=date(2025, 1, 1)))
+>>> current_of({}, [a, b]).slug
+'b'
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from rdflib import Graph
+from modelatlas.graph.kinds import Origin, SourceKind
+from modelatlas.graph.records import Claim, Source
 
-from modelatlas.graph.rdf_read import as_bool, as_date, many, one
-from modelatlas.graph.vocab import DCTERMS, MA
+if TYPE_CHECKING:
+    from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["SOURCE_RANK", "current_claim", "claim_rank"]
+__all__ = ["ORIGIN_RANK", "SOURCE_RANK", "Rank", "current_of", "is_current", "rank"]
 
-SOURCE_RANK = {"maker": 0, "catalog": 1, "third_party": 2}
+ORIGIN_RANK: dict[str, int] = {Origin.CURATED: 0, Origin.MAKER_API: 1, Origin.CATALOG: 2}
+SOURCE_RANK: dict[str, int] = {SourceKind.MAKER: 0, SourceKind.CATALOG: 1, SourceKind.THIRD_PARTY: 2}
+Rank = tuple[int, bool, int, int, str]
 
 
-def claim_rank(kinds: list[str], as_of: date | None, ident: str, unconfirmed: bool = False) -> tuple:
-    """Sort key: lower is better.
+def rank(origin: str, as_of: date | None, ident: str, kinds: Iterable[str] = (), unconfirmed: bool = False) -> Rank:
+    """Sort key of a claim (or of an imported row): lower wins.
 
-    >>> sorted([claim_rank(["catalog"], date(2026, 5, 1), "b"), claim_rank(["maker"], date(2025, 1, 1), "a")])[0][1]
-    0
+    >>> rank(Origin.CATALOG, date(2026, 5, 1), "x") < rank(Origin.CATALOG, date(2025, 1, 1), "x")
+    True
+    >>> rank(Origin.CURATED, None, "b", [SourceKind.MAKER]) < rank(Origin.CURATED, date(2026, 1, 1), "a", ["catalog"])
+    True
     """
-    best = min((SOURCE_RANK.get(k, 3) for k in kinds), default=3)
-    return (unconfirmed, best, -(as_of.toordinal() if as_of else 0), ident)
+    kind = min((SOURCE_RANK.get(k, 3) for k in kinds), default=3) if origin == Origin.CURATED else 0
+    return (ORIGIN_RANK.get(origin, 3), unconfirmed, kind, -(as_of.toordinal() if as_of else 0), ident)
 
 
-def current_claim(graph: Graph, claims: list):
-    """The claim node that holds the current value, or None when no claim may win."""
-    candidates = []
-    for claim in claims:
-        if as_bool(one(graph, claim, MA.rejected)) or as_bool(one(graph, claim, MA.unconfirmed)) or one(graph, claim, MA.value) is None:
-            continue
-        sources = many(graph, claim, DCTERMS.source)
-        kinds = [str(one(graph, s, MA.sourceKind) or "third_party") for s in sources]
-        as_of = as_date(one(graph, claim, MA.asOf)) or max(
-            (d for d in (as_date(one(graph, s, MA.asOf)) for s in sources) if d), default=None
-        )
-        unconfirmed = bool(as_bool(one(graph, claim, MA.unconfirmed)))
-        candidates.append((claim_rank(kinds, as_of, str(claim), unconfirmed), claim))
-    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+def _rank(sources: Mapping[str, Source], claim: Claim) -> Rank:
+    if claim.origin != Origin.CURATED:  # an imported row: its own date (last_updated, a price's valid-from)
+        return rank(claim.origin, claim.provenance.as_of, claim.slug)
+    known = [sources[s] for s in claim.provenance.sources if s in sources]
+    as_of = claim.provenance.as_of or max((s.as_of for s in known if s.as_of), default=None)
+    return rank(claim.origin, as_of, claim.slug, [s.kind for s in known], claim.provenance.unconfirmed)
+
+
+def current_of(sources: Mapping[str, Source], claims: Iterable[Claim]) -> Claim | None:
+    """The winning claim of one (subject, property) group, or None when none may win.
+
+    ``sources`` are the graph's sources by slug (``kg.sources``): they give a claim its source kinds and dates.
+    """
+    candidates = [c for c in claims if not (c.rejected or c.provenance.unconfirmed or c.value is None)]
+    return min(candidates, key=lambda c: _rank(sources, c)) if candidates else None
+
+
+def is_current(kg: KnowledgeGraph, claim: Claim) -> bool:
+    """True when ``claim`` is the winner of its (subject, property) group in ``kg``."""
+    group = [c for c in kg.index.claims_by_subject.get(claim.subject, ()) if c.property == claim.property]
+    winner = current_of(kg.sources, group)
+    return winner is not None and winner.slug == claim.slug

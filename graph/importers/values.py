@@ -1,6 +1,6 @@
 """The values and claims of one subject (a model or an offering) from the catalog rows placed on it.
 
-Each field's current value is the best row's by ``graph.importers.precedence``; where rows (or the curated value)
+Each field's current value is the best row's by ``graph.precedence``; where rows (or the curated value)
 disagree, every value is kept as a claim with its row, package version and date; rejected values are kept as
 rejected claims with the reason; a genai-prices price history becomes dated claims (announced prices unconfirmed).
 
@@ -15,9 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from modelatlas.graph.importers.precedence import rank
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot
 from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.precedence import rank
 from modelatlas.graph.records import Claim, Provenance
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import Resolution
