@@ -7,10 +7,10 @@ part of SHACL Core: node shapes with ``sh:targetClass`` and property shapes with
 ``sh:pattern``, ``sh:minLength``, ``sh:minInclusive``, ``sh:minExclusive`` and ``sh:message``. Each is
 compiled here to a plain check with SHACL's meaning (sh:class and targets follow rdfs:subClassOf; an
 ill-typed literal fails sh:datatype). A shapes file that uses anything else is refused with an error,
-never skipped: use pyshacl (``modelatlas validate``) for it. ``tests/test_scale.py`` checks that both
+never skipped: use pyshacl (``modelatlas validate --reference``) for it. ``tests/test_scale.py`` checks that both
 find the same (subject, property) violations.
 
->>> from modelatlas.graph.load import read_shapes
+>>> from modelatlas.graph.validate import read_shapes
 >>> shapes = compile_shapes(read_shapes())
 >>> sorted(shapes.by_class)[:2]
 ['https://modelatlas.dev/ns#Alias', 'https://modelatlas.dev/ns#AliasBinding']
