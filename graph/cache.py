@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
+from typing import Any, Callable
 
 from modelatlas.graph.knowledge import KnowledgeGraph
 
@@ -34,7 +34,8 @@ __all__ = ["compiled", "wait_for_writes", "cache_key", "default_cache_dir", "cod
 
 log = logging.getLogger("modelatlas.cache")
 
-def _read_only(mapping: dict) -> MappingProxyType:
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(mapping)
 
 

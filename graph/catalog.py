@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from modelatlas.graph.build import LoadReport, load_curated
 from modelatlas.graph.cache import cache_key, compiled
@@ -17,12 +17,11 @@ from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import Paths, data_root, shapes_file, stat_fingerprint
 
 if TYPE_CHECKING:
+    from modelatlas.graph.importers.merge import Progress
     from modelatlas.graph.importers.report import ImportReport
     from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["load_graph", "catalog_key", "identity_tables_for"]
-
-Progress = Callable[[str, int, int], None]
 
 
 def identity_tables_for(paths: Paths = None) -> IdentityTables:

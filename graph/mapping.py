@@ -149,8 +149,8 @@ def enum(kind: type[E], default: E | None = None, *, implied: E | None = None) -
                    lambda v: () if v is None or v == implied else (Literal(str(v)),))
 
 
-LINK_KINDS = {MA.NextVersion: LinkKind.NEXT_VERSION, MA.RecommendedReplacement: LinkKind.RECOMMENDED_REPLACEMENT,
-               MA.DerivedFrom: LinkKind.DERIVED_FROM, MA.PositionedSuccessor: LinkKind.POSITIONED_SUCCESSOR}
+LINK_KINDS: dict[Node, LinkKind] = {MA.NextVersion: LinkKind.NEXT_VERSION, MA.RecommendedReplacement: LinkKind.RECOMMENDED_REPLACEMENT,
+                                   MA.DerivedFrom: LinkKind.DERIVED_FROM, MA.PositionedSuccessor: LinkKind.POSITIONED_SUCCESSOR}
 _LINK_IRIS = {kind: iri for iri, kind in LINK_KINDS.items()}
 LINK_KIND = Convert(lambda values: LINK_KINDS.get(_first(values), LinkKind.NEXT_VERSION) if values
                     else LinkKind.NEXT_VERSION, lambda kind: (_LINK_IRIS[kind],))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -122,7 +122,7 @@ class _Terms(dict[Any, Node]):
             return Literal(lit.value, lang=lit.language)
         if datatype == _STRING:  # rdflib reads a plain "text" without a datatype: the same term, built directly
             return _literal(lit.value, None, lit.value, None)
-        lexical, dt = lit.value, self[lit.datatype]
+        lexical, dt = lit.value, cast(URIRef, self[lit.datatype])
         parse = _CANONICAL.get(datatype)
         if parse is not None:
             try:
@@ -134,7 +134,7 @@ class _Terms(dict[Any, Node]):
         return Literal(lexical, datatype=dt)  # anything else: rdflib's constructor (normalisation, ill-typed check)
 
 
-def _literal(lexical: str, datatype: Node | None, value: object, ill_typed: bool | None) -> Literal:
+def _literal(lexical: str, datatype: URIRef | None, value: object, ill_typed: bool | None) -> Literal:
     """An rdflib Literal without its general constructor (~10x faster), for a lexical form known to be canonical."""
     term = str.__new__(Literal, lexical)
     term._language, term._datatype, term._value, term._ill_typed = None, datatype, value, ill_typed
@@ -172,6 +172,7 @@ def read_table(paths: Paths = None) -> LoadedTable:
             raise DataError(f"{path}: cannot read: {exc}") from exc
         digest.update(names[index].encode())  # the data version: the files' names and bytes
         digest.update(text)
+        by_pred: dict[Node, list[Node]] = {}
         try:
             last = None
             parser = ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{path.name}")
@@ -180,10 +181,11 @@ def read_table(paths: Paths = None) -> LoadedTable:
                 if s != last:  # Turtle groups a subject's triples: look it up once per group
                     last = s
                     subject = _blank(blanks, index, s) if type(s) is blank_node else terms[s]
-                    by_pred = props.get(subject)
-                    if by_pred is None:
-                        by_pred = props[subject] = {}
+                    found = props.get(subject)
+                    if found is None:
+                        found = props[subject] = {}
                         file_of[subject] = index
+                    by_pred = found
                 p, o = triple.predicate, triple.object
                 predicate = preds.get(p)
                 if predicate is None:

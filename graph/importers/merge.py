@@ -25,7 +25,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.values import (
@@ -33,6 +33,7 @@ from modelatlas.graph.importers.values import (
 )
 from modelatlas.graph.importers.report import ImportReport, MakerShare
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from modelatlas.graph.kinds import Origin, ResolutionStatus, SourceKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.mapping import MODEL, OFFERING
 from modelatlas.graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
@@ -51,10 +52,12 @@ OFFERING_FIELDS = OFFERING.local_names("input_price", "output_price", "cached_in
                                        "batch_input_price", "batch_output_price", "context_window")
 MODEL_FIELDS = MODEL.local_names("release_date", "context_window", "max_output_tokens", "open_weights", "knowledge_cutoff")
 UNKNOWN_MAKER = "unknown"
+Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 
 def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot], *,
-                   tables: IdentityTables | None = None, progress=None) -> tuple[KnowledgeGraph, ImportReport]:
+                   tables: IdentityTables | None = None, progress: Progress | None = None,
+                   ) -> tuple[KnowledgeGraph, ImportReport]:
     """The curated graph plus the snapshots' rows, and the report. ``progress(step, done, total)`` is called as rows go."""
     tables = tables or IdentityTables.load()
     report = ImportReport()
@@ -65,7 +68,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     organizations = dict(curated.organizations)
     for snap in snapshots:
         slug = SOURCE_SLUGS.get(snap.source, f"{snap.source}-import")
-        sources[slug] = Source(slug, SOURCE_NAMES.get(snap.source, "{v}").format(v=snap.version), "catalog",
+        sources[slug] = Source(slug, SOURCE_NAMES.get(snap.source, "{v}").format(v=snap.version), SourceKind.CATALOG,
                                SOURCE_URLS.get(snap.source), snap.as_of,
                                f"package {snap.package} {snap.version}; as-of date = the data's own newest date")
         report.sources.append((snap.source, snap.version, snap.as_of.isoformat(), len(snap.rows)))
@@ -79,7 +82,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     # ---------------------------------------------------------------- resolve
     placed: list[PlacedRow] = []
     total = sum(len(s.rows) for s in snapshots)
-    cache: dict[tuple, Resolution] = {}
+    cache: dict[tuple[object, ...], Resolution] = {}
     for snap in snapshots:
         for row in snap.rows:
             provider = tables.provider_slug(snap.source, row.provider_id)
@@ -87,7 +90,8 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
             if key not in cache:
                 cache[key] = _resolve_row(resolver, row, provider, snap.as_of)
             resolution = cache[key]
-            origin = "maker_api" if resolution.maker and tables.maker_apis.get(provider) == resolution.maker else "catalog"
+            maker_api = resolution.maker and tables.maker_apis.get(provider) == resolution.maker
+            origin = Origin.MAKER_API if maker_api else Origin.CATALOG
             placed.append(PlacedRow(row, snap, provider, resolution, origin))
             if progress and len(placed) % 250 == 0:
                 progress("resolve", len(placed), total)
@@ -131,7 +135,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
 
     # ---------------------------------------------------------------- records
     claims: list[Claim] = []
-    conflicts = Counter()
+    conflicts: Counter[str] = Counter()
     offerings = dict(curated.offerings)
     rows_by_offering: dict[str, list[PlacedRow]] = defaultdict(list)
     rows_by_model: dict[str, list[PlacedRow]] = defaultdict(list)
@@ -165,22 +169,22 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                                    price_valid_from=valid_from, provenance=provenance, price_tiers=tiers, **values)
         for p in group:
             if p.row.deprecated:
-                claims.append(Claim(f"{slug}--status--{claim_tail(p)}", f"offering:{slug}", "status", "deprecated",
+                claims.append(Claim(f"{slug}--status--{claim_tail(p)}", f"offering:{slug}", "status", Status.DEPRECATED,
                                     origin=p.origin, provenance=row_provenance(p)))
         report.offerings_added += 1
 
     models = dict(curated.models)
     capabilities = dict(curated.capabilities)
     for slug, group in rows_by_model.items():
-        existing = curated.models.get(slug)
-        values, new_claims, conflicted = merge_fields(f"model:{slug}", existing, group, MODEL_FIELDS, is_rejected,
+        curated_model = curated.models.get(slug)
+        values, new_claims, conflicted = merge_fields(f"model:{slug}", curated_model, group, MODEL_FIELDS, is_rejected,
                                                        curated_claims=claimed_fields(curated, f"model:{slug}"))
         claims.extend(new_claims)
         conflicts.update(conflicted)
-        if existing is not None:
-            filled = {f: v for f, v in values.items() if getattr(existing, f) is None and v is not None}
+        if curated_model is not None:
+            filled = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
             if filled:
-                models[slug] = replace(existing, **filled)
+                models[slug] = replace(curated_model, **filled)
             continue
         models[slug] = _new_model(slug, group, values, tables, organizations)
         for cap in models[slug].capabilities:
@@ -219,7 +223,7 @@ def _resolve_row(resolver: Resolver, row: CatalogRow, provider: str, as_of: date
 
 def _provider_kind(slug: str, tables: IdentityTables) -> str:
     if slug in tables.maker_apis:
-        return "maker_api"
+        return "maker_api"  # a provider kind (ma:providerKind), not an Origin
     if any(w in slug for w in ("router", "gateway", "openrouter")):
         return "router_marketplace"
     return "inference_host"
@@ -244,7 +248,7 @@ def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
 
 
 def _canonical_slugs(rows: Iterable[PlacedRow], taken: set[str]) -> dict[str, str]:
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for p in rows:
         spellings[_group_key(p.resolution)][p.resolution.key] += 1
     out: dict[str, str] = {}
@@ -276,18 +280,18 @@ def _new_model(slug: str, group: list[PlacedRow], values: dict[str, Any], tables
         organizations[maker_slug] = Organization(maker_slug, name)
     name = next((p.row.name for p in ordered if p.row.name), ordered[0].row.route_id)
     caps = sorted({c for p in group for c in p.row.capabilities})
-    status = "deprecated" if all(p.row.deprecated for p in group) else "active"
-    api_ids = sorted({p.row.route_id for p in group if p.origin == "maker_api"})
+    status = Status.DEPRECATED if all(p.row.deprecated for p in group) else Status.ACTIVE
+    api_ids = sorted({p.row.route_id for p in group if p.origin == Origin.MAKER_API})
     return Model(
         slug=slug, name=name, maker=maker_slug, status=status, api_ids=tuple(api_ids),
         input_modalities=tuple(sorted({m for p in group for m in p.row.input_modalities})),
         output_modalities=tuple(sorted({m for p in group for m in p.row.output_modalities})),
         capabilities=tuple(caps), provenance=provenance_of(group),
-        resolution=resolution.status, resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
+        resolution=ResolutionStatus(resolution.status), resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
     )
 
 
-def _fill_report(report: ImportReport, placed: list[PlacedRow], conflicts: Counter, claims: list[Claim],
+def _fill_report(report: ImportReport, placed: list[PlacedRow], conflicts: Counter[str], claims: list[Claim],
                  models: dict[str, Model], curated: KnowledgeGraph) -> None:
     report.rows_read = len(placed)
     statuses = Counter(p.resolution.status for p in placed)

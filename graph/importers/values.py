@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
-from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.precedence import rank
+from modelatlas.graph.kinds import Origin
+from modelatlas.graph.precedence import Rank, rank
 from modelatlas.graph.records import Claim, Provenance
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import Resolution
@@ -36,12 +37,12 @@ class PlacedRow:
     snapshot: CatalogSnapshot
     provider: str
     resolution: Resolution
-    origin: str = "catalog"
+    origin: Origin = Origin.CATALOG
     model: str = ""
     offering: str = ""
 
 
-def row_rank(p: PlacedRow) -> tuple:
+def row_rank(p: PlacedRow) -> Rank:
     return rank(p.origin, p.row.as_of, p.row.citation)
 
 
@@ -65,16 +66,16 @@ def provenance_of(group: list[PlacedRow]) -> Provenance:
     return Provenance(sources, citations, as_of=max((p.row.as_of for p in group if p.row.as_of), default=None))
 
 
-def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: dict[str, str], is_rejected,
-                 history: bool = False, curated_claims: frozenset[str] = frozenset()) -> tuple[dict[str, Any], list[Claim], list[str]]:
+def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: dict[str, str],
+                 is_rejected: Callable[[PlacedRow, str], Rejection | None], history: bool = False, curated_claims: frozenset[str] = frozenset()) -> tuple[dict[str, Any], list[Claim], list[str]]:
     """Current values by precedence, the claims to keep, and the fields where sources disagree."""
     values: dict[str, Any] = {}
     claims: list[Claim] = []
     conflicted: list[str] = []
     subject_slug = subject.split(":", 1)[1]
     for field, prop in fields.items():
-        candidates = []  # (rank, value, placed, as_of, unconfirmed, note)
-        rejected = []
+        candidates: list[tuple[Rank, Any, PlacedRow, date | None, bool, str | None]] = []  # unconfirmed, note
+        rejected: list[tuple[PlacedRow, Any, Rejection]] = []
         for p in group:
             value = getattr(p.row, field)
             if value is None:
@@ -105,15 +106,15 @@ def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: di
         if len(distinct) > 1 or has_history or rejected:
             if curated_value is not None and len(distinct) > 1 and prop not in curated_claims:
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--curated", subject, prop, curated_value,
-                                    origin="curated", provenance=existing.provenance))
+                                    origin=Origin.CURATED, provenance=existing.provenance))
             with_history = {id(c[2]) for c in candidates if c[4]}
-            for _, value, p, as_of, is_history, note in candidates:
+            for _, value, p, as_of, is_history, why in candidates:
                 if not is_history and len(distinct) <= 1 and id(p) not in with_history:
                     continue
                 tail = claim_tail(p) + (f"--from-{as_of.isoformat() if as_of else 'start'}" if is_history else "")
-                unconfirmed = bool(is_history and note and note.startswith("announced"))
+                unconfirmed = bool(is_history and why and why.startswith("announced"))
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--{tail}", subject, prop, value, origin=p.origin,
-                                    provenance=row_provenance(p, as_of, note, unconfirmed),
+                                    provenance=row_provenance(p, as_of, why, unconfirmed),
                                     conflict="detected" if len(distinct) > 1 and not is_history else None))
             for p, value, rejection in rejected:
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--{claim_tail(p)}--rejected", subject, prop, value,
