@@ -4,7 +4,13 @@
 """
 
 from modelatlas.graph.catalog import load_graph
-from modelatlas.graph.errors import DataError, KnowledgeGraphError, NotFoundError, Problem, ValidationError
+from modelatlas.graph.errors import (
+    DataError,
+    KnowledgeGraphError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+)
 from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = [

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from modelatlas.graph.importers.report import ImportReport
     from modelatlas.graph.resolve.tables import IdentityTables
 
-__all__ = ["load_graph", "catalog_key", "identity_tables_for"]
+__all__ = ["catalog_key", "identity_tables_for", "load_graph"]
 
 
 def identity_tables_for(paths: Paths = None) -> IdentityTables:

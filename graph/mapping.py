@@ -13,25 +13,84 @@ rdflib.term.URIRef('https://modelatlas.dev/ns#contextWindow')
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import (
+    Any,
+    Generic,
+    TypeVar,
+)
 
+from modelatlas.graph.kinds import (
+    LinkKind,
+    Origin,
+    ResolutionStatus,
+    RouterKind,
+    SourceKind,
+    Status,
+)
+from modelatlas.graph.records import (
+    Alias,
+    AliasBinding,
+    Capability,
+    Claim,
+    Family,
+    License,
+    LineageLink,
+    Model,
+    Offering,
+    Organization,
+    Provenance,
+    Provider,
+    Router,
+    Source,
+    UseCase,
+)
+from modelatlas.graph.vocab import (
+    DCTERMS,
+    ID_BASE,
+    KIND_SEGMENTS,
+    MA,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SDO,
+    SPDX,
+    XSD,
+    short,
+)
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from modelatlas.graph.kinds import LinkKind, Origin, ResolutionStatus, RouterKind, SourceKind, Status
-from modelatlas.graph.records import (
-    Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provenance,
-    Provider, Router, Source, UseCase,
-)
-from modelatlas.graph.vocab import DCTERMS, ID_BASE, KIND_SEGMENTS, MA, PREFIXES, RDF, RDFS, SDO, SPDX, XSD, short
-
-__all__ = ["Convert", "FieldMap", "RecordMap", "RECORDS", "LINK_KINDS", "claim_node", "PROVENANCE", "PREDICATES", "UNMAPPED", "slug_of",
-           "MODEL", "FAMILY", "ORGANIZATION", "PROVIDER", "OFFERING", "ROUTER", "LICENSE", "CAPABILITY", "USE_CASE",
-           "SOURCE", "ALIAS", "BINDING", "LINK", "CLAIM"]
+__all__ = [
+    "ALIAS",
+    "BINDING",
+    "CAPABILITY",
+    "CLAIM",
+    "FAMILY",
+    "LICENSE",
+    "LINK",
+    "LINK_KINDS",
+    "MODEL",
+    "OFFERING",
+    "ORGANIZATION",
+    "PREDICATES",
+    "PROVENANCE",
+    "PROVIDER",
+    "RECORDS",
+    "ROUTER",
+    "SOURCE",
+    "UNMAPPED",
+    "USE_CASE",
+    "Convert",
+    "FieldMap",
+    "RecordMap",
+    "claim_node",
+    "slug_of",
+]
 
 Objects = Sequence[Node]  # the objects of one (subject, predicate), in any order
 Props = Mapping[Node, Sequence[Node]]  # predicate -> objects, for one subject
@@ -233,7 +292,9 @@ class RecordMap(Generic[R]):
         return self.record(**values)
 
     def iri(self, record: R) -> URIRef:
-        return _iri(self.segment, getattr(record, "slug"))
+        """The instance IRI of a record: ``https://modelatlas.dev/id/<segment>/<slug>``."""
+        entity: Any = record  # every entity record has a slug (a part record has none)
+        return _iri(self.segment, entity.slug)
 
     def triples(self, record: R, node: URIRef | None = None) -> Iterator[Triple]:
         """The record as triples (its type first); a part record (provenance) as triples of ``node``."""
@@ -244,7 +305,8 @@ class RecordMap(Generic[R]):
             for obj in f.convert.write(getattr(record, f.name)):
                 yield node, f.predicate, obj
         if self.provenance:
-            yield from PROVENANCE.triples(getattr(record, "provenance"), node)
+            with_provenance: Any = record
+            yield from PROVENANCE.triples(with_provenance.provenance, node)
 
 
 def _part(record: type[R], fields: tuple[FieldMap, ...]) -> RecordMap[R]:

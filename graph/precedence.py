@@ -17,8 +17,9 @@ The rule (README, "Which value is current"):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from modelatlas.graph.kinds import Origin, SourceKind
 from modelatlas.graph.records import Claim, Source

@@ -7,11 +7,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from modelatlas.graph.kinds import LinkKind, Origin, ResolutionStatus, RouterKind, SourceKind, Status, TierKind
+from modelatlas.graph.kinds import (
+    LinkKind,
+    Origin,
+    ResolutionStatus,
+    RouterKind,
+    SourceKind,
+    Status,
+    TierKind,
+)
 
 __all__ = [
-    "Alias", "AliasBinding", "Capability", "Claim", "Family", "License", "LineageLink", "Model", "Offering",
-    "Organization", "PriceTier", "Provider", "Router", "Source", "UseCase", "Provenance",
+    "Alias",
+    "AliasBinding",
+    "Capability",
+    "Claim",
+    "Family",
+    "License",
+    "LineageLink",
+    "Model",
+    "Offering",
+    "Organization",
+    "PriceTier",
+    "Provenance",
+    "Provider",
+    "Router",
+    "Source",
+    "UseCase",
 ]
 
 
@@ -143,7 +165,7 @@ class Offering:
     price_valid_from: date | None = None
     provenance: Provenance = field(default_factory=Provenance)
     cache_write_price: Decimal | None = None
-    price_tiers: tuple["PriceTier", ...] = ()
+    price_tiers: tuple[PriceTier, ...] = ()
 
     @property
     def free_tier(self) -> bool:

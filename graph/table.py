@@ -15,22 +15,29 @@ True
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator, cast
+from typing import Any, cast
 
 import pyoxigraph as ox
+from modelatlas.graph.errors import DataError
+from modelatlas.graph.load import (
+    Paths,
+    data_files,
+    data_paths,
+    data_root,
+    graph_name,
+    graph_names,
+)
+from modelatlas.graph.mapping import PREDICATES
+from modelatlas.graph.vocab import PREFIXES, RDF, XSD
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from modelatlas.graph.errors import DataError
-from modelatlas.graph.load import Paths, data_files, data_paths, data_root, graph_name, graph_names
-from modelatlas.graph.mapping import PREDICATES
-from modelatlas.graph.vocab import PREFIXES, RDF, XSD
-
-__all__ = ["TripleTable", "LoadedTable", "as_graph", "read_table"]
+__all__ = ["LoadedTable", "TripleTable", "as_graph", "read_table"]
 
 _STRING = str(XSD.string)
 

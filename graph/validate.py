@@ -13,13 +13,11 @@ Rules beyond SHACL:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import itertools
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
-from rdflib.term import Node
-
 from modelatlas.graph.errors import Problem
 from modelatlas.graph.load import Paths, shapes_file
 from modelatlas.graph.mapping import CLAIM, LINK, SOURCE, claim_node
@@ -27,6 +25,9 @@ from modelatlas.graph.precedence import current_of
 from modelatlas.graph.records import Claim
 from modelatlas.graph.table import LoadedTable, TripleTable, as_graph, read_table
 from modelatlas.graph.vocab import MA, RDF, short
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
 
 __all__ = ["problems_of", "read_shapes"]
 
@@ -90,7 +91,7 @@ def _cycle_problems(table: TripleTable, file_of: FileOf) -> list[Problem]:
     for cycle in nx.simple_cycles(versions):
         ring = cycle + [cycle[0]]
         names = " -> ".join(short(n) for n in ring)
-        links = [link_of[(a, b)] for a, b in zip(ring, ring[1:])]
+        links = [link_of[(a, b)] for a, b in itertools.pairwise(ring)]
         newest = max(links, key=lambda link: (file_of(link), str(link)))
         where = ", ".join(f"{short(link)} ({file_of(link)})" for link in links)
         problems.append(Problem(file_of(newest), short(newest), "ma:linkKind",

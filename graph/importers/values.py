@@ -10,21 +10,31 @@ rejected claims with the reason; a genai-prices price history becomes dated clai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
-from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.kinds import Origin
+from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.precedence import Rank, rank
 from modelatlas.graph.records import Claim, Provenance
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import Resolution
 
-__all__ = ["PlacedRow", "SOURCE_SLUGS", "merge_fields", "claimed_fields", "row_rank", "row_provenance", "provenance_of",
-           "claim_tail", "kebab"]
+__all__ = [
+    "SOURCE_SLUGS",
+    "PlacedRow",
+    "claim_tail",
+    "claimed_fields",
+    "kebab",
+    "merge_fields",
+    "provenance_of",
+    "row_provenance",
+    "row_rank",
+]
 
 SOURCE_SLUGS = {"models-dev": "models-dev-import", "genai-prices": "genai-prices-import"}
 
