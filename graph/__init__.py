@@ -1,9 +1,17 @@
-"""The knowledge graph: loading, validation, the in-memory graph and its algorithms (no web imports)."""
+"""The knowledge graph: loading, validation, the in-memory graph and its algorithms (no web imports).
 
-from modelatlas.graph.errors import DataError, KnowledgeGraphError, NotFoundError, Problem, ValidationError
-from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.build import load_knowledge_graph
+``load_graph`` is the one way to load it (curated data, imports on or off, the compiled cache).
+"""
+
 from modelatlas.graph.catalog import load_graph
+from modelatlas.graph.errors import (
+    DataError,
+    KnowledgeGraphError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+)
+from modelatlas.graph.knowledge import KnowledgeGraph
 
 __all__ = [
     "DataError",
@@ -13,5 +21,4 @@ __all__ = [
     "Problem",
     "ValidationError",
     "load_graph",
-    "load_knowledge_graph",
 ]

@@ -24,17 +24,19 @@ import pickle
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
+from typing import Any
 
 from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["compiled", "wait_for_writes", "cache_key", "default_cache_dir", "code_version"]
+__all__ = ["cache_key", "code_version", "compiled", "default_cache_dir", "wait_for_writes"]
 
 log = logging.getLogger("modelatlas.cache")
 
-def _read_only(mapping: dict) -> MappingProxyType:
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(mapping)
 
 
@@ -84,7 +86,7 @@ def compiled(key: str, build: Callable[[], KnowledgeGraph], cache_dir: Path | No
             if isinstance(kg, KnowledgeGraph):
                 return kg, True
             log.warning("cache entry %s holds %s, rebuilding", path, type(kg).__name__)
-        except Exception as exc:  # a truncated or foreign file: rebuild rather than trust it
+        except Exception as exc:  # noqa: BLE001 -- a truncated or foreign file: rebuild rather than trust it
             log.warning("cache entry %s unreadable (%s), rebuilding", path, exc)
     kg = build()
     if background:
@@ -130,7 +132,7 @@ def _store(path: Path, kg: KnowledgeGraph) -> None:
         os.replace(tmp, path)
         log.info("wrote cache entry %s", path)
         _prune(path.parent, keep=path)
-    except Exception as exc:  # a read-only directory or a full disk costs speed, not correctness
+    except Exception as exc:  # noqa: BLE001 -- a read-only directory or a full disk costs speed, not correctness
         log.warning("could not write cache entry %s: %s", path, exc)
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)

@@ -1,6 +1,6 @@
-"""What the service serves: the curated knowledge base plus the imported catalogs, through the compiled cache.
+"""The one way to load: the curated knowledge base plus the imported catalogs, through the compiled cache.
 
->>> kg = load_graph(cache=False, imports=False)
+>>> kg = load_graph(imports=False, cache=False)
 >>> kg.model("mistral-small-latest").slug in kg.models
 True
 """
@@ -9,32 +9,34 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from modelatlas.graph.build import LoadReport, load_knowledge_graph
+from modelatlas.graph.build import LoadReport, load_curated
 from modelatlas.graph.cache import cache_key, compiled
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.load import default_data_dir, stat_fingerprint
+from modelatlas.graph.load import Paths, data_root, shapes_file, stat_fingerprint
 
-__all__ = ["load_graph", "load_catalog", "catalog_key", "identity_tables_for"]
+if TYPE_CHECKING:
+    from modelatlas.graph.importers.merge import Progress
+    from modelatlas.graph.importers.report import ImportReport
+    from modelatlas.graph.resolve.tables import IdentityTables
+
+__all__ = ["catalog_key", "identity_tables_for", "load_graph"]
 
 
-def identity_tables_for(paths: list[Path] | None):
+def identity_tables_for(paths: Paths = None) -> IdentityTables:
     """The identity tables of the data directory (``identity.toml``), else the shipped ones."""
     from modelatlas.graph.resolve.tables import IdentityTables, identity_file
 
-    first = (paths or [default_data_dir()])[0]
-    candidate = identity_file(first if first.is_dir() else first.parent)
+    candidate = identity_file(data_root(paths))
     return IdentityTables.load(candidate if candidate.exists() else identity_file())
 
 
-def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today: date | None = None) -> str:
+def catalog_key(paths: Paths = None, *, imports: bool = False, today: date | None = None) -> str:
     """The compiled-cache key: the curated files' names, sizes and modification times, and with imports the identity
     tables' hash, the catalog package versions and the day (genai-prices has dated prices that start on their day).
     The data version itself (a content hash) is computed when the graph is built and travels inside the cache entry."""
-    paths = paths or [default_data_dir()]
-    first = paths[0] if paths[0].is_dir() else paths[0].parent
-    shapes = first / "shapes.ttl" if (first / "shapes.ttl").exists() else default_data_dir() / "shapes.ttl"
-    parts = ["curated", stat_fingerprint(paths), "shapes", stat_fingerprint([shapes])]  # new shapes: validate again
+    parts = ["curated", stat_fingerprint(paths), "shapes", stat_fingerprint([shapes_file(paths)])]  # new shapes: validate again
     if imports:
         from modelatlas.graph.importers import package_versions
 
@@ -44,18 +46,20 @@ def catalog_key(paths: list[Path] | None = None, *, imports: bool = False, today
 
 
 def load_graph(
-    paths: list[Path] | None = None, *, imports: bool = True, cache: bool = True, cache_dir: Path | None = None,
-    report: LoadReport | None = None, import_report: list | None = None, refresh: bool = False, progress=None,
-    background_write: bool = False,
+    paths: Paths = None, *, imports: bool = True, cache: bool = True, cache_dir: Path | None = None,
+    refresh: bool = False, report: LoadReport | None = None, import_report: list[ImportReport] | None = None,
+    progress: Progress | None = None, background_write: bool = False,
 ) -> KnowledgeGraph:
-    """The knowledge graph to serve: curated data, plus models.dev and genai-prices unless ``imports`` is off.
+    """The knowledge graph of the data files or directories ``paths`` (default: the shipped data), plus models.dev
+    and genai-prices unless ``imports`` is off. Every command and the service load through here.
 
     With ``cache`` a restart on unchanged inputs loads the compiled graph (no parse, validation or import);
     ``refresh`` rebuilds it; ``background_write`` writes a new entry from a thread (the service: it can answer
-    meanwhile). When the graph is built, its ImportReport is appended to ``import_report``.
+    meanwhile). ``report`` receives the curated load's timings when the graph is built; its ImportReport is
+    appended to ``import_report``. Raises DataError or ValidationError for bad data.
     """
     def build() -> KnowledgeGraph:
-        curated = load_knowledge_graph(paths, report=report)
+        curated = load_curated(paths, report=report)
         if not imports:
             return curated
         from modelatlas.graph.importers import import_catalogs
@@ -70,8 +74,3 @@ def load_graph(
     kg, _hit = compiled(catalog_key(paths, imports=imports), build, cache_dir, refresh=refresh,
                         background=background_write)
     return kg
-
-
-def load_catalog(paths: list[Path] | None = None, *, use_cache: bool = True, **options) -> KnowledgeGraph:  # noqa: ANN003
-    """Deprecated spelling of :func:`load_graph` (being removed)."""
-    return load_graph(paths, cache=use_cache, **options)

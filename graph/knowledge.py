@@ -1,6 +1,6 @@
 """The immutable in-memory knowledge graph: records, indexes and a networkx projection.
 
-Built once per data version (see ``graph.build``); every query reads it without locks.
+Built once per data version (``graph.load_graph``); every query reads it without locks.
 """
 
 from __future__ import annotations
@@ -9,28 +9,42 @@ import dataclasses
 import gc
 import pickle
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Any, TypeVar
 
 import networkx as nx
-
 from modelatlas.graph.errors import NotFoundError
-from modelatlas.graph.similarity import SimilarityIndex
+from modelatlas.graph.kinds import Status
 from modelatlas.graph.records import (
-    Alias, AliasBinding, Capability, Claim, Family, License, LineageLink, Model, Offering, Organization, Provider,
-    Router, Source, UseCase,
+    Alias,
+    AliasBinding,
+    Capability,
+    Claim,
+    Family,
+    License,
+    LineageLink,
+    Model,
+    Offering,
+    Organization,
+    Provider,
+    Router,
+    Source,
+    UseCase,
 )
+from modelatlas.graph.similarity import SimilarityIndex
 
 __all__ = ["KnowledgeGraph", "effective_status", "gc_paused", "price_ladder"]
 
-LINK_KINDS = ("NEXT_VERSION", "RECOMMENDED_REPLACEMENT", "DERIVED_FROM", "POSITIONED_SUCCESSOR")
+T = TypeVar("T")
+PriceKey = tuple[bool, bool, float, str, str, str]
 
 
-def effective_status(model: Model, today: date) -> str:
+def effective_status(model: Model, today: date) -> Status:
     """A model's status on ``today``: its dates win over the stated status once they have passed.
 
     >>> m = Model("m", "M", "org", "active", deprecation_date=date(2025, 1, 1), retirement_date=date(2025, 6, 1))
@@ -38,15 +52,15 @@ def effective_status(model: Model, today: date) -> str:
     ['active', 'deprecated', 'retired']
     """
     if model.retirement_date and model.retirement_date <= today:
-        return "retired"
-    if model.status == "retired":
-        return "retired"
+        return Status.RETIRED
+    if model.status == Status.RETIRED:
+        return Status.RETIRED
     if model.deprecation_date and model.deprecation_date <= today:
-        return "deprecated"
+        return Status.DEPRECATED
     return model.status
 
 
-def _price_key(offering: Offering, order: str, input_weight: float) -> tuple:
+def _price_key(offering: Offering, order: str, input_weight: float) -> PriceKey:
     if order == "INPUT_PRICE":
         price = None if offering.input_price is None else float(offering.input_price)
     elif order == "OUTPUT_PRICE":
@@ -79,7 +93,7 @@ def price_ladder(offerings: Iterable[Offering], order: str = "BLENDED", input_we
 class KnowledgeGraph:
     """Every entity by slug, plus the indexes the queries need.
 
-    Construct with :meth:`from_records`; ``graph.build.load_knowledge_graph`` does that from RDF.
+    Construct with :meth:`from_records`; ``graph.build`` does that from the data files (by ``graph.mapping``).
     """
 
     version: str
@@ -97,7 +111,7 @@ class KnowledgeGraph:
     bindings: tuple[AliasBinding, ...]
     links: tuple[LineageLink, ...]
     claims: tuple[Claim, ...]
-    index: "Indexes" = field(repr=False)
+    index: Indexes = field(repr=False)
 
     @classmethod
     def from_records(
@@ -118,22 +132,22 @@ class KnowledgeGraph:
         bindings: Iterable[AliasBinding] = (),
         links: Iterable[LineageLink] = (),
         claims: Iterable[Claim] = (),
-    ) -> "KnowledgeGraph":
-        def by_slug(items: Iterable) -> Mapping:
+    ) -> KnowledgeGraph:
+        def by_slug(items: Iterable[Any]) -> Mapping[str, Any]:
             return MappingProxyType({item.slug: item for item in sorted(items, key=lambda i: i.slug)})
 
-        parts = dict(
-            models=by_slug(models), families=by_slug(families), organizations=by_slug(organizations),
-            providers=by_slug(providers), offerings=by_slug(offerings), routers=by_slug(routers),
-            licenses=by_slug(licenses), capabilities=by_slug(capabilities), use_cases=by_slug(use_cases),
-            sources=by_slug(sources), aliases=by_slug(aliases),
-            bindings=tuple(sorted(bindings, key=lambda b: b.slug)), links=tuple(sorted(links, key=lambda l: l.slug)),
-            claims=tuple(sorted(claims, key=lambda c: c.slug)),
-        )
+        parts: dict[str, Any] = {
+            "models": by_slug(models), "families": by_slug(families), "organizations": by_slug(organizations),
+            "providers": by_slug(providers), "offerings": by_slug(offerings), "routers": by_slug(routers),
+            "licenses": by_slug(licenses), "capabilities": by_slug(capabilities), "use_cases": by_slug(use_cases),
+            "sources": by_slug(sources), "aliases": by_slug(aliases),
+            "bindings": tuple(sorted(bindings, key=lambda b: b.slug)), "links": tuple(sorted(links, key=lambda k: k.slug)),
+            "claims": tuple(sorted(claims, key=lambda c: c.slug)),
+        }
         return cls(version=version, index=Indexes.build(**parts), **parts)
 
     @cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         """The networkx projection (see ``_project``), built on first use: the queries read the indexes, and at
         100k models the projection costs seconds and ~1 GB that only ``stats`` and ``export --format graphml`` need."""
         return _project(
@@ -142,7 +156,7 @@ class KnowledgeGraph:
             use_cases=self.use_cases, aliases=self.aliases, bindings=self.bindings, links=self.links,
         )
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         """Pickle the fields as one inner pickle, written and read with the cyclic GC paused.
 
         Reading the compiled cache of a 100k-model catalog creates ~5M objects; with the GC on, its repeated
@@ -169,7 +183,7 @@ class KnowledgeGraph:
             raise NotFoundError("model", ident)
         return self.models[slug]
 
-    def find(self, mapping: Mapping, kind: str, ident: str):
+    def find(self, mapping: Mapping[str, T], kind: str, ident: str) -> T:
         """An entity of ``mapping`` by slug, case-insensitive; NotFoundError otherwise."""
         item = mapping.get(ident) or mapping.get(ident.strip().lower())
         if item is None:
@@ -194,7 +208,7 @@ class KnowledgeGraph:
         """Every (router, provider) where the router reaches one of the model's providers or offerings."""
         return list(self.index.router_reach_by_model.get(model_slug, ()))
 
-    def status(self, model: Model, today: date | None = None) -> str:
+    def status(self, model: Model, today: date | None = None) -> Status:
         return effective_status(model, today or date.today())
 
     def counts(self) -> dict[str, int]:
@@ -215,7 +229,7 @@ def _from_pickled_fields(blob: bytes) -> KnowledgeGraph:
 
 
 @contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of long-lived objects are created (none are garbage)."""
     enabled = gc.isenabled()
     gc.disable()
@@ -252,7 +266,7 @@ class Indexes:
     aliases_by_target: Mapping[str, tuple[str, ...]]  # model slug -> aliases that ever pointed at it
 
     @classmethod
-    def build(cls, **parts) -> "Indexes":
+    def build(cls, **parts: Any) -> Indexes:
         models: Mapping[str, Model] = parts["models"]
         model_keys: dict[str, str] = {}
         ambiguous: set[str] = set()
@@ -311,16 +325,16 @@ class Indexes:
 
         reach: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for offering in parts["offerings"].values():
-            for router in routers_by_provider.get(offering.provider, set()) | routers_by_offering.get(offering.slug, set()):
-                reach[offering.model].add((router, offering.provider))
+            for router_slug in routers_by_provider.get(offering.provider, set()) | routers_by_offering.get(offering.slug, set()):
+                reach[offering.model].add((router_slug, offering.provider))
         router_reach_by_model = {
-            model: tuple((routers[r], providers[p]) for r, p in sorted(pairs) if p in providers)
-            for model, pairs in reach.items()
+            model_slug: tuple((routers[r], providers[p]) for r, p in sorted(pairs) if p in providers)
+            for model_slug, pairs in reach.items()
         }
         models_by_router: dict[str, set[str]] = defaultdict(set)
-        for model, pairs in reach.items():
-            for router, _ in pairs:
-                models_by_router[router].add(model)
+        for model_slug, pairs in reach.items():
+            for router_slug, _ in pairs:
+                models_by_router[router_slug].add(model_slug)
 
         def group(attr: str) -> dict[str, tuple[str, ...]]:
             out: dict[str, list[str]] = defaultdict(list)
@@ -345,14 +359,13 @@ class Indexes:
         aliases_by_target: dict[str, set[str]] = defaultdict(set)
         for binding in parts["bindings"]:
             aliases_by_target[binding.target].add(binding.alias)
-        freeze = lambda d: MappingProxyType({k: tuple(v) for k, v in sorted(d.items())})  # noqa: E731
         return cls(
             model_keys=MappingProxyType(model_keys),
             license_keys=MappingProxyType(license_keys),
             alias_by_name=MappingProxyType(alias_by_name),
-            bindings_by_alias=freeze(bindings_by_alias),
+            bindings_by_alias=_freeze(bindings_by_alias),
             offerings_by_model=MappingProxyType({k: tuple(v) for k, v in cheapest.items()}),
-            offerings_by_provider=freeze(offerings_by_provider),
+            offerings_by_provider=_freeze(offerings_by_provider),
             routers_by_provider=MappingProxyType({k: tuple(sorted(v)) for k, v in routers_by_provider.items()}),
             router_reach_by_model=MappingProxyType(router_reach_by_model),
             models_by_router=MappingProxyType({k: tuple(sorted(v)) for k, v in models_by_router.items()}),
@@ -364,17 +377,21 @@ class Indexes:
             models_by_provider=MappingProxyType(
                 {p: frozenset(o.model for o in offs) for p, offs in offerings_by_provider.items()}
             ),
-            links_from=freeze(links_from),
-            links_to=freeze(links_to),
-            claims_by_subject=freeze(claims_by_subject),
+            links_from=_freeze(links_from),
+            links_to=_freeze(links_to),
+            claims_by_subject=_freeze(claims_by_subject),
             similarity=SimilarityIndex.build(models, lambda slug: cheapest[slug][0].blended_price() if slug in cheapest else None),
             aliases_by_target=MappingProxyType({k: tuple(sorted(v)) for k, v in aliases_by_target.items()}),
         )
 
 
-def _project(**parts) -> nx.MultiDiGraph:
+def _freeze(groups: Mapping[str, Iterable[T]]) -> Mapping[str, tuple[T, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in sorted(groups.items())})
+
+
+def _project(**parts: Any) -> nx.MultiDiGraph[str]:
     """The networkx projection: typed nodes ``"<kind>:<slug>"`` and typed edges (key = edge kind)."""
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for kind, mapping in (
         ("model", parts["models"]), ("family", parts["families"]), ("org", parts["organizations"]),
         ("provider", parts["providers"]), ("offering", parts["offerings"]), ("router", parts["routers"]),
@@ -384,7 +401,7 @@ def _project(**parts) -> nx.MultiDiGraph:
         for slug in mapping:
             g.add_node(f"{kind}:{slug}", kind=kind, slug=slug)
 
-    def edge(a: str, b: str, kind: str, **attrs) -> None:
+    def edge(a: str, b: str, kind: str, **attrs: str) -> None:
         if a in g and b in g:
             g.add_edge(a, b, key=f"{kind}:{attrs.get('link', '')}" if "link" in attrs else kind, kind=kind, **attrs)
 
@@ -439,10 +456,13 @@ def _register_record_reducers() -> None:
         if not fields or not all(f.init for f in fields):
             continue
         get = operator.attrgetter(*(f.name for f in fields))
-        if len(fields) == 1:
-            copyreg.pickle(cls, lambda obj, cls=cls, get=get: (cls, (get(obj),)))
-        else:
-            copyreg.pickle(cls, lambda obj, cls=cls, get=get: (cls, get(obj)))
+        copyreg.pickle(cls, _reducer(cls, get, single=len(fields) == 1))
+
+
+def _reducer(cls: type, get: Callable[[Any], Any], single: bool) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    if single:
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
 
 
 _register_record_reducers()

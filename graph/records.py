@@ -1,4 +1,5 @@
-"""Immutable records of the knowledge graph's entities, built once from RDF and shared by every query."""
+"""Immutable records of the knowledge graph's entities, built once (``graph.mapping`` says how from RDF) and shared by
+every query."""
 
 from __future__ import annotations
 
@@ -6,9 +7,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from modelatlas.graph.kinds import (
+    LinkKind,
+    Origin,
+    ResolutionStatus,
+    RouterKind,
+    SourceKind,
+    Status,
+    TierKind,
+)
+
 __all__ = [
-    "Alias", "AliasBinding", "Capability", "Claim", "Family", "License", "LineageLink", "Model", "Offering",
-    "Organization", "PriceTier", "Provider", "Router", "Source", "UseCase", "Provenance",
+    "Alias",
+    "AliasBinding",
+    "Capability",
+    "Claim",
+    "Family",
+    "License",
+    "LineageLink",
+    "Model",
+    "Offering",
+    "Organization",
+    "PriceTier",
+    "Provenance",
+    "Provider",
+    "Router",
+    "Source",
+    "UseCase",
 ]
 
 
@@ -28,7 +53,7 @@ class Provenance:
 class Source:
     slug: str
     name: str
-    kind: str  # maker | catalog | third_party
+    kind: SourceKind
     url: str | None = None
     as_of: date | None = None
     comment: str | None = None
@@ -82,7 +107,7 @@ class Model:
     slug: str
     name: str
     maker: str
-    status: str
+    status: Status
     family: str | None = None
     api_ids: tuple[str, ...] = ()
     hf_repos: tuple[str, ...] = ()
@@ -103,7 +128,7 @@ class Model:
     not_suited_for: tuple[str, ...] = ()
     knowledge_cutoff: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
-    resolution: str | None = None  # None: curated; "canonical" / "unresolved": made by the catalog importer
+    resolution: ResolutionStatus | None = None  # None: curated; canonical / unresolved: made by the catalog importer
     resolution_rule: str | None = None  # the resolver rule that placed the imported rows (graph.resolve)
 
     @property
@@ -140,7 +165,7 @@ class Offering:
     price_valid_from: date | None = None
     provenance: Provenance = field(default_factory=Provenance)
     cache_write_price: Decimal | None = None
-    price_tiers: tuple["PriceTier", ...] = ()
+    price_tiers: tuple[PriceTier, ...] = ()
 
     @property
     def free_tier(self) -> bool:
@@ -167,7 +192,7 @@ class Offering:
 class PriceTier:
     """A price that applies beyond the base one: above a context size, or for batch / priority / flex processing."""
 
-    kind: str  # context | batch | priority | flex
+    kind: TierKind
     above_tokens: int | None = None
     input_price: Decimal | None = None
     output_price: Decimal | None = None
@@ -179,7 +204,7 @@ class PriceTier:
 class Router:
     slug: str
     name: str
-    kind: str  # router | gateway
+    kind: RouterKind
     open_source: bool | None = None
     license: str | None = None
     openai_compatible: bool | None = None
@@ -198,7 +223,7 @@ class LineageLink:
     slug: str
     source: str
     target: str
-    kind: str  # NEXT_VERSION | RECOMMENDED_REPLACEMENT | DERIVED_FROM | POSITIONED_SUCCESSOR
+    kind: LinkKind
     derivation_kind: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
@@ -242,4 +267,4 @@ class Claim:
     conflict: str | None = None
     rejected: bool = False
     provenance: Provenance = field(default_factory=Provenance)
-    origin: str = "curated"  # curated | maker_api | catalog (imported rows; see graph.importers.precedence)
+    origin: Origin = Origin.CURATED  # imported rows: maker_api or catalog (see graph.precedence)

@@ -7,10 +7,10 @@ part of SHACL Core: node shapes with ``sh:targetClass`` and property shapes with
 ``sh:pattern``, ``sh:minLength``, ``sh:minInclusive``, ``sh:minExclusive`` and ``sh:message``. Each is
 compiled here to a plain check with SHACL's meaning (sh:class and targets follow rdfs:subClassOf; an
 ill-typed literal fails sh:datatype). A shapes file that uses anything else is refused with an error,
-never skipped: use pyshacl (``modelatlas validate``) for it. ``tests/test_scale.py`` checks that both
+never skipped: use pyshacl (``modelatlas validate --reference``) for it. ``tests/test_scale.py`` checks that both
 find the same (subject, property) violations.
 
->>> from modelatlas.graph.load import read_shapes
+>>> from modelatlas.graph.validate import read_shapes
 >>> shapes = compile_shapes(read_shapes())
 >>> sorted(shapes.by_class)[:2]
 ['https://modelatlas.dev/ns#Alias', 'https://modelatlas.dev/ns#AliasBinding']
@@ -19,21 +19,30 @@ find the same (subject, property) violations.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import SH
+from typing import TYPE_CHECKING, Any
 
 from modelatlas.graph.errors import Problem
 from modelatlas.graph.vocab import RDF, RDFS, XSD, short
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+from rdflib.term import Node
 
-__all__ = ["CompiledShapes", "compile_shapes", "UnsupportedShapeError"]
+if TYPE_CHECKING:
+    from modelatlas.graph.table import TripleTable
+
+__all__ = ["CompiledShapes", "UnsupportedShapeError", "compile_shapes"]
 
 _PROPERTY_KEYS = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.nodeKind, SH.pattern,
                   SH.minLength, SH.minInclusive, SH.minExclusive, SH.message, SH.name, SH.description, RDF.type}
 _NODE_KEYS = {RDF.type, SH.targetClass, SH.property, SH.message, RDFS.comment}
+
+Spec = tuple[str, Any]  # (constraint kind, its argument)
+ValueCheck = Callable[[Node], bool]
+Members = Callable[[Node], set[Node]]
+FileLabel = Callable[[Node], str]
 
 
 class UnsupportedShapeError(ValueError):
@@ -45,7 +54,7 @@ class _PropertyCheck:
     path: URIRef
     min_count: int | None
     max_count: int | None
-    value_checks: tuple[tuple[tuple, str], ...]  # ((kind, argument), default message), bound to a table when run
+    value_checks: tuple[tuple[Spec, str], ...]  # ((kind, argument), default message), bound to a table when run
     message: str | None
 
 
@@ -55,18 +64,18 @@ class CompiledShapes:
 
     by_class: dict[str, tuple[_PropertyCheck, ...]]
 
-    def problems(self, table, file_label: Callable) -> list[Problem]:
+    def problems(self, table: TripleTable, file_label: FileLabel) -> list[Problem]:
         """Every violation in ``table``; ``file_label(subject)`` names the file of a subject."""
         subclasses = _subclass_closure(table)
-        members: dict = {}
+        members: dict[Node, set[Node]] = {}
 
-        def instances(cls) -> set:
+        def instances(cls: Node) -> set[Node]:
             if cls not in members:
                 members[cls] = {s for c in subclasses.get(cls, {cls}) for s in table.instances.get(c, ())}
             return members[cls]
 
         found: list[Problem] = []
-        empty: dict = {}
+        empty: dict[Node, list[Node]] = {}
         for cls_iri, checks in self.by_class.items():
             bound = [(table.interned(c.path), c.min_count or 0, c.max_count if c.max_count is not None else 1 << 62, c,
                       tuple((_bind(spec, instances), default) for spec, default in c.value_checks)) for c in checks]
@@ -93,7 +102,7 @@ class CompiledShapes:
         return found
 
 
-def _bind(spec: tuple, instances: Callable) -> Callable:
+def _bind(spec: Spec, instances: Members) -> ValueCheck:
     """The check of one constraint as ``value -> bool``, over the table's class members."""
     kind, arg = spec
     if kind == "datatype":  # str.__eq__: a C comparison (rdflib's URIRef.__eq__ is Python)
@@ -116,19 +125,19 @@ def _bind(spec: tuple, instances: Callable) -> Callable:
     raise UnsupportedShapeError(kind)
 
 
-def _problem(file_label: Callable, focus, check: _PropertyCheck, value, default: str) -> Problem:
+def _problem(file_label: FileLabel, focus: Node, check: _PropertyCheck, value: Node | None, default: str) -> Problem:
     message = check.message or default
     if value is not None and value != focus:
         message += f" (value: {short(value) if isinstance(value, URIRef) else str(value)})"
     return Problem(file_label(focus), short(focus), short(check.path), message)
 
 
-def _subclass_closure(table) -> dict:
+def _subclass_closure(table: TripleTable) -> dict[Node, set[Node]]:
     """class -> itself and every class below it by rdfs:subClassOf in the data (SHACL's instance rule)."""
-    below: dict = {}
+    below: dict[Node, set[Node]] = {}
     for sub, sup in ((s, o) for s, props in table.props.items() for o in props.get(RDFS.subClassOf, ())):
         below.setdefault(sup, set()).add(sub)
-    closure = {}
+    closure: dict[Node, set[Node]] = {}
     for cls in below:
         seen, todo = {cls}, [cls]
         while todo:
@@ -140,7 +149,7 @@ def _subclass_closure(table) -> dict:
     return closure
 
 
-def _datatype_is(value, datatype: URIRef) -> bool:
+def _datatype_is(value: Node, datatype: URIRef) -> bool:
     return isinstance(value, Literal) and str.__eq__(_datatype_of(value), datatype) and not value.ill_typed
 
 
@@ -150,8 +159,8 @@ def _datatype_of(value: Literal) -> URIRef:
     return value.datatype or XSD.string
 
 
-def _compile_value_checks(shapes: Graph, node) -> list[tuple[tuple, str]]:
-    checks: list[tuple[tuple, str]] = []
+def _compile_value_checks(shapes: Graph, node: Node) -> list[tuple[Spec, str]]:
+    checks: list[tuple[Spec, str]] = []
     for datatype in shapes.objects(node, SH.datatype):
         checks.append((("datatype", datatype), f"Value is not Literal with datatype {short(datatype)}"))
     for cls in shapes.objects(node, SH["class"]):
@@ -166,7 +175,7 @@ def _compile_value_checks(shapes: Graph, node) -> list[tuple[tuple, str]]:
     for pattern in shapes.objects(node, SH.pattern):
         checks.append((("pattern", re.compile(str(pattern))), f"Value does not match pattern '{pattern}'"))
     for length in shapes.objects(node, SH.minLength):
-        checks.append((("min_length", int(length)), f"String length not >= {int(length)}"))
+        checks.append((("min_length", int(str(length))), f"String length not >= {length}"))
     for bound in shapes.objects(node, SH.minInclusive):
         checks.append((("min_inclusive", bound), f"Value is not >= {bound}"))
     for bound in shapes.objects(node, SH.minExclusive):
@@ -174,23 +183,23 @@ def _compile_value_checks(shapes: Graph, node) -> list[tuple[tuple, str]]:
     return checks
 
 
-def _bound_check(bound: Literal, strict: bool) -> Callable:
+def _bound_check(bound: Literal, strict: bool) -> ValueCheck:
     limit = bound.toPython()
 
-    def ok(value) -> bool:
+    def ok(value: Node) -> bool:
         if not isinstance(value, Literal) or value.ill_typed:
             return False
         try:
-            return value.toPython() > limit if strict else value.toPython() >= limit
+            return bool(value.toPython() > limit if strict else value.toPython() >= limit)
         except TypeError:  # incomparable (a string against a number): a violation, as in SHACL
             return False
 
     return ok
 
 
-def _single_int(shapes: Graph, node, key) -> int | None:
+def _single_int(shapes: Graph, node: Node, key: URIRef) -> int | None:
     values = list(shapes.objects(node, key))
-    return int(values[0]) if values else None
+    return int(str(values[0])) if values else None
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:

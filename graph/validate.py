@@ -1,139 +1,132 @@
-"""Validation of the data: SHACL shapes (pyshacl) plus the rules shapes cannot say.
+"""Validation of the data: the SHACL shapes plus the rules shapes cannot say.
 
-Every problem names the file, the subject and the property. Rules beyond SHACL:
+The shapes run compiled to Python (``graph.shapes_compiled``), or, with ``reference``, through pyshacl over the
+same parsed table copied into an rdflib Graph. Every problem names the file, the subject and the property.
+Rules beyond SHACL:
+
 * next-version links form no cycle (so lineage walks never loop);
 * a value with recorded claims is the one the precedence rule picks (``graph.precedence``).
+
+>>> problems_of(read_table())
+[]
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import itertools
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
-import pyshacl
+from modelatlas.graph.errors import Problem
+from modelatlas.graph.load import Paths, shapes_file
+from modelatlas.graph.mapping import CLAIM, LINK, SOURCE, claim_node
+from modelatlas.graph.precedence import current_of
+from modelatlas.graph.records import Claim
+from modelatlas.graph.table import LoadedTable, TripleTable, as_graph, read_table
+from modelatlas.graph.vocab import MA, RDF, short
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
 
-from modelatlas.graph.errors import Problem
-from modelatlas.graph.load import LoadedData, read_shapes
-from modelatlas.graph.precedence import current_claim
-from modelatlas.graph.rdf_read import one
-from modelatlas.graph.vocab import MA, RDF, short
+__all__ = ["problems_of", "read_shapes"]
 
-__all__ = ["validate_data", "validate_table", "shacl_problems", "rule_problems"]
+FileOf = Callable[[Node], str]
 
 
-def validate_data(data: LoadedData, shapes: Graph | None = None) -> list[Problem]:
-    """Every problem of the loaded data, SHACL first, sorted by file; an empty list means valid."""
-    merged = Graph()
-    for triple in data.dataset.triples((None, None, None)):
-        merged.add(triple)
-    files = _files_by_subject(data)
-    problems = shacl_problems(merged, shapes if shapes is not None else read_shapes(data.root), files)
-    problems += rule_problems(merged, files)
-    return sorted(problems, key=lambda p: (p.file, p.subject, p.property, p.message))
+def read_shapes(paths: Paths = None) -> Graph:
+    """The SHACL shapes: ``shapes.ttl`` of the data directory if it has one, else the shipped one."""
+    return as_graph(read_table([shapes_file(paths)]).dataset)
 
 
-def validate_table(data, shapes: Graph | None = None) -> list[Problem]:
-    """``validate_data`` for a ``graph.table.LoadedTable``: the shapes compiled to Python (``graph.shapes_compiled``)
-    instead of pyshacl, then the same graph rules; same Problem format, sorted the same way."""
+def problems_of(data: LoadedTable, *, reference: bool = False, shapes: Graph | None = None) -> list[Problem]:
+    """Every problem of the data, sorted by file; an empty list means valid.
+
+    ``reference`` checks the shapes with pyshacl (slow at scale) instead of the compiled shapes.
+    """
     from modelatlas.graph.shapes_compiled import compile_shapes
 
-    files = _TableFiles(data)
-    compiled = compile_shapes(shapes if shapes is not None else read_shapes(data.root))
-    problems = compiled.problems(data.dataset, data.file_label) + rule_problems(data.dataset, files)
+    shapes = shapes if shapes is not None else read_shapes([data.root])
+    if reference:
+        problems = _shacl_problems(as_graph(data.dataset), shapes, data.file_label)
+    else:
+        problems = compile_shapes(shapes).problems(data.dataset, data.file_label)
+    problems += _cycle_problems(data.dataset, data.file_label) + _precedence_problems(data.dataset, data.file_label)
     return sorted(problems, key=lambda p: (p.file, p.subject, p.property, p.message))
 
 
-class _TableFiles:
-    """``files.get(subject, default)`` over a LoadedTable, computed per asked subject (not for millions up front)."""
-
-    def __init__(self, data) -> None:
-        self._data = data
-
-    def get(self, subject, default: str = "?") -> str:
-        label = self._data.file_label(subject)
-        return default if label == "?" else label
+def _one(results: Graph, subject: Node, predicate: URIRef) -> Node | None:
+    return min(results.objects(subject, predicate), key=str, default=None)
 
 
-def _files_by_subject(data: LoadedData) -> dict:
-    files: dict = {}
-    for s, p, _, ctx in data.dataset.quads((None, None, None, None)):
-        name = str(ctx.identifier if hasattr(ctx, "identifier") else ctx)
-        rel = name.removeprefix("file:///")
-        path = f"{data.root.name}/{rel}" if data.root else rel
-        if p == RDF.type or s not in files:
-            files[s] = path
-    return files
-
-
-def shacl_problems(merged: Graph, shapes: Graph, files: dict) -> list[Problem]:
+def _shacl_problems(merged: Graph, shapes: Graph, file_of: FileOf) -> list[Problem]:
     """Run pyshacl and turn each validation result into a Problem."""
+    import pyshacl
+
     _, results, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     problems = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = one(results, result, SH.focusNode)
-        path = one(results, result, SH.resultPath)
-        value = one(results, result, SH.value)
-        message = str(one(results, result, SH.resultMessage) or "violates a shape")
+        focus, path = _one(results, result, SH.focusNode), _one(results, result, SH.resultPath)
+        value = _one(results, result, SH.value)
+        message = str(_one(results, result, SH.resultMessage) or "violates a shape")
         if value is not None and value != focus:
             message += f" (value: {short(value) if isinstance(value, URIRef) else str(value)})"
-        problems.append(Problem(files.get(focus, "?"), short(focus), short(path) if path is not None else "", message))
+        problems.append(Problem(file_of(focus) if focus is not None else "?", short(focus),
+                                short(path) if path is not None else "", message))
     return problems
 
 
-def rule_problems(merged: Graph, files: dict) -> list[Problem]:
-    return _cycle_problems(merged, files) + _precedence_problems(merged, files)
-
-
-def _cycle_problems(merged: Graph, files: dict) -> list[Problem]:
-    versions = nx.DiGraph()
+def _cycle_problems(table: TripleTable, file_of: FileOf) -> list[Problem]:
+    versions: nx.DiGraph[Node] = nx.DiGraph()
     link_of = {}
-    for link in merged.subjects(MA.linkKind, MA.NextVersion):
-        a, b = one(merged, link, MA["from"]), one(merged, link, MA.to)
+    for link in table.subjects(LINK.predicate("kind"), MA.NextVersion):
+        a = min(table.objects(link, LINK.predicate("source")), key=str, default=None)
+        b = min(table.objects(link, LINK.predicate("target")), key=str, default=None)
         if a is not None and b is not None:
             versions.add_edge(a, b)
             link_of[(a, b)] = link
-    problems = []
     if nx.is_directed_acyclic_graph(versions):  # the usual case: skip the cycle enumeration
-        return problems
+        return []
+    problems = []
     for cycle in nx.simple_cycles(versions):
         ring = cycle + [cycle[0]]
         names = " -> ".join(short(n) for n in ring)
-        links = [link_of[(a, b)] for a, b in zip(ring, ring[1:])]
-        newest = max(links, key=lambda l: (files.get(l, ""), str(l)))
-        where = ", ".join(f"{short(l)} ({files.get(l, '?')})" for l in links)
-        problems.append(Problem(files.get(newest, "?"), short(newest), "ma:linkKind",
+        links = [link_of[(a, b)] for a, b in itertools.pairwise(ring)]
+        newest = max(links, key=lambda link: (file_of(link), str(link)))
+        where = ", ".join(f"{short(link)} ({file_of(link)})" for link in links)
+        problems.append(Problem(file_of(newest), short(newest), "ma:linkKind",
                                 f"next-version links form a cycle: {names}; links: {where}"))
     return problems
 
 
-def _precedence_problems(merged: Graph, files: dict) -> list[Problem]:
-    groups: dict[tuple, list] = {}
-    for claim in merged.subjects(RDF.type, MA.Claim):
-        subject, prop = one(merged, claim, MA.subject), one(merged, claim, MA.property)
+def _precedence_problems(table: TripleTable, file_of: FileOf) -> list[Problem]:
+    """Each claimed value must be the winner's, by the same rule as GraphQL's ``current`` (over records)."""
+    sources = {s.slug: s for s in (SOURCE.read(n, table.props[n]) for n in set(table.instances.get(SOURCE.rdf_class, ())))}
+    groups: dict[tuple[Node, Node], list[Claim]] = {}
+    for node in set(table.instances.get(CLAIM.rdf_class, ())):
+        props = table.props[node]
+        subject = min(props.get(CLAIM.predicate("subject"), ()), key=str, default=None)
+        prop = min(props.get(CLAIM.predicate("property"), ()), key=str, default=None)
         if subject is not None and prop is not None:
-            groups.setdefault((subject, prop), []).append(claim)
+            groups.setdefault((subject, prop), []).append(CLAIM.read(node, props))
     problems = []
     for (subject, prop), claims in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        values = list(merged.objects(subject, prop))
-        if not values:
-            continue
-        winner = current_claim(merged, claims)
+        values = list(table.objects(subject, prop))
+        winner = current_of(sources, claims) if values else None
         if winner is None:
             continue
-        expected = one(merged, winner, MA.value)
-        if expected is not None and not any(_same(expected, v) for v in values):
+        expected = claim_node(winner.value)
+        if not any(_same(expected, v) for v in values):
             current = ", ".join(sorted(short(v) if isinstance(v, URIRef) else str(v) for v in values))
             problems.append(Problem(
-                files.get(subject, "?"), short(subject), short(prop),
+                file_of(subject), short(subject), short(prop),
                 f"current value {current} is not the one the precedence rule picks: {expected} "
-                f"from {short(winner)} (rule: maker > catalog > third party, then newest ma:asOf)",
+                f"from {short(CLAIM.iri(winner))} (rule: maker > catalog > third party, then newest ma:asOf)",
             ))
     return problems
 
 
-def _same(a, b) -> bool:
+def _same(a: Any, b: Node) -> bool:
     if isinstance(a, Literal) and isinstance(b, Literal):
-        return a.toPython() == b.toPython() or str(a) == str(b)
-    return a == b
+        return bool(a.toPython() == b.toPython() or str(a) == str(b))
+    return bool(a == b)

@@ -6,11 +6,11 @@ text and are kept in an LRU, together with the cost estimate's inputs: a repeate
 A deadline stops execution at the next field once the wall-clock budget is spent.
 
 >>> from datetime import date
->>> from modelatlas.graph import load_knowledge_graph
+>>> from modelatlas.graph import load_graph
 >>> from modelatlas.schema.context import Context
 >>> engine = Engine(production=True)
 >>> prepared = engine.prepare('{ model(id: "mistral-small-2402") { name } }')
->>> engine.execute(prepared, Context(kg=load_knowledge_graph(), today=date(2026, 11, 25))).data
+>>> engine.execute(prepared, Context(kg=load_graph(imports=False, cache=False), today=date(2026, 11, 25))).data
 {'model': {'name': 'Mistral Small 1.0 (v24.02)'}}
 """
 

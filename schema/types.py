@@ -109,7 +109,7 @@ class Claim:
 
     @strawberry.field(description="True when this claim holds the current value by the precedence rule.")
     def current(self, info: Info) -> bool:
-        from modelatlas.graph.importers.precedence import is_current
+        from modelatlas.graph.precedence import is_current
 
         return is_current(info.context.kg, self._record)
 

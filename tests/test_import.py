@@ -20,11 +20,12 @@ from typer.testing import CliRunner
 from modelatlas.api.http import Settings, create_app
 from modelatlas.api.cli import app as cli
 from modelatlas.graph import DataError
-from modelatlas.graph.catalog import catalog_key, load_catalog
+from modelatlas.graph import load_graph
+from modelatlas.graph.catalog import catalog_key
 from modelatlas.graph.importers.genai_prices import rows_from_providers
 from modelatlas.graph.importers.merge import merge_catalogs
 from modelatlas.graph.importers.models_dev import read_models_dev
-from modelatlas.graph.importers.precedence import current_of
+from modelatlas.graph.precedence import current_of
 from modelatlas.graph.load import default_data_dir
 from tests.conftest import TODAY, gql
 
@@ -131,7 +132,7 @@ def test_maker_api_beats_other_catalogs_then_newest(small):
     claims = [c for c in kg.index.claims_by_subject["model:codestral-2599"] if c.property == "contextWindow"]
 
     assert kg.models["codestral-2599"].context_window == 256000  # the maker's API row, though kilo's row is newer
-    assert current_of(kg, claims).origin == "maker_api"
+    assert current_of(kg.sources, claims).origin == "maker_api"
     assert report.conflicts_by_field["contextWindow"] >= 1
 
 
@@ -140,7 +141,7 @@ def test_curated_values_stay_current(small):
     claims = [c for c in kg.index.claims_by_subject["model:mistral-small-2503"] if c.property == "contextWindow"]
 
     assert kg.models["mistral-small-2503"].context_window == 128000
-    assert current_of(kg, claims).origin == "curated"
+    assert current_of(kg.sources, claims).origin == "curated"
     assert any(c.origin == "catalog" and c.value == 131072 for c in claims)
 
 
@@ -168,7 +169,7 @@ def test_price_history_is_kept_as_dated_claims(small):
     assert offering.input_price == Decimal("0.12") and offering.price_valid_from == date(2026, 3, 1)
     assert history == [(date.min, Decimal("0.1"), False), (date(2026, 3, 1), Decimal("0.12"), False),
                        (date(2099, 1, 1), Decimal("0.2"), True)]
-    assert current_of(kg, current).value == Decimal("0.12")
+    assert current_of(kg.sources, current).value == Decimal("0.12")
     assert [t.kind for t in offering.price_tiers] == ["batch"]
 
 
@@ -204,7 +205,7 @@ def test_cache_key_changes_with_data_and_identity_tables(tmp_path):
 def test_cache_serves_changed_data_only_after_rebuild(tmp_path):
     data, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(default_data_dir(), data)
-    first = load_catalog([data], imports=False, cache_dir=cache)
+    first = load_graph([data], imports=False, cache_dir=cache)
     (data / "probe.ttl").write_text(
         "@prefix ma: <https://modelatlas.dev/ns#> . @prefix schema: <https://schema.org/> .\n"
         "@prefix dcterms: <http://purl.org/dc/terms/> . @prefix model: <https://modelatlas.dev/id/model/> .\n"
@@ -212,7 +213,7 @@ def test_cache_serves_changed_data_only_after_rebuild(tmp_path):
         'model:cache-probe a ma:Model ; schema:name "Cache probe" ; ma:maker org:mistral ; ma:status "active" ;\n'
         "    dcterms:source src:mistral-docs .\n", encoding="utf-8")
 
-    second = load_catalog([data], imports=False, cache_dir=cache)
+    second = load_graph([data], imports=False, cache_dir=cache)
 
     assert "cache-probe" not in first.models and "cache-probe" in second.models
 
@@ -224,7 +225,7 @@ def imported(tmp_path_factory):
     cache = tmp_path_factory.mktemp("import-cache")
     result = CliRunner().invoke(cli, ["import", "--cache-dir", str(cache)])
     assert result.exit_code == 0, result.output
-    return result.output, load_catalog(cache_dir=cache)
+    return result.output, load_graph(cache_dir=cache)
 
 
 def test_import_report_figures(imported):
@@ -362,11 +363,11 @@ def test_changed_shapes_are_checked_again_despite_a_warm_cache(tmp_path):
 
     data, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(default_data_dir(), data)
-    load_catalog([data], imports=False, cache_dir=cache)
+    load_graph([data], imports=False, cache_dir=cache)
     with (data / "shapes.ttl").open("a", encoding="utf-8") as f:
         f.write("\nthis is not turtle ;;;\n")
     with pytest.raises(DataError, match="shapes.ttl"):
-        load_catalog([data], imports=False, cache_dir=cache)
+        load_graph([data], imports=False, cache_dir=cache)
 
 
 def test_edited_identity_tables_change_the_data_version(tmp_path, imported):
@@ -378,5 +379,5 @@ def test_edited_identity_tables_change_the_data_version(tmp_path, imported):
     data = tmp_path / "data"
     shutil.copytree(default_data_dir(), data)
     (data / "identity.toml").write_text((data / "identity.toml").read_text().replace('grok = "xai"\n', ""))
-    after = load_catalog([data], cache_dir=tmp_path / "cache")
+    after = load_graph([data], cache_dir=tmp_path / "cache")
     assert after.version != before.version and after.version.split("+")[0] == before.version.split("+")[0]

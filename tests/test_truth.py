@@ -14,7 +14,7 @@ from modelatlas.graph import DataError, load_graph
 from modelatlas.graph.evaluate import GoldRow, evaluate, gold_file, identity_score, read_gold
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
-from modelatlas.graph.importers.precedence import Vote, consensus
+from modelatlas.graph.precedence import Vote, consensus
 from modelatlas.graph.importers.rows import CatalogRow
 from modelatlas.graph.resolve.normalize import parse_id
 from modelatlas.graph.resolve.resolver import Resolver

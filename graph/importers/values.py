@@ -1,7 +1,7 @@
 """The values and claims of one subject (a model or an offering) from the catalog rows placed on it.
 
-Each field's current value is the one ``graph.importers.precedence`` picks (for a model: the maker's API, else the
-value most independent sources agree on; for a route: the newest row); where rows (or the curated value)
+Each field's current value is the one ``graph.precedence`` picks (for a model: the maker's API, else the value
+most independent sources agree on; for a route: the newest row); where rows (or the curated value)
 disagree, every value is kept as a claim with its row, package version and date; rejected values are kept as
 rejected claims with the reason; a genai-prices price history becomes dated claims (announced prices unconfirmed).
 
@@ -11,20 +11,31 @@ rejected claims with the reason; a genai-prices price history becomes dated clai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from modelatlas.graph.importers.precedence import Vote, consensus, rank, voter_of
-from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot
+from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
+from modelatlas.graph.kinds import Origin
 from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.precedence import Rank, Vote, consensus, rank, voter_of
 from modelatlas.graph.records import Claim, Provenance
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import Resolution
 
-__all__ = ["PlacedRow", "SOURCE_SLUGS", "merge_fields", "claimed_fields", "row_rank", "row_provenance", "provenance_of",
-           "claim_tail", "kebab"]
+__all__ = [
+    "SOURCE_SLUGS",
+    "PlacedRow",
+    "claim_tail",
+    "claimed_fields",
+    "kebab",
+    "merge_fields",
+    "provenance_of",
+    "row_provenance",
+    "row_rank",
+]
 
 SOURCE_SLUGS = {"models-dev": "models-dev-import", "genai-prices": "genai-prices-import", "litellm": "litellm-import"}
 
@@ -37,12 +48,12 @@ class PlacedRow:
     snapshot: CatalogSnapshot
     provider: str
     resolution: Resolution
-    origin: str = "catalog"
+    origin: Origin = Origin.CATALOG
     model: str = ""
     offering: str = ""
 
 
-def row_rank(p: PlacedRow) -> tuple:
+def row_rank(p: PlacedRow) -> Rank:
     return rank(p.origin, p.row.as_of, p.row.citation)
 
 
@@ -66,16 +77,16 @@ def provenance_of(group: list[PlacedRow]) -> Provenance:
     return Provenance(sources, citations, as_of=max((p.row.as_of for p in group if p.row.as_of), default=None))
 
 
-def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: dict[str, str], is_rejected,
-                 history: bool = False, curated_claims: frozenset[str] = frozenset()) -> tuple[dict[str, Any], list[Claim], list[str]]:
+def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: dict[str, str],
+                 is_rejected: Callable[[PlacedRow, str], Rejection | None], history: bool = False, curated_claims: frozenset[str] = frozenset()) -> tuple[dict[str, Any], list[Claim], list[str]]:
     """Current values by precedence, the claims to keep, and the fields where sources disagree."""
     values: dict[str, Any] = {}
     claims: list[Claim] = []
     conflicted: list[str] = []
     subject_slug = subject.split(":", 1)[1]
     for field, prop in fields.items():
-        candidates = []  # (rank, value, placed, as_of, unconfirmed, note)
-        rejected = []
+        candidates: list[tuple[Rank, Any, PlacedRow, date | None, bool, str | None]] = []  # unconfirmed, note
+        rejected: list[tuple[PlacedRow, Any, Rejection]] = []
         for p in group:
             value = getattr(p.row, field)
             if value is None:
@@ -97,7 +108,7 @@ def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: di
                                        True, note))
         curated_value = getattr(existing, field, None) if existing is not None else None
         live = [c for c in candidates if not c[4]]
-        if subject.startswith("model:"):  # a model's facts: the maker's API, else agreement (graph.importers.precedence)
+        if subject.startswith("model:"):  # a model's facts: the maker's API, else agreement (graph.precedence)
             votes = [Vote(c[2].origin, c[1], voter_of(c[2].row.citation), c[3], c[2].row.citation) for c in live]
             chosen = consensus(votes, prop)
             winner = chosen.value if chosen is not None else None
@@ -111,15 +122,15 @@ def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: di
         if len(distinct) > 1 or has_history or rejected:
             if curated_value is not None and len(distinct) > 1 and prop not in curated_claims:
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--curated", subject, prop, curated_value,
-                                    origin="curated", provenance=existing.provenance))
+                                    origin=Origin.CURATED, provenance=existing.provenance))
             with_history = {id(c[2]) for c in candidates if c[4]}
-            for _, value, p, as_of, is_history, note in candidates:
+            for _, value, p, as_of, is_history, why in candidates:
                 if not is_history and len(distinct) <= 1 and id(p) not in with_history:
                     continue
                 tail = claim_tail(p) + (f"--from-{as_of.isoformat() if as_of else 'start'}" if is_history else "")
-                unconfirmed = bool(is_history and note and note.startswith("announced"))
+                unconfirmed = bool(is_history and why and why.startswith("announced"))
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--{tail}", subject, prop, value, origin=p.origin,
-                                    provenance=row_provenance(p, as_of, note, unconfirmed),
+                                    provenance=row_provenance(p, as_of, why, unconfirmed),
                                     conflict="detected" if len(distinct) > 1 and not is_history else None))
             for p, value, rejection in rejected:
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--{claim_tail(p)}--rejected", subject, prop, value,

@@ -16,8 +16,8 @@ Rules, tried in order (the first that gives exactly one model wins; a rule that 
    the row goes to the importer's node for that maker and normalized id, shared by every provider's row of it.
 7. ``unresolved``: no maker, or an id that names several models (a family without a version, an unbound alias).
 
->>> from modelatlas.graph import load_knowledge_graph
->>> r = Resolver.from_graph(load_knowledge_graph())
+>>> from modelatlas.graph import load_graph
+>>> r = Resolver.from_graph(load_graph(imports=False, cache=False))
 >>> r.resolve("@cf/mistralai/mistral-small-3.1-24b-instruct").model
 'mistral-small-2503'
 >>> r.resolve("mistral-small").status
