@@ -28,6 +28,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import Response
+
 from modelatlas.api.http import Settings, create_app
 from modelatlas.bench.query import BenchQuery, default_queries_dir, load_queries
 

@@ -199,7 +199,7 @@ def majority_disagreements(kg: KnowledgeGraph, fields: Iterable[str] = MAJORITY_
             if sum(votes.values()) < 3:
                 continue
             compared[prop] += 1
-            (top, count), *rest = votes.most_common()
+            top, count = votes.most_common(1)[0]
             if count * 2 <= sum(votes.values()):
                 continue  # no strict majority
             current = getattr(model, attr[prop])

@@ -13,11 +13,12 @@ True
 
 from __future__ import annotations
 
+from rdflib import Graph
+
 from modelatlas.graph.importers.rdf import imported_dataset
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import Paths
 from modelatlas.graph.table import as_graph, read_table
-from rdflib import Graph
 
 __all__ = ["as_rdf"]
 

@@ -55,12 +55,13 @@ class RouterKind(StrEnum):
 
 
 class TierKind(StrEnum):
-    """What a price tier depends on."""
+    """What a price tier depends on (catalogs also name service tiers of their own: "fast", "default")."""
 
     CONTEXT = "context"
     BATCH = "batch"
     PRIORITY = "priority"
     FLEX = "flex"
+    TIME_OF_DAY = "time-of-day"
 
 
 class ResolutionStatus(StrEnum):

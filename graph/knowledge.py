@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import networkx as nx
+
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.kinds import Status
 from modelatlas.graph.records import (

@@ -24,6 +24,9 @@ from typing import (
     TypeVar,
 )
 
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
 from modelatlas.graph.kinds import (
     LinkKind,
     Origin,
@@ -62,8 +65,6 @@ from modelatlas.graph.vocab import (
     XSD,
     short,
 )
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 __all__ = [
     "ALIAS",

@@ -14,7 +14,6 @@ from modelatlas.graph.kinds import (
     RouterKind,
     SourceKind,
     Status,
-    TierKind,
 )
 
 __all__ = [
@@ -192,7 +191,7 @@ class Offering:
 class PriceTier:
     """A price that applies beyond the base one: above a context size, or for batch / priority / flex processing."""
 
-    kind: TierKind
+    kind: str  # a TierKind (context, batch, priority, flex, time-of-day), or a catalog's own tier name ("fast")
     above_tokens: int | None = None
     input_price: Decimal | None = None
     output_price: Decimal | None = None

@@ -23,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from modelatlas.graph.errors import Problem
-from modelatlas.graph.vocab import RDF, RDFS, XSD, short
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
+
+from modelatlas.graph.errors import Problem
+from modelatlas.graph.vocab import RDF, RDFS, XSD, short
 
 if TYPE_CHECKING:
     from modelatlas.graph.table import TripleTable

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
 from modelatlas.graph.errors import DataError
 from modelatlas.graph.load import (
     Paths,
@@ -34,8 +37,6 @@ from modelatlas.graph.load import (
 )
 from modelatlas.graph.mapping import PREDICATES
 from modelatlas.graph.vocab import PREFIXES, RDF, XSD
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
 __all__ = ["LoadedTable", "TripleTable", "as_graph", "read_table"]
 

@@ -18,6 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
 from modelatlas.graph.errors import Problem
 from modelatlas.graph.load import Paths, shapes_file
 from modelatlas.graph.mapping import CLAIM, LINK, SOURCE, claim_node
@@ -25,9 +29,6 @@ from modelatlas.graph.precedence import current_of
 from modelatlas.graph.records import Claim
 from modelatlas.graph.table import LoadedTable, TripleTable, as_graph, read_table
 from modelatlas.graph.vocab import MA, RDF, short
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
-from rdflib.term import Node
 
 __all__ = ["problems_of", "read_shapes"]
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+
 from modelatlas.api.http import Settings, create_app
 from modelatlas.graph import load_graph
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
 from modelatlas.bench.server import LiveServer, free_port, launch, stop
 from modelatlas.graph.load import default_data_dir
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelatlas.graph.algorithms.aliases import resolve_alias
 from modelatlas.graph.algorithms.alternatives import alternatives
@@ -16,7 +17,6 @@ from modelatlas.graph.algorithms.migration import current_replacement, migration
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import Capability, License, LineageLink, Model, Offering, Organization, Provider
-
 from tests.conftest import TODAY
 
 SMALL = ["mistral-small-2402", "mistral-small-2409", "mistral-small-2501", "mistral-small-2503",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 
 from modelatlas.schema import schema
@@ -101,7 +100,7 @@ def test_other_root_fields(client):
       dataVersion }"""
     data = gql(client, q)["data"]
     assert data["search"] and data["search"][0]["kind"] in ("Family", "Model")
-    assert [t["model"]["slug"] for t in data["family"]["timeline"]][0] == "mistral-small-2402"
+    assert data["family"]["timeline"][0]["model"]["slug"] == "mistral-small-2402"
     assert data["router"]["kind"] == "ROUTER"
     assert all(e["node"]["kind"] == "GATEWAY" for e in data["routers"]["edges"])
     assert data["license"]["spdxId"] == "Apache-2.0" and data["license"]["osiApproved"] is True

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
 from modelatlas.api.cli import app as cli
 from modelatlas.api.http import Settings, create_app
 from modelatlas.bench.ceiling import (
@@ -27,8 +29,6 @@ from modelatlas.bench.report import (
     update_benchmarks_doc,
 )
 from modelatlas.bench.wrk import SAMPLE, WrkResult, median_of, parse_wrk
-from typer.testing import CliRunner
-
 from tests.conftest import TODAY
 
 QUERIES = load_queries(default_queries_dir())

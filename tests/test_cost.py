@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graphql import parse
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modelatlas.schema.build import build_schema
 from modelatlas.schema.cost import DEFAULT_LIST_SIZE, estimate_cost

@@ -11,7 +11,6 @@ from graphql import execute, parse
 from modelatlas.schema.build import build_schema
 from modelatlas.schema.context import Context
 from modelatlas.schema.engine import Engine
-
 from tests.conftest import TODAY
 
 QUERIES = Path(__file__).resolve().parent.parent / "bench" / "queries"

@@ -11,22 +11,28 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import URIRef
 from genai_prices.types import (
-    ClauseEquals, ClauseOr, ConditionalPrice, ModelInfo, ModelPrice, PriceVariant, Provider, StartDateConstraint,
+    ClauseEquals,
+    ClauseOr,
+    ConditionalPrice,
+    ModelInfo,
+    ModelPrice,
+    PriceVariant,
+    Provider,
+    StartDateConstraint,
 )
+from rdflib import URIRef
 from typer.testing import CliRunner
 
-from modelatlas.api.http import Settings, create_app
 from modelatlas.api.cli import app as cli
-from modelatlas.graph import DataError
-from modelatlas.graph import load_graph
+from modelatlas.api.http import Settings, create_app
+from modelatlas.graph import DataError, load_graph
 from modelatlas.graph.catalog import catalog_key
 from modelatlas.graph.importers.genai_prices import rows_from_providers
 from modelatlas.graph.importers.merge import merge_catalogs
 from modelatlas.graph.importers.models_dev import read_models_dev
-from modelatlas.graph.precedence import current_of
 from modelatlas.graph.load import default_data_dir
+from modelatlas.graph.precedence import current_of
 from tests.conftest import TODAY, gql
 
 FIXTURE = Path(__file__).parent / "fixtures" / "models_dev_small.json"
@@ -155,7 +161,7 @@ def test_obvious_errors_are_rejected_and_reported(small):
     helicone = _offerings(kg, "codestral-2599")[("helicone", "codestral-2599")]
     assert helicone.input_price is None  # not imported as truth ...
     kept = [c for c in kg.index.claims_by_subject[f"offering:{helicone.slug}"] if c.property == "inputPrice"]
-    assert [(c.value, c.rejected) for c in kept] == [(Decimal("300"), True)]  # ... but kept, with the reason
+    assert [(c.value, c.rejected) for c in kept] == [(Decimal(300), True)]  # ... but kept, with the reason
     assert "price-outlier" in kept[0].provenance.comment
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from modelatlas.graph import DataError
 from modelatlas.graph.importers.litellm import (
     PACKAGE_VERSION,

@@ -6,10 +6,11 @@ import dataclasses
 from collections import defaultdict
 
 import pytest
+from rdflib.term import Node
+
 from modelatlas.graph import load_graph
 from modelatlas.graph.mapping import PROVENANCE, RECORDS, UNMAPPED, RecordMap
 from modelatlas.graph.synth import write_catalog
-from rdflib.term import Node
 
 
 def _mapped(kind: RecordMap) -> set[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date
 from pathlib import Path
 
 import pytest

@@ -14,8 +14,8 @@ from modelatlas.graph import DataError, load_graph
 from modelatlas.graph.evaluate import GoldRow, evaluate, gold_file, identity_score, read_gold
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
-from modelatlas.graph.precedence import Vote, consensus
 from modelatlas.graph.importers.rows import CatalogRow
+from modelatlas.graph.precedence import Vote, consensus
 from modelatlas.graph.resolve.normalize import parse_id
 from modelatlas.graph.resolve.resolver import Resolver
 from modelatlas.graph.resolve.spellings import join_spellings
@@ -121,8 +121,8 @@ def test_batch_ids_fold_into_their_base_route():
     rows = fold_tier_routes([_row("openrouter", "x/m", "2", "8"), _row("openrouter", "x/m:batch", "1", "4"),
                              _row("openrouter", "x/n:flex", "1", "2")])
     assert [(r.route_id, r.input_price, [t.kind for t in r.price_tiers]) for r in rows] == [
-        ("x/m", Decimal("2"), ["batch"]), ("x/n", None, ["flex"])]
-    assert rows[0].batch_output_price == Decimal("4")
+        ("x/m", Decimal(2), ["batch"]), ("x/n", None, ["flex"])]
+    assert rows[0].batch_output_price == Decimal(4)
 
 
 def test_gold_set_errors_name_the_file_and_line(tmp_path):

@@ -15,6 +15,7 @@ cache), so ``show``, ``stats``, ``export`` and the API answer from the same grap
 """
 
 import typer
+
 from modelatlas.api.cli import bench, catalog, data, scale, serve, show
 
 __all__ = ["app"]

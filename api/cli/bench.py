@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from modelatlas.api.cli.common import fail, require
 
 __all__ = ["bench"]

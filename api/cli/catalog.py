@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from modelatlas.api.cli.common import DataOption, fail, load, settings
 
 __all__ = ["import_catalogs", "resolve"]
@@ -27,7 +28,6 @@ def import_catalogs(
         "Also write the imported nodes and claims as TriG, one named graph per catalog."))] = None,
 ) -> None:
     """Import models.dev and genai-prices (offline, from the installed packages), rebuild the compiled cache, print the report."""
-    from modelatlas.graph.cache import default_cache_dir
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -35,6 +35,8 @@ def import_catalogs(
         TextColumn,
         TimeElapsedColumn,
     )
+
+    from modelatlas.graph.cache import default_cache_dir
 
     base = settings()
     directory = cache_dir or base.cache_dir or default_cache_dir()

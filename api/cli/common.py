@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+
 from modelatlas.api.http.settings import Settings
 from modelatlas.graph import KnowledgeGraph, KnowledgeGraphError, load_graph
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import networkx as nx
 import typer
+
 from modelatlas.api.cli.common import DataOption, ImportsOption, fail, load, settings
 from modelatlas.graph import DataError
 from modelatlas.graph.build import LoadReport

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from modelatlas.api.cli.common import fail
 
 __all__ = ["bench_scale", "synth"]

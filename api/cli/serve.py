@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from modelatlas.api.cli.common import load, settings
 
 __all__ = ["export_schema", "serve"]
@@ -26,6 +27,7 @@ def serve(
 ) -> None:
     """Start the GraphQL service (GraphQL at /graphql, health at /healthz and /readyz, metrics at /metrics)."""
     import uvicorn
+
     from modelatlas.api.http.app import configure_logging, create_app
 
     overrides: dict[str, Any] = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items()

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
+
 from modelatlas.api.cli.common import DataOption, ImportsOption, fail, load, settings
 from modelatlas.graph import KnowledgeGraphError
 from modelatlas.graph.algorithms.lineage import edges_from, edges_to, version_chain

@@ -19,14 +19,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.middleware.cors import CORSMiddleware
+
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import ReloadOutcome, Snapshots
 from modelatlas.graph import KnowledgeGraph, load_graph
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.middleware.cors import CORSMiddleware
 
 __all__ = ["app_from_env", "create_app"]
 

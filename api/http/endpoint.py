@@ -18,6 +18,9 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+
 from modelatlas.api.http.persisted import PersistedQueries, sha256_hex
 from modelatlas.api.http.ratelimit import RateLimiter
 from modelatlas.api.http.response_cache import ResponseCache
@@ -28,8 +31,6 @@ from modelatlas.graph.memo import per_snapshot
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import list_sizes
 from modelatlas.schema.engine import Engine, Prepared, TimeoutExceeded
-from starlette.requests import Request
-from starlette.responses import Response
 
 __all__ = ["GraphQLEndpoint", "RequestError"]
 

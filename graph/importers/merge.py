@@ -55,7 +55,6 @@ from modelatlas.graph.records import (
     Provider,
     Source,
 )
-from modelatlas.graph.resolve.spellings import group_key, join_spellings
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import (
     CANONICAL,
@@ -64,6 +63,7 @@ from modelatlas.graph.resolve.resolver import (
     Resolution,
     Resolver,
 )
+from modelatlas.graph.resolve.spellings import group_key, join_spellings
 from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["SOURCE_SLUGS", "merge_catalogs"]

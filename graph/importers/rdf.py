@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rdflib import Dataset, Graph, URIRef
+
 from modelatlas.graph.kinds import Origin
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.mapping import CLAIM, MODEL, OFFERING, PROVIDER, SOURCE, RecordMap
 from modelatlas.graph.records import Provenance
 from modelatlas.graph.vocab import PREFIXES
-from rdflib import Dataset, Graph, URIRef
 
 __all__ = ["GRAPH_BASE", "imported_dataset"]
 

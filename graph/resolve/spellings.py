@@ -105,7 +105,7 @@ def join_spellings(keys: Iterable[tuple[str, str]],
             while end in target and target[end] not in seen:
                 end = target[end]
                 seen.add(end)
-            representative = sorted(forms[end], key=lambda k: (len(k), k))[0]
+            representative = min(forms[end], key=lambda k: (len(k), k))
             for key in keys_of_form:
                 if key != representative:
                     joined[(maker, key)] = representative
