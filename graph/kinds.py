@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["LinkKind", "Origin", "ResolutionStatus", "RouterKind", "SourceKind", "Status", "TierKind"]
+__all__ = ["LinkKind", "Origin", "ReachEvidence", "ResolutionStatus", "RouterKind", "SourceKind", "Status", "TierKind"]
 
 
 class Status(StrEnum):
@@ -70,3 +70,11 @@ class ResolutionStatus(StrEnum):
     CURATED = "curated"
     CANONICAL = "canonical"
     UNRESOLVED = "unresolved"
+
+
+class ReachEvidence(StrEnum):
+    """Why a router is said to reach a model: its own model list names a route of it, or it forwards to a provider
+    that serves it (a gateway configured with that provider's API)."""
+
+    LISTED = "listed"
+    VIA_PROVIDER = "via_provider"

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from modelatlas.graph.errors import NotFoundError
-from modelatlas.graph.kinds import Status
+from modelatlas.graph.kinds import ReachEvidence, RouterKind, Status
 from modelatlas.graph.records import (
     Alias,
     AliasBinding,
@@ -206,8 +206,16 @@ class KnowledgeGraph:
         return price_ladder(offerings, order, input_weight)
 
     def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
-        """Every (router, provider) where the router reaches one of the model's providers or offerings."""
+        """Every (router, provider it goes through) that reaches the model (see :meth:`reaches`)."""
         return list(self.index.router_reach_by_model.get(model_slug, ()))
+
+    def reaches(self, model_slug: str) -> list["Reach"]:
+        """How each router reaches the model, with its evidence. A router or gateway that the catalogs list as a
+        provider (OpenRouter, Vercel AI Gateway) reaches exactly the models its own rows list; a curated
+        ``reachesOffering`` names one route; a gateway that proxies provider APIs (LiteLLM, Portkey) reaches a model
+        through a provider it supports that serves it. A router that picks among a model set of its own (Bedrock
+        Intelligent Prompt Routing, Not Diamond) reaches only what is listed: no list, no reach."""
+        return list(self.index.reach_by_model.get(model_slug, ()))
 
     def status(self, model: Model, today: date | None = None) -> Status:
         return effective_status(model, today or date.today())
@@ -241,6 +249,43 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """One router reaching one model, through one provider, and the evidence for it."""
+
+    router: Router
+    via: Provider
+    evidence: ReachEvidence
+    route_id: str | None  # the route that shows it (listed reach)
+    as_of: date | None  # the listing's date, or the router's provider list's check date
+
+
+def _router_reach(routers: Mapping[str, Router], providers: Mapping[str, Provider], offerings: Iterable[Offering],
+                  routers_by_provider: Mapping[str, set[str]], routers_by_offering: Mapping[str, set[str]],
+                  ) -> dict[str, tuple[Reach, ...]]:
+    """Model slug -> its reaches, one per (router, via provider), listed evidence first."""
+    listing = {r.catalog_provider: r.slug for r in routers.values() if r.catalog_provider}
+    found: dict[str, dict[tuple[str, str], Reach]] = defaultdict(dict)
+    for offering in sorted(offerings, key=lambda o: o.slug):
+        via = providers.get(offering.provider)
+        if via is None:
+            continue
+        listed = set(routers_by_offering.get(offering.slug, set()))
+        if offering.provider in listing:
+            listed.add(listing[offering.provider])
+        for slug in sorted(listed):
+            found[offering.model].setdefault((slug, via.slug), Reach(
+                routers[slug], via, ReachEvidence.LISTED, offering.route_id, offering.provenance.as_of))
+        for slug in sorted(routers_by_provider.get(offering.provider, set())):
+            router = routers[slug]
+            if router.catalog_provider or router.kind != RouterKind.GATEWAY:
+                continue  # a router with its own list, or one that picks among its own model set, reaches what it lists
+            found[offering.model].setdefault((slug, via.slug), Reach(
+                router, via, ReachEvidence.VIA_PROVIDER, None, router.provenance.checked_on))
+    return {model: tuple(sorted(reaches.values(), key=lambda r: (r.router.slug, r.via.slug)))
+            for model, reaches in found.items()}
+
+
 @dataclass(frozen=True)
 class Indexes:
     """Derived look-up tables, computed once."""
@@ -253,6 +298,7 @@ class Indexes:
     offerings_by_provider: Mapping[str, tuple[Offering, ...]]
     routers_by_provider: Mapping[str, tuple[str, ...]]
     router_reach_by_model: Mapping[str, tuple[tuple[Router, Provider], ...]]
+    reach_by_model: Mapping[str, tuple["Reach", ...]]
     models_by_router: Mapping[str, tuple[str, ...]]
     models_by_capability: Mapping[str, frozenset[str]]
     models_by_use_case: Mapping[str, frozenset[str]]
@@ -324,18 +370,12 @@ class Indexes:
             for offering in router.offerings:
                 routers_by_offering[offering].add(router.slug)
 
-        reach: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for offering in parts["offerings"].values():
-            for router_slug in routers_by_provider.get(offering.provider, set()) | routers_by_offering.get(offering.slug, set()):
-                reach[offering.model].add((router_slug, offering.provider))
-        router_reach_by_model = {
-            model_slug: tuple((routers[r], providers[p]) for r, p in sorted(pairs) if p in providers)
-            for model_slug, pairs in reach.items()
-        }
+        reach = _router_reach(routers, providers, parts["offerings"].values(), routers_by_provider, routers_by_offering)
+        router_reach_by_model = {m: tuple((r.router, r.via) for r in found) for m, found in reach.items()}
         models_by_router: dict[str, set[str]] = defaultdict(set)
-        for model_slug, pairs in reach.items():
-            for router_slug, _ in pairs:
-                models_by_router[router_slug].add(model_slug)
+        for model_slug, found in reach.items():
+            for r in found:
+                models_by_router[r.router.slug].add(model_slug)
 
         def group(attr: str) -> dict[str, tuple[str, ...]]:
             out: dict[str, list[str]] = defaultdict(list)
@@ -369,6 +409,7 @@ class Indexes:
             offerings_by_provider=_freeze(offerings_by_provider),
             routers_by_provider=MappingProxyType({k: tuple(sorted(v)) for k, v in routers_by_provider.items()}),
             router_reach_by_model=MappingProxyType(router_reach_by_model),
+            reach_by_model=MappingProxyType(reach),
             models_by_router=MappingProxyType({k: tuple(sorted(v)) for k, v in models_by_router.items()}),
             models_by_capability=MappingProxyType({k: frozenset(v) for k, v in group("capabilities").items()}),
             models_by_use_case=MappingProxyType({k: frozenset(v) for k, v in group("suited_for").items()}),

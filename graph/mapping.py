@@ -385,6 +385,7 @@ ROUTER = RecordMap(Router, MA.Router, "routers", (
     F("operated_by", MA.operatedBy, slug("org")),
     F("providers", MA.reachesProvider, slugs("provider"), many=True),
     F("offerings", MA.reachesOffering, slugs("offering"), many=True),
+    F("catalog_provider", MA.catalogProvider, slug("provider")),
 ))
 LICENSE = RecordMap(License, MA.License, "licenses", (
     F("name", SDO.name, NAME), F("spdx_id", SPDX.licenseId, TEXT), F("osi_approved", MA.osiApproved, YES_NO),

@@ -212,6 +212,7 @@ class Router:
     operated_by: str | None = None
     providers: tuple[str, ...] = ()
     offerings: tuple[str, ...] = ()
+    catalog_provider: str | None = None  # the catalogs' provider that is this router's own model list
     provenance: Provenance = field(default_factory=Provenance)
 
 

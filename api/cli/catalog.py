@@ -3,6 +3,7 @@
     modelatlas import [--data DIR] [--cache-dir DIR] [--rdf FILE.trig]   rebuild the compiled cache with both
                                                         catalogs; print the report
     modelatlas resolve ID [--provider P] [--name N] [--as-of DATE]   which model an id resolves to, and by which rule
+    modelatlas eval [--gold FILE]                       identity, duplicates, disagreement and reach, on the gold set
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Annotated, Any
 import typer
 
 from modelatlas.api.cli.common import DataOption, fail, load, settings
+from modelatlas.graph import KnowledgeGraphError
 
-__all__ = ["import_catalogs", "resolve"]
+__all__ = ["evaluate", "import_catalogs", "resolve"]
 
 
 def import_catalogs(
@@ -109,3 +111,55 @@ def resolve(
     typer.echo(f"maker:      {result.maker or 'unknown'}")
     typer.echo(f"rule:       {result.rule}")
     typer.echo(f"because:    {result.detail}")
+
+
+def evaluate(
+    data: DataOption = None,
+    gold: Annotated[Path | None, typer.Option("--gold", help=(
+        "The gold set (default: gold/identity.tsv of the data directory)."))] = None,
+    show: Annotated[int, typer.Option("--show", min=0, help="List this many examples of each finding.")] = 10,
+) -> None:
+    """How true the served graph is: identity precision and recall on the gold set (held-out rows apart),
+    suspected duplicate pairs, facts whose current value disagrees with most independent sources, router reach.
+
+    Figures, not assertions: the targets are printed beside them.
+    """
+    from modelatlas.graph.evaluate import evaluate as run, gold_file, read_gold
+    from modelatlas.graph.load import data_root
+
+    config = settings()
+    paths = data or config.data_paths()
+    try:
+        rows = read_gold(gold or gold_file(data_root(paths)))
+    except KnowledgeGraphError as exc:
+        fail(exc)
+    found = run(load(paths, True, config=config), rows)
+
+    def mark(ok: bool) -> str:
+        return "meets" if ok else "MISSES"
+
+    typer.echo(f"graph: {found.models} models ({found.curated_models} curated); gold set: {len(rows)} rows")
+    typer.echo("identity (B-cubed over the gold rows; target precision >= 99.5%, recall >= 97%):")
+    for split, score in found.identity.items():
+        typer.echo(f"  {split:<8} {score.rows:>5} rows  precision {score.precision:.2%}  recall {score.recall:.2%}  "
+                   f"not in the graph {score.missing}  on a wrong curated model {len(score.wrong_curated)}  "
+                   f"[{mark(score.precision >= 0.995 and score.recall >= 0.97)}]")
+    for provider, route, placed, label in found.identity["all"].wrong_curated[:show]:
+        typer.echo(f"    {provider}/{route} is on {placed}, labelled {label}")
+    pairs = found.duplicate_pairs
+    typer.echo(f"suspected duplicate pairs (same maker, words, sizes and release date): {len(pairs)} "
+               f"[{mark(len(pairs) <= 5)}: at most 5]")
+    for a, b in pairs[:show]:
+        typer.echo(f"    {a} ~ {b}")
+    for prop, wrong in found.disagreements.items():
+        compared = found.compared[prop]
+        share = len(wrong) / compared if compared else 0.0
+        typer.echo(f"{prop}: current value against the independent majority (3+ sources): {len(wrong)} of {compared} "
+                   f"disagree ({share:.1%}) [{mark(share <= 0.02)}: at most 2%]")
+        for d in wrong[:show]:
+            typer.echo(f"    {d.model}: current {d.current}, majority {d.majority} ({d.votes})")
+    typer.echo(f"tier pseudo-routes (:batch, :flex, :priority) served as routes: {len(found.batch_routes)} "
+               f"[{mark(not found.batch_routes)}: none]")
+    typer.echo(f"models no router or gateway reaches: {len(found.unreached)} of {found.models}")
+    if show:
+        typer.echo("    " + ", ".join(found.unreached[:show]))
