@@ -4,9 +4,9 @@ Each field costs 1 per parent value; a list multiplies what is below it by its e
 the ``first`` argument of the field or of the connection it belongs to, else ``DEFAULT_LIST_SIZE``.
 Fragments are expanded where they are spread, so a fragment reused ten times costs ten times.
 
->>> from modelatlas.schema.build import build_schema
+>>> from modelatlas.schema import schema
 >>> from graphql import parse
->>> gql = build_schema(production=False)._schema
+>>> gql = schema._schema
 >>> estimate_cost(gql, parse('{ model(id: "x") { name offerings { routeId inputPrice } } }'))
 43
 >>> estimate_cost(gql, parse('{ models(first: 5) { edges { node { name } } } }'))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from modelatlas.graph.kinds import Status
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.records import Model, Offering
 
@@ -27,6 +28,7 @@ class Constraints:
     provider: str | None = None
     live_only: bool = True
     max_steps: int | None = None
+    any_route: bool = False  # price limits hold on some route (on ``provider``), not on the priced one
     extra: dict = field(default_factory=dict)
 
 
@@ -55,14 +57,19 @@ def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, che
         return False
     if c.provider is not None and model.slug not in kg.index.models_by_provider.get(c.provider, frozenset()):
         return False
-    if check_live and c.live_only and effective_status(model, today) != "active":
+    if check_live and c.live_only and effective_status(model, today) != Status.ACTIVE:
         return False
     if c.max_input_price is not None or c.max_output_price is not None:
-        offering = priced_offering(kg, model, c.provider)
-        if offering is None:
-            return False
-        if c.max_input_price is not None and (offering.input_price is None or offering.input_price > c.max_input_price):
-            return False
-        if c.max_output_price is not None and (offering.output_price is None or offering.output_price > c.max_output_price):
-            return False
+        if c.any_route:
+            routes = [o for o in kg.offerings_of(model.slug) if c.provider is None or o.provider == c.provider]
+        else:
+            priced = priced_offering(kg, model, c.provider)
+            routes = [priced] if priced else []
+        return any(_within_prices(o, c) for o in routes)
     return True
+
+
+def _within_prices(offering: Offering, c: Constraints) -> bool:
+    return ((c.max_input_price is None or (offering.input_price is not None and offering.input_price <= c.max_input_price))
+            and (c.max_output_price is None
+                 or (offering.output_price is not None and offering.output_price <= c.max_output_price)))
