@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Optional
 
 import strawberry
 
@@ -16,13 +15,28 @@ from modelatlas.graph.algorithms.filters import Constraints
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord
 from modelatlas.graph.algorithms.migration import MigrationStep as StepRecord
 from modelatlas.graph.records import (
-    Capability as CapabilityRecord, License as LicenseRecord, Model as ModelRecord, Offering as OfferingRecord,
-    Provider as ProviderRecord, Source as SourceRecord,
+    Capability as CapabilityRecord,
+    License as LicenseRecord,
+    Model as ModelRecord,
+    Offering as OfferingRecord,
+    Provider as ProviderRecord,
+    Source as SourceRecord,
 )
 from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, shorten
 from modelatlas.schema.types import (
-    Capability, License, LineageKind, Model, ModelStatus, Offering, Provider, Source, capabilities, computed, field, source_of,
+    Capability,
+    License,
+    LineageKind,
+    Model,
+    ModelStatus,
+    Offering,
+    Provider,
+    Source,
+    capabilities,
+    computed,
+    field,
+    source_of,
 )
 
 
@@ -41,11 +55,11 @@ def _edge_to(root: EdgeRecord, info: Info) -> ModelRecord:
     return info.context.kg.models[root.target]
 
 
-def _edge_source(root: EdgeRecord, info: Info) -> Optional[SourceRecord]:
+def _edge_source(root: EdgeRecord, info: Info) -> SourceRecord | None:
     return source_of(root.link, info) if root.link else None
 
 
-def _derivation_kind(root: EdgeRecord) -> Optional[str]:
+def _derivation_kind(root: EdgeRecord) -> str | None:
     return root.link.derivation_kind if root.link else None
 
 
@@ -53,7 +67,7 @@ def _edge_unconfirmed(root: EdgeRecord) -> bool:
     return bool(root.link and root.link.provenance.unconfirmed)
 
 
-def _edge_scope(root: EdgeRecord, info: Info) -> Optional[ProviderRecord]:
+def _edge_scope(root: EdgeRecord, info: Info) -> ProviderRecord | None:
     return info.context.kg.providers[root.link.scope] if root.link and root.link.scope else None
 
 
@@ -61,7 +75,7 @@ def _inferred(root: EdgeRecord) -> bool:
     return bool(root.link and root.link.inferred_by)
 
 
-def _inferred_by(root: EdgeRecord) -> Optional[str]:
+def _inferred_by(root: EdgeRecord) -> str | None:
     return root.link.inferred_by if root.link else None
 
 
@@ -70,17 +84,17 @@ class LineageEdge:
     from_: ModelRecord = field(resolver=_edge_from, name="from", graphql_type=Model)
     to: ModelRecord = field(resolver=_edge_to, graphql_type=Model)
     kind: LineageKind
-    valid_from: Optional[date]
-    valid_to: Optional[date]
-    source: Optional[SourceRecord] = field(resolver=_edge_source, graphql_type=Optional[Source])
-    derivation_kind: Optional[str] = computed(_derivation_kind)
+    valid_from: date | None
+    valid_to: date | None
+    source: SourceRecord | None = field(resolver=_edge_source, graphql_type=Source | None)
+    derivation_kind: str | None = computed(_derivation_kind)
     unconfirmed: bool = computed(_edge_unconfirmed)
-    via_alias: Optional[str] = field(description="For ALIAS edges: the alias that moved.")
-    scope: Optional[ProviderRecord] = field(resolver=_edge_scope, graphql_type=Optional[Provider],
+    via_alias: str | None = field(description="For ALIAS edges: the alias that moved.")
+    scope: ProviderRecord | None = field(resolver=_edge_scope, graphql_type=Provider | None,
                                             description="Provider the relation is limited to, if any.")
     inferred: bool = computed(_inferred, description="Proposed by a rule (graph.inference) from names and "
                            "release dates, not curated.")
-    inferred_by: Optional[str] = computed(_inferred_by, description="The rule that proposed an inferred link.")
+    inferred_by: str | None = computed(_inferred_by, description="The rule that proposed an inferred link.")
 
 
 @strawberry.type
@@ -99,42 +113,42 @@ def _lost(root: Checks, info: Info) -> list[CapabilityRecord]:
     return capabilities(info, root.capabilities_lost)
 
 
-def _license_named(info: Info, slug: Optional[str]) -> Optional[LicenseRecord]:
+def _license_named(info: Info, slug: str | None) -> LicenseRecord | None:
     return info.context.kg.licenses.get(slug) if slug else None
 
 
-def _license_before(root: Checks, info: Info) -> Optional[LicenseRecord]:
+def _license_before(root: Checks, info: Info) -> LicenseRecord | None:
     return _license_named(info, root.license_before)
 
 
-def _license_after(root: Checks, info: Info) -> Optional[LicenseRecord]:
+def _license_after(root: Checks, info: Info) -> LicenseRecord | None:
     return _license_named(info, root.license_after)
 
 
 @strawberry.type(description="What changes in one migration step.")
 class MigrationChecks:
-    context_before: Optional[int]
-    context_after: Optional[int]
-    input_price_before: Optional[float]
-    input_price_after: Optional[float]
-    output_price_before: Optional[float]
-    output_price_after: Optional[float]
-    price_ratio: Optional[float] = field(
+    context_before: int | None
+    context_after: int | None
+    input_price_before: float | None
+    input_price_after: float | None
+    output_price_before: float | None
+    output_price_after: float | None
+    price_ratio: float | None = field(
         description="Blended (3:1) price after / before; on priceProvider when both are offered there.")
-    price_provider: Optional[ProviderRecord] = field(graphql_type=Optional[Provider])
+    price_provider: ProviderRecord | None = field(graphql_type=Provider | None)
     capabilities_gained: list[CapabilityRecord] = field(resolver=_gained, graphql_type=list[Capability])
     capabilities_lost: list[CapabilityRecord] = field(resolver=_lost, graphql_type=list[Capability])
     modalities_gained: list[str]
     modalities_lost: list[str]
-    license_before: Optional[LicenseRecord] = field(resolver=_license_before, graphql_type=Optional[License])
-    license_after: Optional[LicenseRecord] = field(resolver=_license_after, graphql_type=Optional[License])
+    license_before: LicenseRecord | None = field(resolver=_license_before, graphql_type=License | None)
+    license_after: LicenseRecord | None = field(resolver=_license_after, graphql_type=License | None)
     loses_commercial_use: bool
     loses_open_weights: bool
-    parameters_before: Optional[float]
-    parameters_after: Optional[float]
+    parameters_before: float | None
+    parameters_after: float | None
     api_id_changed: bool
     target_status: ModelStatus
-    target_retirement_date: Optional[date]
+    target_retirement_date: date | None
     warnings: list[str]
 
 
@@ -172,41 +186,41 @@ class Alternative:
     shared: list[CapabilityRecord] = field(resolver=_shared, graphql_type=list[Capability])
     missing: list[CapabilityRecord] = field(resolver=_missing, graphql_type=list[Capability])
     extra: list[CapabilityRecord] = field(resolver=_extra, graphql_type=list[Capability])
-    cheapest_offering: Optional[OfferingRecord] = field(graphql_type=Optional[Offering])
-    price_ratio: Optional[float] = field(description="Cheapest blended price of the alternative / of the model.")
-    context_ratio: Optional[float]
+    cheapest_offering: OfferingRecord | None = field(graphql_type=Offering | None)
+    price_ratio: float | None = field(description="Cheapest blended price of the alternative / of the model.")
+    context_ratio: float | None
 
 
 @strawberry.input(description="Constraints every step of a migration path must satisfy.")
 class MigrationConstraints:
-    keep_capabilities: Optional[list[str]] = None
-    max_input_price: Optional[float] = None
-    max_output_price: Optional[float] = None
-    min_context: Optional[int] = None
-    licenses: Optional[list[str]] = None
-    osi_approved: Optional[bool] = None
+    keep_capabilities: list[str] | None = None
+    max_input_price: float | None = None
+    max_output_price: float | None = None
+    min_context: int | None = None
+    licenses: list[str] | None = None
+    osi_approved: bool | None = None
     require_open_weights: bool = False
     require_commercial_use: bool = False
-    provider: Optional[str] = None
-    max_steps: Optional[int] = None
+    provider: str | None = None
+    max_steps: int | None = None
 
 
 @strawberry.input(description="What an alternative must satisfy.")
 class AlternativeCriteria:
-    must_have: Optional[list[str]] = None
-    max_input_price: Optional[float] = None
-    max_output_price: Optional[float] = None
-    min_context: Optional[int] = None
-    licenses: Optional[list[str]] = None
-    osi_approved: Optional[bool] = None
+    must_have: list[str] | None = None
+    max_input_price: float | None = None
+    max_output_price: float | None = None
+    min_context: int | None = None
+    licenses: list[str] | None = None
+    osi_approved: bool | None = None
     open_weights: bool = False
     commercial_use: bool = False
-    provider: Optional[str] = None
+    provider: str | None = None
     live_only: bool = True
     include_same_family: bool = False
 
 
-def _decimal(value: Optional[float], name: str) -> Optional[Decimal]:
+def _decimal(value: float | None, name: str) -> Decimal | None:
     if value is None:
         return None
     if value < 0:
@@ -217,8 +231,8 @@ def _decimal(value: Optional[float], name: str) -> Optional[Decimal]:
         raise bad_input(f"{name} is not a number.", name) from exc
 
 
-def _resolve_ids(kind: str, values: Optional[list[str]], mapping: Mapping[str, object],
-                 finder: Optional[Callable[[str], Optional[str]]] = None) -> frozenset[str]:
+def _resolve_ids(kind: str, values: list[str] | None, mapping: Mapping[str, object],
+                 finder: Callable[[str], str | None] | None = None) -> frozenset[str]:
     out = set()
     for value in values or []:
         slug = finder(value) if finder else (value.lower() if value.lower() in mapping else None)
@@ -228,8 +242,8 @@ def _resolve_ids(kind: str, values: Optional[list[str]], mapping: Mapping[str, o
     return frozenset(out)
 
 
-def _constraints(info: Info, c: MigrationConstraints | AlternativeCriteria, capabilities: Optional[list[str]],
-                 open_weights: bool, commercial_use: bool, max_steps: Optional[int] = None,
+def _constraints(info: Info, c: MigrationConstraints | AlternativeCriteria, capabilities: list[str] | None,
+                 open_weights: bool, commercial_use: bool, max_steps: int | None = None,
                  live_only: bool = True) -> Constraints:
     """The constraints both inputs describe, under their own field names (the SDL keeps both inputs)."""
     kg = info.context.kg
@@ -252,14 +266,14 @@ def _constraints(info: Info, c: MigrationConstraints | AlternativeCriteria, capa
     )
 
 
-def to_constraints(info: Info, c: Optional[MigrationConstraints]) -> Constraints:
+def to_constraints(info: Info, c: MigrationConstraints | None) -> Constraints:
     if c is None:
         return Constraints()
     return _constraints(info, c, c.keep_capabilities, c.require_open_weights, c.require_commercial_use,
                         max_steps=c.max_steps)
 
 
-def to_criteria(info: Info, c: Optional[AlternativeCriteria]) -> tuple[Constraints, bool]:
+def to_criteria(info: Info, c: AlternativeCriteria | None) -> tuple[Constraints, bool]:
     """The constraints, and whether models of the same family count."""
     if c is None:
         return Constraints(), False

@@ -1,6 +1,6 @@
 """Assemble the strawberry Schema: the types and the root Query. Limits are the engine's (``schema.engine``).
 
->>> schema.as_str().startswith("type Alternative {")
+>>> "type Model implements Node {" in schema.as_str()
 True
 """
 
@@ -9,7 +9,18 @@ from __future__ import annotations
 import strawberry
 
 from modelatlas.schema.query import Query
-from modelatlas.schema.types import Capability, Family, License, Model, Offering, Organization, Provider, Router, Source, UseCase
+from modelatlas.schema.types import (
+    Capability,
+    Family,
+    License,
+    Model,
+    Offering,
+    Organization,
+    Provider,
+    Router,
+    Source,
+    UseCase,
+)
 
 __all__ = ["schema"]
 

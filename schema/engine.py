@@ -18,19 +18,34 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 from graphql import (
-    ASTValidationRule, DirectiveNode, DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema,
-    NoSchemaIntrospectionCustomRule, OperationDefinitionNode, ValidationContext, ValidationRule, execute, parse,
-    specified_rules, validate,
+    ASTValidationRule,
+    DirectiveNode,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    ValidationContext,
+    ValidationRule,
+    execute,
+    parse,
+    specified_rules,
+    validate,
 )
 from graphql.execution.aborted_graphql_execution_error import AbortedGraphQLExecutionError
+from graphql.pyutils.abort_signal import AbortSignal
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
-from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.extensions.query_depth_limiter import (
+    create_validator as depth_validator,
+)
 
 from modelatlas.schema.build import schema
 from modelatlas.schema.context import Context
@@ -81,7 +96,7 @@ class Prepared:
         return self.operations.get(name)
 
 
-def _never_awaitable(value: object) -> bool:  # every resolver is sync: skip graphql-core's per-value await check
+def _never_awaitable(value: object) -> TypeGuard[Awaitable[Any]]:  # every resolver is sync: skip graphql-core's per-value await check
     return False
 
 
@@ -161,7 +176,8 @@ class Engine:
         deadline = Deadline(timeout) if timeout else None
         try:
             result = execute(self.schema, prepared.document, context_value=context, variable_values=variables,
-                             operation_name=operation_name, hide_suggestions=self.production, abort_signal=deadline,
+                             operation_name=operation_name, hide_suggestions=self.production, abort_signal=cast(AbortSignal | None, deadline),  # duck-typed: aborted and reason
+                            
                              is_awaitable=_never_awaitable)
         except AbortedGraphQLExecutionError as exc:
             raise deadline.reason if deadline else TimeoutExceeded(str(exc)) from exc

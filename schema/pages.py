@@ -11,7 +11,7 @@ graphql.error.graphql_error.GraphQLError: first must be between 0 and 100, got 1
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, Optional, TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
@@ -26,7 +26,7 @@ T = TypeVar("T")
 DEFAULT_PAGE = 20
 
 
-def page_size(first: Optional[int], *, default: int, low: int, high: int) -> int:
+def page_size(first: int | None, *, default: int, low: int, high: int) -> int:
     """``first``, or ``default`` when it is not given; BAD_USER_INPUT unless ``low <= first <= high``."""
     if first is None:
         return default
@@ -39,8 +39,8 @@ def page_size(first: Optional[int], *, default: int, low: int, high: int) -> int
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
-    start_cursor: Optional[str]
-    end_cursor: Optional[str]
+    start_cursor: str | None
+    end_cursor: str | None
 
 
 @strawberry.type
@@ -61,8 +61,8 @@ class Connection(Generic[T]):
     nodes: list[T] = strawberry.field(resolver=_nodes, description="The nodes of the page, without cursors.")
 
     @staticmethod
-    def page(info: Info, items: Sequence[T], list_name: str, first: Optional[int],
-             after: Optional[str]) -> Connection[T]:
+    def page(info: Info, items: Sequence[T], list_name: str, first: int | None,
+             after: str | None) -> Connection[T]:
         """One page of ``items`` (already ordered); ``first`` up to the context's cap, ``after`` a cursor of this list."""
         cap = info.context.max_page_size
         first = page_size(first, default=min(DEFAULT_PAGE, cap), low=0, high=cap)

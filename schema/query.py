@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Optional, Union
+from typing import Any, TypeVar, cast
 
 import strawberry
 
@@ -20,11 +20,23 @@ from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.records import (
-    Capability as CapabilityRecord, Family as FamilyRecord, License as LicenseRecord, Model as ModelRecord,
-    Organization as OrganizationRecord, Provider as ProviderRecord, Router as RouterRecord, UseCase as UseCaseRecord,
+    Capability as CapabilityRecord,
+    Family as FamilyRecord,
+    License as LicenseRecord,
+    Model as ModelRecord,
+    Organization as OrganizationRecord,
+    Provider as ProviderRecord,
+    Router as RouterRecord,
+    UseCase as UseCaseRecord,
 )
 from modelatlas.schema.analysis import (
-    Alternative, AlternativeCriteria, Lineage, LineageDirection, MigrationConstraints, MigrationPath, to_constraints,
+    Alternative,
+    AlternativeCriteria,
+    Lineage,
+    LineageDirection,
+    MigrationConstraints,
+    MigrationPath,
+    to_constraints,
     to_criteria,
 )
 from modelatlas.schema.context import Info
@@ -32,17 +44,39 @@ from modelatlas.schema.errors import bad_input, not_found, shorten
 from modelatlas.schema.ids import from_global_id
 from modelatlas.schema.pages import Connection, page_size
 from modelatlas.schema.types import (
-    Capability, Family, License, LineageKind, Model, ModelConnection, ModelStatus, Node, Organization, Provider,
-    ProviderConnection, Router, RouterConnection, RouterKind, UseCase, field,
+    Capability,
+    Family,
+    License,
+    LineageKind,
+    Model,
+    ModelConnection,
+    ModelStatus,
+    Node,
+    Organization,
+    Provider,
+    ProviderConnection,
+    Router,
+    RouterConnection,
+    RouterKind,
+    UseCase,
+    field,
 )
 
-Record = Union[ModelRecord, FamilyRecord, OrganizationRecord, ProviderRecord, RouterRecord, LicenseRecord,
-               CapabilityRecord, UseCaseRecord]
+Record = (ModelRecord | FamilyRecord | OrganizationRecord | ProviderRecord | RouterRecord | LicenseRecord
+          | CapabilityRecord | UseCaseRecord)
 
-TYPE_MAPS = {  # a Node type name -> the snapshot's mapping of its records
-    "Model": "models", "Family": "families", "Organization": "organizations", "Provider": "providers",
-    "Router": "routers", "License": "licenses", "Capability": "capabilities", "UseCase": "use_cases",
-}
+R = TypeVar("R", bound=Record)
+
+NODE_TYPES = frozenset({"Model", "Family", "Organization", "Provider", "Router", "License", "Capability", "UseCase"})
+
+
+def _records(kg: KnowledgeGraph, type_name: str) -> Mapping[str, Record]:
+    """The snapshot's records of one Node type."""
+    by_type: dict[str, Mapping[str, Record]] = {
+        "Model": kg.models, "Family": kg.families, "Organization": kg.organizations, "Provider": kg.providers,
+        "Router": kg.routers, "License": kg.licenses, "Capability": kg.capabilities, "UseCase": kg.use_cases,
+    }
+    return by_type[type_name]
 
 
 def _slug(ident: str, type_name: str) -> str:
@@ -60,8 +94,8 @@ def _model(info: Info, ident: str) -> ModelRecord:
         raise not_found("model", ident) from None
 
 
-def _entity(info: Info, type_name: str, ident: str) -> Any:
-    record = getattr(info.context.kg, TYPE_MAPS[type_name]).get(_slug(ident, type_name))
+def _entity(records: Mapping[str, R], type_name: str, ident: str) -> R:
+    record = records.get(_slug(ident, type_name))
     if record is None:
         raise not_found(type_name.lower(), ident)
     return record
@@ -90,30 +124,30 @@ class ModelOrder:
 
 @strawberry.input(description="Every given condition must hold (capabilities: all of them).")
 class ModelFilter:
-    family: Optional[str] = None
-    maker: Optional[str] = None
-    capabilities: Optional[list[str]] = None
-    suited_for: Optional[list[str]] = None
-    license: Optional[str] = None
-    osi_approved: Optional[bool] = None
-    commercial_use: Optional[bool] = None
-    open_weights: Optional[bool] = None
-    min_context: Optional[int] = None
-    max_input_price: Optional[float] = None
-    max_output_price: Optional[float] = None
-    provider: Optional[str] = None
-    status: Optional[ModelStatus] = None
-    released_after: Optional[date] = None
-    released_before: Optional[date] = None
+    family: str | None = None
+    maker: str | None = None
+    capabilities: list[str] | None = None
+    suited_for: list[str] | None = None
+    license: str | None = None
+    osi_approved: bool | None = None
+    commercial_use: bool | None = None
+    open_weights: bool | None = None
+    min_context: int | None = None
+    max_input_price: float | None = None
+    max_output_price: float | None = None
+    provider: str | None = None
+    status: ModelStatus | None = None
+    released_after: date | None = None
+    released_before: date | None = None
 
 
 @strawberry.input
 class RouterFilter:
-    kind: Optional[RouterKind] = None
-    open_source: Optional[bool] = None
-    openai_compatible: Optional[bool] = None
-    provider: Optional[str] = None
-    model: Optional[str] = None
+    kind: RouterKind | None = None
+    open_source: bool | None = None
+    openai_compatible: bool | None = None
+    provider: str | None = None
+    model: str | None = None
 
 
 @strawberry.type(description="A search result: a model, family, provider or router.")
@@ -132,7 +166,7 @@ def _known(kind: str, slug: str, mapping: Mapping[str, object]) -> str:
     return slug
 
 
-def _price_limit(name: str, value: Optional[float]) -> Optional[Decimal]:
+def _price_limit(name: str, value: float | None) -> Decimal | None:
     if value is None:
         return None
     if value < 0:
@@ -140,14 +174,14 @@ def _price_limit(name: str, value: Optional[float]) -> Optional[Decimal]:
     return Decimal(str(value))
 
 
-def _filter_models(info: Info, f: Optional[ModelFilter]) -> list[ModelRecord]:
+def _filter_models(info: Info, f: ModelFilter | None) -> list[ModelRecord]:
     """The models every condition of ``f`` holds for: the indexes narrow the candidates, then each candidate is
     checked by ``graph.algorithms.filters.satisfies`` (and here for the conditions it does not know)."""
     kg, today = info.context.kg, info.context.today
     if f is None:
         return list(kg.models.values())
     idx = kg.index
-    slugs: Optional[set[str]] = None
+    slugs: set[str] | None = None
 
     def narrow(found: Iterable[str]) -> None:
         nonlocal slugs
@@ -194,7 +228,7 @@ def _filter_models(info: Info, f: Optional[ModelFilter]) -> list[ModelRecord]:
 PRESORT_FROM = 2048  # selections at least this large are read off the presorted list
 
 
-def _order_models(info: Info, models: list[ModelRecord], order: Optional[ModelOrder]) -> list[ModelRecord]:
+def _order_models(info: Info, models: list[ModelRecord], order: ModelOrder | None) -> list[ModelRecord]:
     """``models`` in the asked order. Large selections are read off the snapshot's presorted list (sorted once per
     snapshot and order): at 100k models a sort per request cost ~400 ms, the membership pass costs a few."""
     if order is None:
@@ -245,12 +279,12 @@ def _data_version(info: Info) -> str:
 
 def _node(info: Info, id: strawberry.ID) -> Record:
     decoded = from_global_id(id)
-    if decoded is None or decoded[0] not in TYPE_MAPS:
+    if decoded is None or decoded[0] not in NODE_TYPES:
         raise not_found("node", id)
     type_name, slug = decoded
     if type_name == "Model":
         return _model(info, slug)
-    record = getattr(info.context.kg, TYPE_MAPS[type_name]).get(slug)
+    record = _records(info.context.kg, type_name).get(slug)
     if record is None:
         raise not_found("node", id)
     return record
@@ -260,42 +294,43 @@ def _model_by_id(info: Info, id: strawberry.ID) -> ModelRecord:
     return _model(info, id)
 
 
-def _models(info: Info, filter: Optional[ModelFilter] = None, order_by: Optional[ModelOrder] = None,
-            first: Optional[int] = None, after: Optional[str] = None) -> Connection[ModelRecord]:
+def _models(info: Info, filter: ModelFilter | None = None, order_by: ModelOrder | None = None,
+            first: int | None = None, after: str | None = None) -> Connection[ModelRecord]:
     found = _order_models(info, _filter_models(info, filter), order_by)
     return Connection.page(info, found, "models", first, after)
 
 
-def _search(info: Info, text: str, first: Optional[int] = 10) -> list[SearchHit]:
+def _search(info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
     count = page_size(first, default=10, low=0, high=info.context.max_page_size)
     if not text.strip():
         raise bad_input("text must not be empty.", "text")
-    return [SearchHit(kind=h.kind, slug=h.record.slug, name=h.record.name, matched=h.matched, score=h.score,
-                      node=h.record) for h in run_search(info.context.kg, text, count)]
+    hits = run_search(info.context.kg, text, count)
+    found = [(h, cast(Record, h.record)) for h in hits]  # search finds models, families, providers and routers
+    return [SearchHit(kind=h.kind, slug=r.slug, name=r.name, matched=h.matched, score=h.score, node=r) for h, r in found]
 
 
 def _family(info: Info, id: strawberry.ID) -> FamilyRecord:
-    return _entity(info, "Family", id)
+    return _entity(info.context.kg.families, "Family", id)
 
 
 def _organization(info: Info, id: strawberry.ID) -> OrganizationRecord:
-    return _entity(info, "Organization", id)
+    return _entity(info.context.kg.organizations, "Organization", id)
 
 
 def _provider(info: Info, id: strawberry.ID) -> ProviderRecord:
-    return _entity(info, "Provider", id)
+    return _entity(info.context.kg.providers, "Provider", id)
 
 
-def _providers(info: Info, first: Optional[int] = None, after: Optional[str] = None) -> Connection[ProviderRecord]:
+def _providers(info: Info, first: int | None = None, after: str | None = None) -> Connection[ProviderRecord]:
     return Connection.page(info, list(info.context.kg.providers.values()), "providers", first, after)
 
 
 def _router(info: Info, id: strawberry.ID) -> RouterRecord:
-    return _entity(info, "Router", id)
+    return _entity(info.context.kg.routers, "Router", id)
 
 
-def _routers(info: Info, filter: Optional[RouterFilter] = None, first: Optional[int] = None,
-             after: Optional[str] = None) -> Connection[RouterRecord]:
+def _routers(info: Info, filter: RouterFilter | None = None, first: int | None = None,
+             after: str | None = None) -> Connection[RouterRecord]:
     kg = info.context.kg
     routers = list(kg.routers.values())
     if filter is not None:
@@ -334,7 +369,7 @@ def _use_cases(info: Info) -> list[UseCaseRecord]:
     return list(info.context.kg.use_cases.values())
 
 
-def _resolve_alias(info: Info, name: str, at: Optional[date] = None) -> ModelRecord:
+def _resolve_alias(info: Info, name: str, at: date | None = None) -> ModelRecord:
     try:
         return resolve_alias(info.context.kg, name, at or info.context.today)
     except NotFoundError as exc:
@@ -348,7 +383,7 @@ def _compare(info: Info, model_ids: list[strawberry.ID]) -> list[ModelRecord]:
 
 
 def _lineage(info: Info, model_id: strawberry.ID, direction: LineageDirection = LineageDirection.BOTH,
-             kinds: Optional[list[LineageKind]] = None, max_depth: Optional[int] = None) -> LineageRecord:
+             kinds: list[LineageKind] | None = None, max_depth: int | None = None) -> LineageRecord:
     model = _model(info, model_id)
     if max_depth is not None and not 0 <= max_depth <= MAX_DEPTH:
         raise bad_input(f"maxDepth must be between 0 and {MAX_DEPTH}, got {max_depth}.", "maxDepth")
@@ -356,8 +391,8 @@ def _lineage(info: Info, model_id: strawberry.ID, direction: LineageDirection = 
     return find_lineage(info.context.kg, model.slug, direction.value, wanted, max_depth)
 
 
-def _migration_paths(info: Info, from_model_id: strawberry.ID, to_model_id: Optional[strawberry.ID] = None,
-                     constraints: Optional[MigrationConstraints] = None, first: Optional[int] = 5) -> list[PathRecord]:
+def _migration_paths(info: Info, from_model_id: strawberry.ID, to_model_id: strawberry.ID | None = None,
+                     constraints: MigrationConstraints | None = None, first: int | None = 5) -> list[PathRecord]:
     count = page_size(first, default=5, low=1, high=25)
     source = _model(info, from_model_id)
     target = _model(info, to_model_id) if to_model_id is not None else None
@@ -365,8 +400,8 @@ def _migration_paths(info: Info, from_model_id: strawberry.ID, to_model_id: Opti
                       to_constraints(info, constraints), today=info.context.today, first=count)
 
 
-def _alternatives(info: Info, model_id: strawberry.ID, criteria: Optional[AlternativeCriteria] = None,
-                  first: Optional[int] = 10) -> list[AlternativeRecord]:
+def _alternatives(info: Info, model_id: strawberry.ID, criteria: AlternativeCriteria | None = None,
+                  first: int | None = 10) -> list[AlternativeRecord]:
     count = page_size(first, default=10, low=1, high=info.context.max_page_size)
     model = _model(info, model_id)
     constraints, same_family = to_criteria(info, criteria)
@@ -378,25 +413,25 @@ def _alternatives(info: Info, model_id: strawberry.ID, criteria: Optional[Altern
 class Query:
     data_version: str = field(resolver=_data_version,
                               description="The data version (content hash) this answer was computed from.")
-    node: Optional[Record] = field(resolver=_node, graphql_type=Optional[Node], description="Any entity by its global id.")
-    model: Optional[ModelRecord] = field(
-        resolver=_model_by_id, graphql_type=Optional[Model],
+    node: Record | None = field(resolver=_node, graphql_type=Node | None, description="Any entity by its global id.")
+    model: ModelRecord | None = field(
+        resolver=_model_by_id, graphql_type=Model | None,
         description="A model by slug, global id, any API or route id, or an alias (resolved today).")
     models: Connection[ModelRecord] = field(resolver=_models, graphql_type=ModelConnection)
     search: list[SearchHit] = field(
         resolver=_search, description="Models, families, providers and routers by name, id or alias; best matches first.")
-    family: Optional[FamilyRecord] = field(resolver=_family, graphql_type=Optional[Family])
-    organization: Optional[OrganizationRecord] = field(resolver=_organization, graphql_type=Optional[Organization])
-    provider: Optional[ProviderRecord] = field(resolver=_provider, graphql_type=Optional[Provider])
+    family: FamilyRecord | None = field(resolver=_family, graphql_type=Family | None)
+    organization: OrganizationRecord | None = field(resolver=_organization, graphql_type=Organization | None)
+    provider: ProviderRecord | None = field(resolver=_provider, graphql_type=Provider | None)
     providers: Connection[ProviderRecord] = field(resolver=_providers, graphql_type=ProviderConnection)
-    router: Optional[RouterRecord] = field(resolver=_router, graphql_type=Optional[Router])
+    router: RouterRecord | None = field(resolver=_router, graphql_type=Router | None)
     routers: Connection[RouterRecord] = field(resolver=_routers, graphql_type=RouterConnection)
-    license: Optional[LicenseRecord] = field(resolver=_license, graphql_type=Optional[License],
+    license: LicenseRecord | None = field(resolver=_license, graphql_type=License | None,
                                              description="A license by slug or SPDX id, case-insensitive.")
     licenses: list[LicenseRecord] = field(resolver=_licenses, graphql_type=list[License])
     capabilities: list[CapabilityRecord] = field(resolver=_capabilities, graphql_type=list[Capability])
     use_cases: list[UseCaseRecord] = field(resolver=_use_cases, graphql_type=list[UseCase])
-    resolve_alias: Optional[ModelRecord] = field(resolver=_resolve_alias, graphql_type=Optional[Model],
+    resolve_alias: ModelRecord | None = field(resolver=_resolve_alias, graphql_type=Model | None,
                                                  description="What an alias pointed to on a date (today when omitted).")
     compare: list[ModelRecord] = field(resolver=_compare, graphql_type=list[Model],
                                        description="Several models side by side, in the order asked.")

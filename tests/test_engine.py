@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from modelatlas.schema import schema
 from modelatlas.schema.context import Context
 from modelatlas.schema.engine import Engine
-
 from tests.conftest import TODAY
 
 QUERIES = Path(__file__).resolve().parent.parent / "bench" / "queries"

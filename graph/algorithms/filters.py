@@ -10,7 +10,7 @@ from modelatlas.graph.kinds import Status
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.records import Model, Offering
 
-__all__ = ["Constraints", "satisfies", "priced_offering"]
+__all__ = ["Constraints", "priced_offering", "satisfies"]
 
 
 @dataclass(frozen=True)
