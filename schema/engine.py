@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
@@ -96,8 +96,9 @@ class Prepared:
         return self.operations.get(name)
 
 
-def _never_awaitable(value: object) -> TypeGuard[Awaitable[Any]]:  # every resolver is sync: skip graphql-core's per-value await check
-    return False
+# Every resolver is sync, so graphql-core's per-value await check can always say no. ``().__contains__`` says no
+# to any value, and being built in it costs no Python frame (the executor asks once per value, ~3,000 times a page).
+_never_awaitable = cast(Callable[[Any], TypeGuard[Awaitable[Any]]], ().__contains__)
 
 
 def max_directives_validator(limit: int) -> type[ValidationRule]:
