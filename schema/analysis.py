@@ -36,7 +36,9 @@ from modelatlas.schema.types import (
     capabilities,
     computed,
     field,
+    read,
     source_of,
+    view,
 )
 
 
@@ -79,7 +81,7 @@ def _inferred_by(root: EdgeRecord) -> str | None:
     return root.link.inferred_by if root.link else None
 
 
-@strawberry.type(description="A lineage edge, ancestor -> descendant (for DERIVED_FROM: base -> derived).")
+@view(description="A lineage edge, ancestor -> descendant (for DERIVED_FROM: base -> derived).")
 class LineageEdge:
     from_: ModelRecord = field(resolver=_edge_from, name="from", graphql_type=Model)
     to: ModelRecord = field(resolver=_edge_to, graphql_type=Model)
@@ -89,7 +91,7 @@ class LineageEdge:
     source: SourceRecord | None = field(resolver=_edge_source, graphql_type=Source | None)
     derivation_kind: str | None = computed(_derivation_kind)
     unconfirmed: bool = computed(_edge_unconfirmed)
-    via_alias: str | None = field(description="For ALIAS edges: the alias that moved.")
+    via_alias: str | None = read(description="For ALIAS edges: the alias that moved.")
     scope: ProviderRecord | None = field(resolver=_edge_scope, graphql_type=Provider | None,
                                             description="Provider the relation is limited to, if any.")
     inferred: bool = computed(_inferred, description="Proposed by a rule (graph.inference) from names and "
@@ -97,12 +99,12 @@ class LineageEdge:
     inferred_by: str | None = computed(_inferred_by, description="The rule that proposed an inferred link.")
 
 
-@strawberry.type
+@view()
 class Lineage:
-    root: ModelRecord = field(graphql_type=Model)
-    chain: list[ModelRecord] = field(graphql_type=list[Model])
-    nodes: list[ModelRecord] = field(graphql_type=list[Model])
-    edges: list[EdgeRecord] = field(graphql_type=list[LineageEdge])
+    root: ModelRecord = read(graphql_type=Model)
+    chain: list[ModelRecord] = read(graphql_type=list[Model])
+    nodes: list[ModelRecord] = read(graphql_type=list[Model])
+    edges: list[EdgeRecord] = read(graphql_type=list[LineageEdge])
 
 
 def _gained(root: Checks, info: Info) -> list[CapabilityRecord]:
@@ -125,7 +127,7 @@ def _license_after(root: Checks, info: Info) -> LicenseRecord | None:
     return _license_named(info, root.license_after)
 
 
-@strawberry.type(description="What changes in one migration step.")
+@view(description="What changes in one migration step.")
 class MigrationChecks:
     context_before: int | None
     context_after: int | None
@@ -133,9 +135,9 @@ class MigrationChecks:
     input_price_after: float | None
     output_price_before: float | None
     output_price_after: float | None
-    price_ratio: float | None = field(
+    price_ratio: float | None = read(
         description="Blended (3:1) price after / before; on priceProvider when both are offered there.")
-    price_provider: ProviderRecord | None = field(graphql_type=Provider | None)
+    price_provider: ProviderRecord | None = read(graphql_type=Provider | None)
     capabilities_gained: list[CapabilityRecord] = field(resolver=_gained, graphql_type=list[Capability])
     capabilities_lost: list[CapabilityRecord] = field(resolver=_lost, graphql_type=list[Capability])
     modalities_gained: list[str]
@@ -152,19 +154,19 @@ class MigrationChecks:
     warnings: list[str]
 
 
-@strawberry.type
+@view()
 class MigrationStep:
-    source: ModelRecord = field(name="from", graphql_type=Model)
-    target: ModelRecord = field(name="to", graphql_type=Model)
+    source: ModelRecord = read(name="from", graphql_type=Model)
+    target: ModelRecord = read(name="to", graphql_type=Model)
     kind: LineageKind
-    checks: Checks = field(graphql_type=MigrationChecks)
+    checks: Checks = read(graphql_type=MigrationChecks)
 
 
-@strawberry.type
+@view()
 class MigrationPath:
     score: float
-    target: ModelRecord = field(graphql_type=Model)
-    steps: list[StepRecord] = field(graphql_type=list[MigrationStep])
+    target: ModelRecord = read(graphql_type=Model)
+    steps: list[StepRecord] = read(graphql_type=list[MigrationStep])
 
 
 def _shared(root: AlternativeRecord, info: Info) -> list[CapabilityRecord]:
@@ -179,15 +181,15 @@ def _extra(root: AlternativeRecord, info: Info) -> list[CapabilityRecord]:
     return capabilities(info, root.extra)
 
 
-@strawberry.type(description="A model that could replace another, and why.")
+@view(description="A model that could replace another, and why.")
 class Alternative:
-    model: ModelRecord = field(graphql_type=Model)
-    score: float = field(description="Weighted Jaccard similarity over capabilities, use cases and modalities, 0..1.")
+    model: ModelRecord = read(graphql_type=Model)
+    score: float = read(description="Weighted Jaccard similarity over capabilities, use cases and modalities, 0..1.")
     shared: list[CapabilityRecord] = field(resolver=_shared, graphql_type=list[Capability])
     missing: list[CapabilityRecord] = field(resolver=_missing, graphql_type=list[Capability])
     extra: list[CapabilityRecord] = field(resolver=_extra, graphql_type=list[Capability])
-    cheapest_offering: OfferingRecord | None = field(graphql_type=Offering | None)
-    price_ratio: float | None = field(description="Cheapest blended price of the alternative / of the model.")
+    cheapest_offering: OfferingRecord | None = read(graphql_type=Offering | None)
+    price_ratio: float | None = read(description="Cheapest blended price of the alternative / of the model.")
     context_ratio: float | None
 
 

