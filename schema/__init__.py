@@ -1,5 +1,5 @@
-"""The GraphQL schema (strawberry). ``schema`` is the public object; ``build_schema`` adds limits."""
+"""The GraphQL schema (strawberry). ``schema`` is the public object; ``engine.Engine`` runs it with its limits."""
 
-from modelatlas.schema.build import build_schema, schema
+from modelatlas.schema.build import schema
 
-__all__ = ["build_schema", "schema"]
+__all__ = ["schema"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Optional
 
 import strawberry
 
@@ -13,10 +13,33 @@ from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeR
 from modelatlas.graph.algorithms.compare import Checks
 from modelatlas.graph.algorithms.filters import Constraints
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord
-from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord
+from modelatlas.graph.algorithms.migration import MigrationStep as StepRecord
+from modelatlas.graph.records import (
+    Capability as CapabilityRecord,
+    License as LicenseRecord,
+    Model as ModelRecord,
+    Offering as OfferingRecord,
+    Provider as ProviderRecord,
+    Source as SourceRecord,
+)
 from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, shorten
-from modelatlas.schema.types import Capability, License, LineageKind, Model, ModelStatus, Offering, Provider, Source, _sources
+from modelatlas.schema.types import (
+    Capability,
+    License,
+    LineageKind,
+    Model,
+    ModelStatus,
+    Offering,
+    Provider,
+    Source,
+    capabilities,
+    computed,
+    field,
+    read,
+    source_of,
+    view,
+)
 
 
 @strawberry.enum
@@ -26,267 +49,180 @@ class LineageDirection(Enum):
     BOTH = "BOTH"
 
 
-@strawberry.type(description="A lineage edge, ancestor -> descendant (for DERIVED_FROM: base -> derived).")
+def _edge_from(root: EdgeRecord, info: Info) -> ModelRecord:
+    return info.context.kg.models[root.source]
+
+
+def _edge_to(root: EdgeRecord, info: Info) -> ModelRecord:
+    return info.context.kg.models[root.target]
+
+
+def _edge_source(root: EdgeRecord, info: Info) -> SourceRecord | None:
+    return source_of(root.link, info) if root.link else None
+
+
+def _derivation_kind(root: EdgeRecord) -> str | None:
+    return root.link.derivation_kind if root.link else None
+
+
+def _edge_unconfirmed(root: EdgeRecord) -> bool:
+    return bool(root.link and root.link.provenance.unconfirmed)
+
+
+def _edge_scope(root: EdgeRecord, info: Info) -> ProviderRecord | None:
+    return info.context.kg.providers[root.link.scope] if root.link and root.link.scope else None
+
+
+def _inferred(root: EdgeRecord) -> bool:
+    return bool(root.link and root.link.inferred_by)
+
+
+def _inferred_by(root: EdgeRecord) -> str | None:
+    return root.link.inferred_by if root.link else None
+
+
+@view(description="A lineage edge, ancestor -> descendant (for DERIVED_FROM: base -> derived).")
 class LineageEdge:
-    _record: strawberry.Private[EdgeRecord]
-
-    @strawberry.field(name="from")
-    def from_(self, info: Info) -> Model:
-        return Model(_record=info.context.kg.models[self._record.source])
-
-    @strawberry.field
-    def to(self, info: Info) -> Model:
-        return Model(_record=info.context.kg.models[self._record.target])
-
-    @strawberry.field
-    def kind(self) -> LineageKind:
-        return LineageKind(self._record.kind)
-
-    @strawberry.field
-    def valid_from(self) -> Optional[date]:
-        return self._record.valid_from
-
-    @strawberry.field
-    def valid_to(self) -> Optional[date]:
-        return self._record.valid_to
-
-    @strawberry.field
-    def source(self, info: Info) -> Optional[Source]:
-        link = self._record.link
-        found = _sources(info, link.provenance.sources) if link else []
-        return found[0] if found else None
-
-    @strawberry.field
-    def derivation_kind(self) -> Optional[str]:
-        return self._record.link.derivation_kind if self._record.link else None
-
-    @strawberry.field
-    def unconfirmed(self) -> bool:
-        return bool(self._record.link and self._record.link.provenance.unconfirmed)
-
-    @strawberry.field(description="For ALIAS edges: the alias that moved.")
-    def via_alias(self) -> Optional[str]:
-        return self._record.via_alias
-
-    @strawberry.field(description="Provider the relation is limited to, if any.")
-    def scope(self, info: Info) -> Optional[Provider]:
-        link = self._record.link
-        return Provider(_record=info.context.kg.providers[link.scope]) if link and link.scope else None
-
-    @strawberry.field(description="Proposed by a rule (graph.inference) from names and release dates, not curated.")
-    def inferred(self) -> bool:
-        return bool(self._record.link and self._record.link.inferred_by)
-
-    @strawberry.field(description="The rule that proposed an inferred link.")
-    def inferred_by(self) -> Optional[str]:
-        return self._record.link.inferred_by if self._record.link else None
-
-
-@strawberry.type
-class Lineage:
-    root: Model
-    chain: list[Model]
-    nodes: list[Model]
-    edges: list[LineageEdge]
-
-
-@strawberry.type(description="What changes in one migration step.")
-class MigrationChecks:
-    _record: strawberry.Private[Checks]
-
-    @strawberry.field
-    def context_before(self) -> Optional[int]:
-        return self._record.context_before
-
-    @strawberry.field
-    def context_after(self) -> Optional[int]:
-        return self._record.context_after
-
-    @strawberry.field
-    def input_price_before(self) -> Optional[float]:
-        return _f(self._record.input_price_before)
-
-    @strawberry.field
-    def input_price_after(self) -> Optional[float]:
-        return _f(self._record.input_price_after)
-
-    @strawberry.field
-    def output_price_before(self) -> Optional[float]:
-        return _f(self._record.output_price_before)
-
-    @strawberry.field
-    def output_price_after(self) -> Optional[float]:
-        return _f(self._record.output_price_after)
-
-    @strawberry.field(description="Blended (3:1) price after / before; on priceProvider when both are offered there.")
-    def price_ratio(self) -> Optional[float]:
-        return self._record.price_ratio
-
-    @strawberry.field
-    def price_provider(self) -> Optional[Provider]:
-        return Provider(_record=self._record.price_provider) if self._record.price_provider else None
-
-    @strawberry.field
-    def capabilities_gained(self, info: Info) -> list[Capability]:
-        return _caps(info, self._record.capabilities_gained)
-
-    @strawberry.field
-    def capabilities_lost(self, info: Info) -> list[Capability]:
-        return _caps(info, self._record.capabilities_lost)
-
-    @strawberry.field
-    def modalities_gained(self) -> list[str]:
-        return list(self._record.modalities_gained)
-
-    @strawberry.field
-    def modalities_lost(self) -> list[str]:
-        return list(self._record.modalities_lost)
-
-    @strawberry.field
-    def license_before(self, info: Info) -> Optional[License]:
-        return _lic(info, self._record.license_before)
-
-    @strawberry.field
-    def license_after(self, info: Info) -> Optional[License]:
-        return _lic(info, self._record.license_after)
-
-    @strawberry.field
-    def loses_commercial_use(self) -> bool:
-        return self._record.loses_commercial_use
-
-    @strawberry.field
-    def loses_open_weights(self) -> bool:
-        return self._record.loses_open_weights
-
-    @strawberry.field
-    def parameters_before(self) -> Optional[float]:
-        return _f(self._record.parameters_before)
-
-    @strawberry.field
-    def parameters_after(self) -> Optional[float]:
-        return _f(self._record.parameters_after)
-
-    @strawberry.field
-    def api_id_changed(self) -> bool:
-        return self._record.api_id_changed
-
-    @strawberry.field
-    def target_status(self) -> ModelStatus:
-        return ModelStatus(self._record.target_status)
-
-    @strawberry.field
-    def target_retirement_date(self) -> Optional[date]:
-        return self._record.target_retirement_date
-
-    @strawberry.field
-    def warnings(self) -> list[str]:
-        return list(self._record.warnings)
-
-
-def _f(value) -> Optional[float]:
-    return None if value is None else float(value)
-
-
-def _caps(info: Info, slugs) -> list[Capability]:
-    caps = info.context.kg.capabilities
-    return [Capability(_record=caps[c]) for c in slugs if c in caps]
-
-
-def _lic(info: Info, slug) -> Optional[License]:
-    lic = info.context.kg.licenses.get(slug) if slug else None
-    return License(_record=lic) if lic else None
-
-
-@strawberry.type
-class MigrationStep:
-    from_: Model = strawberry.field(name="from")
-    to: Model
+    from_: ModelRecord = field(resolver=_edge_from, name="from", graphql_type=Model)
+    to: ModelRecord = field(resolver=_edge_to, graphql_type=Model)
     kind: LineageKind
-    checks: MigrationChecks
+    valid_from: date | None
+    valid_to: date | None
+    source: SourceRecord | None = field(resolver=_edge_source, graphql_type=Source | None)
+    derivation_kind: str | None = computed(_derivation_kind)
+    unconfirmed: bool = computed(_edge_unconfirmed)
+    via_alias: str | None = read(description="For ALIAS edges: the alias that moved.")
+    scope: ProviderRecord | None = field(resolver=_edge_scope, graphql_type=Provider | None,
+                                            description="Provider the relation is limited to, if any.")
+    inferred: bool = computed(_inferred, description="Proposed by a rule (graph.inference) from names and "
+                           "release dates, not curated.")
+    inferred_by: str | None = computed(_inferred_by, description="The rule that proposed an inferred link.")
 
 
-@strawberry.type
+@view()
+class Lineage:
+    root: ModelRecord = read(graphql_type=Model)
+    chain: list[ModelRecord] = read(graphql_type=list[Model])
+    nodes: list[ModelRecord] = read(graphql_type=list[Model])
+    edges: list[EdgeRecord] = read(graphql_type=list[LineageEdge])
+
+
+def _gained(root: Checks, info: Info) -> list[CapabilityRecord]:
+    return capabilities(info, root.capabilities_gained)
+
+
+def _lost(root: Checks, info: Info) -> list[CapabilityRecord]:
+    return capabilities(info, root.capabilities_lost)
+
+
+def _license_named(info: Info, slug: str | None) -> LicenseRecord | None:
+    return info.context.kg.licenses.get(slug) if slug else None
+
+
+def _license_before(root: Checks, info: Info) -> LicenseRecord | None:
+    return _license_named(info, root.license_before)
+
+
+def _license_after(root: Checks, info: Info) -> LicenseRecord | None:
+    return _license_named(info, root.license_after)
+
+
+@view(description="What changes in one migration step.")
+class MigrationChecks:
+    context_before: int | None
+    context_after: int | None
+    input_price_before: float | None
+    input_price_after: float | None
+    output_price_before: float | None
+    output_price_after: float | None
+    price_ratio: float | None = read(
+        description="Blended (3:1) price after / before; on priceProvider when both are offered there.")
+    price_provider: ProviderRecord | None = read(graphql_type=Provider | None)
+    capabilities_gained: list[CapabilityRecord] = field(resolver=_gained, graphql_type=list[Capability])
+    capabilities_lost: list[CapabilityRecord] = field(resolver=_lost, graphql_type=list[Capability])
+    modalities_gained: list[str]
+    modalities_lost: list[str]
+    license_before: LicenseRecord | None = field(resolver=_license_before, graphql_type=License | None)
+    license_after: LicenseRecord | None = field(resolver=_license_after, graphql_type=License | None)
+    loses_commercial_use: bool
+    loses_open_weights: bool
+    parameters_before: float | None
+    parameters_after: float | None
+    api_id_changed: bool
+    target_status: ModelStatus
+    target_retirement_date: date | None
+    warnings: list[str]
+
+
+@view()
+class MigrationStep:
+    source: ModelRecord = read(name="from", graphql_type=Model)
+    target: ModelRecord = read(name="to", graphql_type=Model)
+    kind: LineageKind
+    checks: Checks = read(graphql_type=MigrationChecks)
+
+
+@view()
 class MigrationPath:
     score: float
-    target: Model
-    steps: list[MigrationStep]
+    target: ModelRecord = read(graphql_type=Model)
+    steps: list[StepRecord] = read(graphql_type=list[MigrationStep])
 
 
-def migration_path(record: PathRecord) -> MigrationPath:
-    return MigrationPath(
-        score=record.score, target=Model(_record=record.target),
-        steps=[MigrationStep(from_=Model(_record=s.source), to=Model(_record=s.target), kind=LineageKind(s.kind),
-                             checks=MigrationChecks(_record=s.checks)) for s in record.steps],
-    )
+def _shared(root: AlternativeRecord, info: Info) -> list[CapabilityRecord]:
+    return capabilities(info, root.shared)
 
 
-@strawberry.type(description="A model that could replace another, and why.")
+def _missing(root: AlternativeRecord, info: Info) -> list[CapabilityRecord]:
+    return capabilities(info, root.missing)
+
+
+def _extra(root: AlternativeRecord, info: Info) -> list[CapabilityRecord]:
+    return capabilities(info, root.extra)
+
+
+@view(description="A model that could replace another, and why.")
 class Alternative:
-    _record: strawberry.Private[AlternativeRecord]
-
-    @strawberry.field
-    def model(self) -> Model:
-        return Model(_record=self._record.model)
-
-    @strawberry.field(description="Weighted Jaccard similarity over capabilities, use cases and modalities, 0..1.")
-    def score(self) -> float:
-        return self._record.score
-
-    @strawberry.field
-    def shared(self, info: Info) -> list[Capability]:
-        return _caps(info, self._record.shared)
-
-    @strawberry.field
-    def missing(self, info: Info) -> list[Capability]:
-        return _caps(info, self._record.missing)
-
-    @strawberry.field
-    def extra(self, info: Info) -> list[Capability]:
-        return _caps(info, self._record.extra)
-
-    @strawberry.field
-    def cheapest_offering(self) -> Optional[Offering]:
-        return Offering(_record=self._record.cheapest_offering) if self._record.cheapest_offering else None
-
-    @strawberry.field(description="Cheapest blended price of the alternative / of the model.")
-    def price_ratio(self) -> Optional[float]:
-        return self._record.price_ratio
-
-    @strawberry.field
-    def context_ratio(self) -> Optional[float]:
-        return self._record.context_ratio
+    model: ModelRecord = read(graphql_type=Model)
+    score: float = read(description="Weighted Jaccard similarity over capabilities, use cases and modalities, 0..1.")
+    shared: list[CapabilityRecord] = field(resolver=_shared, graphql_type=list[Capability])
+    missing: list[CapabilityRecord] = field(resolver=_missing, graphql_type=list[Capability])
+    extra: list[CapabilityRecord] = field(resolver=_extra, graphql_type=list[Capability])
+    cheapest_offering: OfferingRecord | None = read(graphql_type=Offering | None)
+    price_ratio: float | None = read(description="Cheapest blended price of the alternative / of the model.")
+    context_ratio: float | None
 
 
 @strawberry.input(description="Constraints every step of a migration path must satisfy.")
 class MigrationConstraints:
-    keep_capabilities: Optional[list[str]] = None
-    max_input_price: Optional[float] = None
-    max_output_price: Optional[float] = None
-    min_context: Optional[int] = None
-    licenses: Optional[list[str]] = None
-    osi_approved: Optional[bool] = None
+    keep_capabilities: list[str] | None = None
+    max_input_price: float | None = None
+    max_output_price: float | None = None
+    min_context: int | None = None
+    licenses: list[str] | None = None
+    osi_approved: bool | None = None
     require_open_weights: bool = False
     require_commercial_use: bool = False
-    provider: Optional[str] = None
-    max_steps: Optional[int] = None
+    provider: str | None = None
+    max_steps: int | None = None
 
 
 @strawberry.input(description="What an alternative must satisfy.")
 class AlternativeCriteria:
-    must_have: Optional[list[str]] = None
-    max_input_price: Optional[float] = None
-    max_output_price: Optional[float] = None
-    min_context: Optional[int] = None
-    licenses: Optional[list[str]] = None
-    osi_approved: Optional[bool] = None
+    must_have: list[str] | None = None
+    max_input_price: float | None = None
+    max_output_price: float | None = None
+    min_context: int | None = None
+    licenses: list[str] | None = None
+    osi_approved: bool | None = None
     open_weights: bool = False
     commercial_use: bool = False
-    provider: Optional[str] = None
+    provider: str | None = None
     live_only: bool = True
     include_same_family: bool = False
 
 
-def _decimal(value: Optional[float], name: str) -> Optional[Decimal]:
+def _decimal(value: float | None, name: str) -> Decimal | None:
     if value is None:
         return None
     if value < 0:
@@ -297,7 +233,8 @@ def _decimal(value: Optional[float], name: str) -> Optional[Decimal]:
         raise bad_input(f"{name} is not a number.", name) from exc
 
 
-def _resolve_ids(info: Info, kind: str, values: Optional[list[str]], mapping, finder=None) -> frozenset[str]:
+def _resolve_ids(kind: str, values: list[str] | None, mapping: Mapping[str, object],
+                 finder: Callable[[str], str | None] | None = None) -> frozenset[str]:
     out = set()
     for value in values or []:
         slug = finder(value) if finder else (value.lower() if value.lower() in mapping else None)
@@ -307,47 +244,40 @@ def _resolve_ids(info: Info, kind: str, values: Optional[list[str]], mapping, fi
     return frozenset(out)
 
 
-def _license_slug(info: Info, value: str) -> Optional[str]:
-    return info.context.kg.index.license_keys.get(value.lower())
-
-
-def to_constraints(info: Info, c: Optional[MigrationConstraints]) -> Constraints:
+def _constraints(info: Info, c: MigrationConstraints | AlternativeCriteria, capabilities: list[str] | None,
+                 open_weights: bool, commercial_use: bool, max_steps: int | None = None,
+                 live_only: bool = True) -> Constraints:
+    """The constraints both inputs describe, under their own field names (the SDL keeps both inputs)."""
     kg = info.context.kg
-    if c is None:
-        return Constraints()
     if c.min_context is not None and c.min_context < 0:
         raise bad_input("minContext must be >= 0.", "minContext")
-    if c.max_steps is not None and not 1 <= c.max_steps <= 25:
+    if max_steps is not None and not 1 <= max_steps <= 25:
         raise bad_input("maxSteps must be between 1 and 25.", "maxSteps")
     return Constraints(
-        keep_capabilities=_resolve_ids(info, "capability", c.keep_capabilities, kg.capabilities),
+        keep_capabilities=_resolve_ids("capability", capabilities, kg.capabilities),
         max_input_price=_decimal(c.max_input_price, "maxInputPrice"),
         max_output_price=_decimal(c.max_output_price, "maxOutputPrice"),
         min_context=c.min_context,
-        licenses=_resolve_ids(info, "license", c.licenses, kg.licenses, lambda v: _license_slug(info, v)),
+        licenses=_resolve_ids("license", c.licenses, kg.licenses, lambda v: kg.index.license_keys.get(v.lower())),
         osi_approved=c.osi_approved,
-        require_open_weights=c.require_open_weights,
-        require_commercial_use=c.require_commercial_use,
-        provider=next(iter(_resolve_ids(info, "provider", [c.provider], kg.providers))) if c.provider else None,
-        max_steps=c.max_steps,
+        require_open_weights=open_weights,
+        require_commercial_use=commercial_use,
+        provider=next(iter(_resolve_ids("provider", [c.provider], kg.providers))) if c.provider else None,
+        live_only=live_only,
+        max_steps=max_steps,
     )
 
 
-def to_criteria(info: Info, c: Optional[AlternativeCriteria]) -> tuple[Constraints, bool]:
-    kg = info.context.kg
+def to_constraints(info: Info, c: MigrationConstraints | None) -> Constraints:
+    if c is None:
+        return Constraints()
+    return _constraints(info, c, c.keep_capabilities, c.require_open_weights, c.require_commercial_use,
+                        max_steps=c.max_steps)
+
+
+def to_criteria(info: Info, c: AlternativeCriteria | None) -> tuple[Constraints, bool]:
+    """The constraints, and whether models of the same family count."""
     if c is None:
         return Constraints(), False
-    if c.min_context is not None and c.min_context < 0:
-        raise bad_input("minContext must be >= 0.", "minContext")
-    return Constraints(
-        keep_capabilities=_resolve_ids(info, "capability", c.must_have, kg.capabilities),
-        max_input_price=_decimal(c.max_input_price, "maxInputPrice"),
-        max_output_price=_decimal(c.max_output_price, "maxOutputPrice"),
-        min_context=c.min_context,
-        licenses=_resolve_ids(info, "license", c.licenses, kg.licenses, lambda v: _license_slug(info, v)),
-        osi_approved=c.osi_approved,
-        require_open_weights=c.open_weights,
-        require_commercial_use=c.commercial_use,
-        provider=next(iter(_resolve_ids(info, "provider", [c.provider], kg.providers))) if c.provider else None,
-        live_only=c.live_only,
-    ), c.include_same_family
+    return _constraints(info, c, c.must_have, c.open_weights, c.commercial_use,
+                        live_only=c.live_only), c.include_same_family

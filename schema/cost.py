@@ -4,9 +4,9 @@ Each field costs 1 per parent value; a list multiplies what is below it by its e
 the ``first`` argument of the field or of the connection it belongs to, else ``DEFAULT_LIST_SIZE``.
 Fragments are expanded where they are spread, so a fragment reused ten times costs ten times.
 
->>> from modelatlas.schema.build import build_schema
+>>> from modelatlas.schema import schema
 >>> from graphql import parse
->>> gql = build_schema(production=False)._schema
+>>> gql = schema._schema
 >>> estimate_cost(gql, parse('{ model(id: "x") { name offerings { routeId inputPrice } } }'))
 43
 >>> estimate_cost(gql, parse('{ models(first: 5) { edges { node { name } } } }'))
@@ -15,20 +15,38 @@ Fragments are expanded where they are spread, so a fragment reused ten times cos
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sized
+from typing import Any
+
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLInterfaceType, GraphQLList,
-    GraphQLNonNull, GraphQLObjectType, GraphQLSchema, InlineFragmentNode, IntValueNode,
-    OperationDefinitionNode, SelectionSetNode, VariableNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
 )
 
-__all__ = ["estimate_cost", "DEFAULT_LIST_SIZE"]
+from modelatlas.graph.knowledge import KnowledgeGraph
+
+__all__ = ["DEFAULT_LIST_SIZE", "estimate_cost"]
 
 DEFAULT_LIST_SIZE = 20
 _MAX_FRAGMENT_DEPTH = 50  # fragments nested deeper than this (circular ones are a validation error) ...
 TOO_DEEP = 10**9  # ... cost more than any budget, rather than nothing
 
 
-def list_sizes(kg) -> dict[str, int]:
+def list_sizes(kg: KnowledgeGraph) -> dict[str, int]:
     """The longest list each unpaginated list field can return in this snapshot (``Type.field`` -> items).
 
     A provider like OpenRouter serves ~1,000 routes: assuming 20 would let ``provider { offerings {...} }`` through
@@ -36,7 +54,7 @@ def list_sizes(kg) -> dict[str, int]:
     """
     index = kg.index
 
-    def longest(mapping) -> int:
+    def longest(mapping: Mapping[str, Sized]) -> int:
         return max((len(v) for v in mapping.values()), default=0)
 
     return {
@@ -49,14 +67,14 @@ def list_sizes(kg) -> dict[str, int]:
 
 
 def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,
-                  variables: dict | None = None, sizes: dict[str, int] | None = None) -> int:
+                  variables: dict[str, Any] | None = None, sizes: dict[str, int] | None = None) -> int:
     """Estimated nodes of the chosen operation (the first one when unnamed). ``sizes`` (see :func:`list_sizes`)
     gives the length of unpaginated lists; others count ``DEFAULT_LIST_SIZE``."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     operation = next((o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
                      None)
     root = schema.get_root_type(operation.operation) if operation else None
-    if root is None:
+    if operation is None or root is None:
         return 0
     defaults = {d.variable.name.value: int(d.default_value.value) for d in operation.variable_definitions or ()
                 if isinstance(d.default_value, IntValueNode)}  # an unset `$n: Int = 100` runs with 100
@@ -64,7 +82,7 @@ def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name:
     return walk.selections(root, operation.selection_set, 1, None, 0)
 
 
-def _unwrap(type_) -> tuple[object, bool]:
+def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
     is_list = False
     while isinstance(type_, (GraphQLNonNull, GraphQLList)):
         is_list = is_list or isinstance(type_, GraphQLList)
@@ -73,7 +91,8 @@ def _unwrap(type_) -> tuple[object, bool]:
 
 
 class _CostWalk:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict, sizes: dict[str, int]) -> None:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any],
+                 sizes: dict[str, int]) -> None:
         self.schema = schema
         self.variables = variables
         self.sizes = sizes
@@ -86,10 +105,10 @@ class _CostWalk:
                 if isinstance(value, IntValueNode):
                     return int(value.value)
                 if isinstance(value, VariableNode) and isinstance(self.variables.get(value.name.value), int):
-                    return self.variables[value.name.value]
+                    return int(self.variables[value.name.value])
         return None
 
-    def selections(self, parent, selection_set: SelectionSetNode | None, multiplier: int, page: int | None,
+    def selections(self, parent: GraphQLNamedType | None, selection_set: SelectionSetNode | None, multiplier: int, page: int | None,
                    depth: int) -> int:
         if selection_set is None:
             return 0
@@ -111,9 +130,10 @@ class _CostWalk:
                     total += self.selections(target, fragment.selection_set, multiplier, page, depth + 1)
         return total
 
-    def field(self, parent, field: FieldNode, multiplier: int, page: int | None, depth: int) -> int:
-        fields = parent.fields if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else None
-        definition = fields.get(field.name.value) if fields else None
+    def field(self, parent: GraphQLNamedType | None, field: FieldNode, multiplier: int, page: int | None, depth: int) -> int:
+        if not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):  # a union, or no type
+            return multiplier
+        definition = parent.fields.get(field.name.value)
         if definition is None:  # __typename, introspection, or a field of a union: count the field alone
             return multiplier
         child_type, is_list = _unwrap(definition.type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-__all__ = ["not_found", "bad_input", "shorten"]
+__all__ = ["bad_input", "not_found", "shorten"]
 
 
 ECHO_LIMIT = 100  # characters of a client's input repeated in an error: a 60 KB id must not make a 60 KB answer

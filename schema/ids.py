@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-__all__ = ["to_global_id", "from_global_id", "encode_cursor", "decode_cursor"]
+__all__ = ["decode_cursor", "encode_cursor", "from_global_id", "to_global_id"]
 
 
 def to_global_id(type_name: str, slug: str) -> str:

@@ -2,37 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Optional
+from typing import Any, TypeVar, cast
 
 import strawberry
 
 from modelatlas.graph.algorithms.aliases import resolve_alias
-from modelatlas.graph.algorithms.alternatives import alternatives as find_alternatives
-from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, lineage as find_lineage
-from modelatlas.graph.algorithms.migration import migration_paths as find_paths
+from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord, alternatives as find_alternatives
+from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord, lineage as find_lineage
+from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, migration_paths as find_paths
+from modelatlas.graph.algorithms.search import search as run_search
 from modelatlas.graph.errors import NotFoundError
-from modelatlas.graph.knowledge import effective_status
+from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.memo import per_snapshot
+from modelatlas.graph.records import (
+    Capability as CapabilityRecord,
+    Family as FamilyRecord,
+    License as LicenseRecord,
+    Model as ModelRecord,
+    Organization as OrganizationRecord,
+    Provider as ProviderRecord,
+    Router as RouterRecord,
+    UseCase as UseCaseRecord,
+)
 from modelatlas.schema.analysis import (
-    Alternative, AlternativeCriteria, Lineage, LineageDirection, LineageEdge, MigrationConstraints, MigrationPath,
-    migration_path, to_constraints, to_criteria,
+    Alternative,
+    AlternativeCriteria,
+    Lineage,
+    LineageDirection,
+    MigrationConstraints,
+    MigrationPath,
+    to_constraints,
+    to_criteria,
 )
 from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, not_found, shorten
 from modelatlas.schema.ids import from_global_id
+from modelatlas.schema.pages import Connection, page_size
 from modelatlas.schema.types import (
-    Capability, Family, License, LineageKind, Model, ModelConnection, ModelStatus, Node, Organization, Provider,
-    ProviderConnection, Router, RouterConnection, RouterKind, UseCase, paginate,
+    Capability,
+    Family,
+    License,
+    LineageKind,
+    Model,
+    ModelConnection,
+    ModelStatus,
+    Node,
+    Organization,
+    Provider,
+    ProviderConnection,
+    Router,
+    RouterConnection,
+    RouterKind,
+    UseCase,
+    field,
 )
 
-TYPE_MAPS = {
-    "Model": ("models", Model), "Family": ("families", Family), "Organization": ("organizations", Organization),
-    "Provider": ("providers", Provider), "Router": ("routers", Router), "License": ("licenses", License),
-    "Capability": ("capabilities", Capability), "UseCase": ("use_cases", UseCase),
-}
+Record = (ModelRecord | FamilyRecord | OrganizationRecord | ProviderRecord | RouterRecord | LicenseRecord
+          | CapabilityRecord | UseCaseRecord)
+
+R = TypeVar("R", bound=Record)
+
+NODE_TYPES = frozenset({"Model", "Family", "Organization", "Provider", "Router", "License", "Capability", "UseCase"})
+
+
+def _records(kg: KnowledgeGraph, type_name: str) -> Mapping[str, Record]:
+    """The snapshot's records of one Node type."""
+    by_type: dict[str, Mapping[str, Record]] = {
+        "Model": kg.models, "Family": kg.families, "Organization": kg.organizations, "Provider": kg.providers,
+        "Router": kg.routers, "License": kg.licenses, "Capability": kg.capabilities, "UseCase": kg.use_cases,
+    }
+    return by_type[type_name]
 
 
 def _slug(ident: str, type_name: str) -> str:
@@ -43,16 +87,15 @@ def _slug(ident: str, type_name: str) -> str:
     return ident.strip().lower()
 
 
-def _model(info: Info, ident: str):
+def _model(info: Info, ident: str) -> ModelRecord:
     try:
         return info.context.kg.model(_slug(ident, "Model"), info.context.today)
     except NotFoundError:
         raise not_found("model", ident) from None
 
 
-def _entity(info: Info, type_name: str, ident: str):
-    attr, _ = TYPE_MAPS[type_name]
-    record = getattr(info.context.kg, attr).get(_slug(ident, type_name))
+def _entity(records: Mapping[str, R], type_name: str, ident: str) -> R:
+    record = records.get(_slug(ident, type_name))
     if record is None:
         raise not_found(type_name.lower(), ident)
     return record
@@ -81,30 +124,30 @@ class ModelOrder:
 
 @strawberry.input(description="Every given condition must hold (capabilities: all of them).")
 class ModelFilter:
-    family: Optional[str] = None
-    maker: Optional[str] = None
-    capabilities: Optional[list[str]] = None
-    suited_for: Optional[list[str]] = None
-    license: Optional[str] = None
-    osi_approved: Optional[bool] = None
-    commercial_use: Optional[bool] = None
-    open_weights: Optional[bool] = None
-    min_context: Optional[int] = None
-    max_input_price: Optional[float] = None
-    max_output_price: Optional[float] = None
-    provider: Optional[str] = None
-    status: Optional[ModelStatus] = None
-    released_after: Optional[date] = None
-    released_before: Optional[date] = None
+    family: str | None = None
+    maker: str | None = None
+    capabilities: list[str] | None = None
+    suited_for: list[str] | None = None
+    license: str | None = None
+    osi_approved: bool | None = None
+    commercial_use: bool | None = None
+    open_weights: bool | None = None
+    min_context: int | None = None
+    max_input_price: float | None = None
+    max_output_price: float | None = None
+    provider: str | None = None
+    status: ModelStatus | None = None
+    released_after: date | None = None
+    released_before: date | None = None
 
 
 @strawberry.input
 class RouterFilter:
-    kind: Optional[RouterKind] = None
-    open_source: Optional[bool] = None
-    openai_compatible: Optional[bool] = None
-    provider: Optional[str] = None
-    model: Optional[str] = None
+    kind: RouterKind | None = None
+    open_source: bool | None = None
+    openai_compatible: bool | None = None
+    provider: str | None = None
+    model: str | None = None
 
 
 @strawberry.type(description="A search result: a model, family, provider or router.")
@@ -112,80 +155,72 @@ class SearchHit:
     kind: str
     slug: str
     name: str
-    matched: str = strawberry.field(description="The id, alias or name that matched.")
+    matched: str = field(description="The id, alias or name that matched.")
     score: float
-    node: Node
+    node: object = field(graphql_type=Node)
 
 
-def _known(info: Info, kind: str, value: str, mapping) -> str:
-    slug = value.strip().lower()
+def _known(kind: str, slug: str, mapping: Mapping[str, object]) -> str:
     if slug not in mapping:
-        raise bad_input(f"unknown {kind} {shorten(value)!r}.", kind)
+        raise bad_input(f"unknown {kind} {shorten(slug)!r}.", kind)
     return slug
 
 
-def _filter_models(info: Info, f: Optional[ModelFilter]) -> list:
-    kg, today = info.context.kg, info.context.today
-    idx = kg.index
-    slugs: Optional[set[str]] = None
+def _price_limit(name: str, value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    if value < 0:
+        raise bad_input(f"{name} must be >= 0.", name)
+    return Decimal(str(value))
 
-    def narrow(found) -> None:
+
+def _filter_models(info: Info, f: ModelFilter | None) -> list[ModelRecord]:
+    """The models every condition of ``f`` holds for: the indexes narrow the candidates, then each candidate is
+    checked by ``graph.algorithms.filters.satisfies`` (and here for the conditions it does not know)."""
+    kg, today = info.context.kg, info.context.today
+    if f is None:
+        return list(kg.models.values())
+    idx = kg.index
+    slugs: set[str] | None = None
+
+    def narrow(found: Iterable[str]) -> None:
         nonlocal slugs
         slugs = set(found) if slugs is None else slugs & set(found)
 
-    if f is not None:
-        if f.family:
-            narrow(idx.models_by_family.get(_known(info, "family", _slug(f.family, "Family"), kg.families), ()))
-        if f.maker:
-            narrow(idx.models_by_maker.get(_known(info, "maker", _slug(f.maker, "Organization"), kg.organizations), ()))
-        for cap in f.capabilities or []:
-            narrow(idx.models_by_capability.get(_known(info, "capability", _slug(cap, "Capability"), kg.capabilities), ()))
-        for use in f.suited_for or []:
-            narrow(idx.models_by_use_case.get(_known(info, "useCase", _slug(use, "UseCase"), kg.use_cases), ()))
-        if f.license:
-            slug = kg.index.license_keys.get(_slug(f.license, "License"))
-            if slug is None:
-                raise bad_input(f"unknown license {f.license!r}.", "license")
-            narrow(idx.models_by_license.get(slug, ()))
-        if f.provider:
-            narrow(idx.models_by_provider.get(_known(info, "provider", _slug(f.provider, "Provider"), kg.providers), ()))
-        if f.min_context is not None and f.min_context < 0:
-            raise bad_input("minContext must be >= 0.", "minContext")
-        for name, value in (("maxInputPrice", f.max_input_price), ("maxOutputPrice", f.max_output_price)):
-            if value is not None and value < 0:
-                raise bad_input(f"{name} must be >= 0.", name)
+    if f.family:
+        narrow(idx.models_by_family.get(_known("family", _slug(f.family, "Family"), kg.families), ()))
+    if f.maker:
+        narrow(idx.models_by_maker.get(_known("maker", _slug(f.maker, "Organization"), kg.organizations), ()))
+    for cap in f.capabilities or []:
+        narrow(idx.models_by_capability.get(_known("capability", _slug(cap, "Capability"), kg.capabilities), ()))
+    for use in f.suited_for or []:
+        narrow(idx.models_by_use_case.get(_known("useCase", _slug(use, "UseCase"), kg.use_cases), ()))
+    if f.license:
+        license_slug = idx.license_keys.get(_slug(f.license, "License"))
+        if license_slug is None:
+            raise bad_input(f"unknown license {f.license!r}.", "license")
+        narrow(idx.models_by_license.get(license_slug, ()))
+    provider = None
+    if f.provider:
+        provider = _known("provider", _slug(f.provider, "Provider"), kg.providers)
+        narrow(idx.models_by_provider.get(provider, ()))
+    if f.min_context is not None and f.min_context < 0:
+        raise bad_input("minContext must be >= 0.", "minContext")
+    constraints = Constraints(
+        min_context=f.min_context, osi_approved=f.osi_approved, provider=provider, live_only=False, any_route=True,
+        max_input_price=_price_limit("maxInputPrice", f.max_input_price),
+        max_output_price=_price_limit("maxOutputPrice", f.max_output_price),
+    )
     models = [kg.models[s] for s in sorted(slugs)] if slugs is not None else list(kg.models.values())
-    if f is None:
-        return models
 
-    def keep(m) -> bool:
+    def keep(m: ModelRecord) -> bool:
         lic = kg.licenses.get(m.license) if m.license else None
-        if f.osi_approved is not None and bool(lic and lic.osi_approved) != f.osi_approved:
-            return False
-        if f.commercial_use is not None and bool(lic and lic.commercial_use) != f.commercial_use:
-            return False
-        if f.open_weights is not None and bool(m.open_weights) != f.open_weights:
-            return False
-        if f.min_context is not None and (m.context_window or 0) < f.min_context:
-            return False
-        if f.status is not None and effective_status(m, today) != f.status.value:
-            return False
-        if f.released_after and not (m.release_date and m.release_date > f.released_after):
-            return False
-        if f.released_before and not (m.release_date and m.release_date < f.released_before):
-            return False
-        if f.max_input_price is not None or f.max_output_price is not None:
-            offers = kg.offerings_of(m.slug)
-            if f.provider:
-                offers = [o for o in offers if o.provider == f.provider.lower()]
-            ok = any(
-                (f.max_input_price is None or (o.input_price is not None and o.input_price <= Decimal(str(f.max_input_price))))
-                and (f.max_output_price is None or (o.output_price is not None and o.output_price <= Decimal(str(f.max_output_price))))
-                for o in offers
-            )
-            if not ok:
-                return False
-        return True
+        return ((f.commercial_use is None or bool(lic and lic.commercial_use) == f.commercial_use)
+                and (f.open_weights is None or bool(m.open_weights) == f.open_weights)
+                and (f.status is None or effective_status(m, today) == f.status.value)
+                and (not f.released_after or bool(m.release_date and m.release_date > f.released_after))
+                and (not f.released_before or bool(m.release_date and m.release_date < f.released_before))
+                and satisfies(kg, m, constraints, today))
 
     return [m for m in models if keep(m)]
 
@@ -193,7 +228,7 @@ def _filter_models(info: Info, f: Optional[ModelFilter]) -> list:
 PRESORT_FROM = 2048  # selections at least this large are read off the presorted list
 
 
-def _order_models(info: Info, models: list, order: Optional[ModelOrder]) -> list:
+def _order_models(info: Info, models: list[ModelRecord], order: ModelOrder | None) -> list[ModelRecord]:
     """``models`` in the asked order. Large selections are read off the snapshot's presorted list (sorted once per
     snapshot and order): at 100k models a sort per request cost ~400 ms, the membership pass costs a few."""
     if order is None:
@@ -208,14 +243,15 @@ def _order_models(info: Info, models: list, order: Optional[ModelOrder]) -> list
     return [m for m in presorted if m.slug in selected]
 
 
-def _presorted(kg, field, direction) -> list:
+def _presorted(kg: KnowledgeGraph, field: ModelOrderField, direction: OrderDirection) -> list[ModelRecord]:
     return per_snapshot(kg, ("models-by", field, direction),
                         lambda: _sorted_models(kg, list(kg.models.values()), field, direction))
 
 
-def _sorted_models(kg, models: list, field, direction) -> list:
+def _sorted_models(kg: KnowledgeGraph, models: list[ModelRecord], field: ModelOrderField,
+                   direction: OrderDirection) -> list[ModelRecord]:
     """Sorted by ``field`` (ties by slug, so the order is total); in DESC order unknown values stay last."""
-    keys = {
+    keys: dict[ModelOrderField, Callable[[ModelRecord], tuple[Any, ...]]] = {
         ModelOrderField.SLUG: lambda m: (0, m.slug),
         ModelOrderField.NAME: lambda m: (0, m.name.lower(), m.slug),
         ModelOrderField.RELEASE_DATE: lambda m: (m.release_date is None, m.release_date or date.min, m.slug),
@@ -231,167 +267,178 @@ def _sorted_models(kg, models: list, field, direction) -> list:
     return ordered
 
 
-def _price_key(kg, m) -> tuple:
+def _price_key(kg: KnowledgeGraph, m: ModelRecord) -> tuple[bool, float, str]:
     ladder = kg.offerings_of(m.slug)
     price = ladder[0].blended_price() if ladder else None
     return (price is None, price or 0.0, m.slug)
 
 
+def _data_version(info: Info) -> str:
+    return info.context.kg.version
+
+
+def _node(info: Info, id: strawberry.ID) -> Record:
+    decoded = from_global_id(id)
+    if decoded is None or decoded[0] not in NODE_TYPES:
+        raise not_found("node", id)
+    type_name, slug = decoded
+    if type_name == "Model":
+        return _model(info, slug)
+    record = _records(info.context.kg, type_name).get(slug)
+    if record is None:
+        raise not_found("node", id)
+    return record
+
+
+def _model_by_id(info: Info, id: strawberry.ID) -> ModelRecord:
+    return _model(info, id)
+
+
+def _models(info: Info, filter: ModelFilter | None = None, order_by: ModelOrder | None = None,
+            first: int | None = None, after: str | None = None) -> Connection[ModelRecord]:
+    found = _order_models(info, _filter_models(info, filter), order_by)
+    return Connection.page(info, found, "models", first, after)
+
+
+def _search(info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
+    count = page_size(first, default=10, low=0, high=info.context.max_page_size)
+    if not text.strip():
+        raise bad_input("text must not be empty.", "text")
+    hits = run_search(info.context.kg, text, count)
+    found = [(h, cast(Record, h.record)) for h in hits]  # search finds models, families, providers and routers
+    return [SearchHit(kind=h.kind, slug=r.slug, name=r.name, matched=h.matched, score=h.score, node=r) for h, r in found]
+
+
+def _family(info: Info, id: strawberry.ID) -> FamilyRecord:
+    return _entity(info.context.kg.families, "Family", id)
+
+
+def _organization(info: Info, id: strawberry.ID) -> OrganizationRecord:
+    return _entity(info.context.kg.organizations, "Organization", id)
+
+
+def _provider(info: Info, id: strawberry.ID) -> ProviderRecord:
+    return _entity(info.context.kg.providers, "Provider", id)
+
+
+def _providers(info: Info, first: int | None = None, after: str | None = None) -> Connection[ProviderRecord]:
+    return Connection.page(info, list(info.context.kg.providers.values()), "providers", first, after)
+
+
+def _router(info: Info, id: strawberry.ID) -> RouterRecord:
+    return _entity(info.context.kg.routers, "Router", id)
+
+
+def _routers(info: Info, filter: RouterFilter | None = None, first: int | None = None,
+             after: str | None = None) -> Connection[RouterRecord]:
+    kg = info.context.kg
+    routers = list(kg.routers.values())
+    if filter is not None:
+        if filter.kind is not None:
+            routers = [r for r in routers if r.kind == filter.kind.value]
+        if filter.open_source is not None:
+            routers = [r for r in routers if bool(r.open_source) == filter.open_source]
+        if filter.openai_compatible is not None:
+            routers = [r for r in routers if bool(r.openai_compatible) == filter.openai_compatible]
+        if filter.provider:
+            slug = _known("provider", _slug(filter.provider, "Provider"), kg.providers)
+            routers = [r for r in routers if slug in r.providers]
+        if filter.model:
+            model = _model(info, filter.model)
+            reach = {r.slug for r, _ in kg.routers_reaching(model.slug)}
+            routers = [r for r in routers if r.slug in reach]
+    return Connection.page(info, routers, "routers", first, after)
+
+
+def _license(info: Info, id: strawberry.ID) -> LicenseRecord:
+    slug = info.context.kg.index.license_keys.get(_slug(id, "License"))
+    if slug is None:
+        raise not_found("license", id)
+    return info.context.kg.licenses[slug]
+
+
+def _licenses(info: Info) -> list[LicenseRecord]:
+    return list(info.context.kg.licenses.values())
+
+
+def _capabilities(info: Info) -> list[CapabilityRecord]:
+    return list(info.context.kg.capabilities.values())
+
+
+def _use_cases(info: Info) -> list[UseCaseRecord]:
+    return list(info.context.kg.use_cases.values())
+
+
+def _resolve_alias(info: Info, name: str, at: date | None = None) -> ModelRecord:
+    try:
+        return resolve_alias(info.context.kg, name, at or info.context.today)
+    except NotFoundError as exc:
+        raise not_found(exc.kind, exc.ident) from None
+
+
+def _compare(info: Info, model_ids: list[strawberry.ID]) -> list[ModelRecord]:
+    if not 1 <= len(model_ids) <= 20:
+        raise bad_input("modelIds must name between 1 and 20 models.", "modelIds")
+    return [_model(info, i) for i in model_ids]
+
+
+def _lineage(info: Info, model_id: strawberry.ID, direction: LineageDirection = LineageDirection.BOTH,
+             kinds: list[LineageKind] | None = None, max_depth: int | None = None) -> LineageRecord:
+    model = _model(info, model_id)
+    if max_depth is not None and not 0 <= max_depth <= MAX_DEPTH:
+        raise bad_input(f"maxDepth must be between 0 and {MAX_DEPTH}, got {max_depth}.", "maxDepth")
+    wanted = frozenset(k.value for k in kinds) & ALL_KINDS if kinds else None
+    return find_lineage(info.context.kg, model.slug, direction.value, wanted, max_depth)
+
+
+def _migration_paths(info: Info, from_model_id: strawberry.ID, to_model_id: strawberry.ID | None = None,
+                     constraints: MigrationConstraints | None = None, first: int | None = 5) -> list[PathRecord]:
+    count = page_size(first, default=5, low=1, high=25)
+    source = _model(info, from_model_id)
+    target = _model(info, to_model_id) if to_model_id is not None else None
+    return find_paths(info.context.kg, source.slug, target.slug if target else None,
+                      to_constraints(info, constraints), today=info.context.today, first=count)
+
+
+def _alternatives(info: Info, model_id: strawberry.ID, criteria: AlternativeCriteria | None = None,
+                  first: int | None = 10) -> list[AlternativeRecord]:
+    count = page_size(first, default=10, low=1, high=info.context.max_page_size)
+    model = _model(info, model_id)
+    constraints, same_family = to_criteria(info, criteria)
+    return find_alternatives(info.context.kg, model.slug, constraints, today=info.context.today, first=count,
+                             include_same_family=same_family)
+
+
 @strawberry.type
 class Query:
-    @strawberry.field(description="The version (content hash) of the data snapshot this response was computed from.")
-    def data_version(self, info: Info) -> str:
-        return info.context.kg.version
-
-    @strawberry.field(description="Any entity by its global id.")
-    def node(self, info: Info, id: strawberry.ID) -> Optional[Node]:
-        decoded = from_global_id(id)
-        if decoded is None or decoded[0] not in TYPE_MAPS:
-            raise not_found("node", id)
-        type_name, slug = decoded
-        if type_name == "Model":
-            return Model(_record=_model(info, slug))
-        attr, cls = TYPE_MAPS[type_name]
-        record = getattr(info.context.kg, attr).get(slug)
-        if record is None:
-            raise not_found("node", id)
-        return cls(_record=record)
-
-    @strawberry.field(description="A model by slug, global id, any API or route id, or an alias (resolved today).")
-    def model(self, info: Info, id: strawberry.ID) -> Optional[Model]:
-        return Model(_record=_model(info, id))
-
-    @strawberry.field
-    def models(self, info: Info, filter: Optional[ModelFilter] = None, order_by: Optional[ModelOrder] = None,
-               first: Optional[int] = None, after: Optional[str] = None) -> ModelConnection:
-        found = _order_models(info, _filter_models(info, filter), order_by)
-        return paginate(info, found, "models", first, after, lambda m: Model(_record=m))
-
-    @strawberry.field(description="Models, families, providers and routers by name, id or alias; best matches first.")
-    def search(self, info: Info, text: str, first: Optional[int] = 10) -> list[SearchHit]:
-        from modelatlas.graph.algorithms.search import search as run_search
-
-        first = 10 if first is None else first
-        if not 0 <= first <= info.context.max_page_size:
-            raise bad_input(f"first must be between 0 and {info.context.max_page_size}, got {first}.", "first")
-        if not text.strip():
-            raise bad_input("text must not be empty.", "text")
-        hits = run_search(info.context.kg, text, first)
-        wrap = {"Model": Model, "Family": Family, "Provider": Provider, "Router": Router}
-        return [SearchHit(kind=h.kind, slug=h.record.slug, name=h.record.name, matched=h.matched, score=h.score,
-                          node=wrap[h.kind](_record=h.record)) for h in hits]
-
-    @strawberry.field
-    def family(self, info: Info, id: strawberry.ID) -> Optional[Family]:
-        return Family(_record=_entity(info, "Family", id))
-
-    @strawberry.field
-    def organization(self, info: Info, id: strawberry.ID) -> Optional[Organization]:
-        return Organization(_record=_entity(info, "Organization", id))
-
-    @strawberry.field
-    def provider(self, info: Info, id: strawberry.ID) -> Optional[Provider]:
-        return Provider(_record=_entity(info, "Provider", id))
-
-    @strawberry.field
-    def providers(self, info: Info, first: Optional[int] = None, after: Optional[str] = None) -> ProviderConnection:
-        return paginate(info, list(info.context.kg.providers.values()), "providers", first, after,
-                        lambda p: Provider(_record=p))
-
-    @strawberry.field
-    def router(self, info: Info, id: strawberry.ID) -> Optional[Router]:
-        return Router(_record=_entity(info, "Router", id))
-
-    @strawberry.field
-    def routers(self, info: Info, filter: Optional[RouterFilter] = None, first: Optional[int] = None,
-                after: Optional[str] = None) -> RouterConnection:
-        kg = info.context.kg
-        routers = list(kg.routers.values())
-        if filter is not None:
-            if filter.kind is not None:
-                routers = [r for r in routers if r.kind == filter.kind.value]
-            if filter.open_source is not None:
-                routers = [r for r in routers if bool(r.open_source) == filter.open_source]
-            if filter.openai_compatible is not None:
-                routers = [r for r in routers if bool(r.openai_compatible) == filter.openai_compatible]
-            if filter.provider:
-                slug = _known(info, "provider", _slug(filter.provider, "Provider"), kg.providers)
-                routers = [r for r in routers if slug in r.providers]
-            if filter.model:
-                model = _model(info, filter.model)
-                reach = {r.slug for r, _ in kg.routers_reaching(model.slug)}
-                routers = [r for r in routers if r.slug in reach]
-        return paginate(info, routers, "routers", first, after, lambda r: Router(_record=r))
-
-    @strawberry.field(description="A license by slug or SPDX id, case-insensitive.")
-    def license(self, info: Info, id: strawberry.ID) -> Optional[License]:
-        slug = info.context.kg.index.license_keys.get(_slug(id, "License"))
-        if slug is None:
-            raise not_found("license", id)
-        return License(_record=info.context.kg.licenses[slug])
-
-    @strawberry.field
-    def licenses(self, info: Info) -> list[License]:
-        return [License(_record=l) for l in info.context.kg.licenses.values()]
-
-    @strawberry.field
-    def capabilities(self, info: Info) -> list[Capability]:
-        return [Capability(_record=c) for c in info.context.kg.capabilities.values()]
-
-    @strawberry.field
-    def use_cases(self, info: Info) -> list[UseCase]:
-        return [UseCase(_record=u) for u in info.context.kg.use_cases.values()]
-
-    @strawberry.field(description="What an alias pointed to on a date (today when omitted).")
-    def resolve_alias(self, info: Info, name: str, at: Optional[date] = None) -> Optional[Model]:
-        try:
-            return Model(_record=resolve_alias(info.context.kg, name, at or info.context.today))
-        except NotFoundError as exc:
-            raise not_found(exc.kind, exc.ident) from None
-
-    @strawberry.field(description="Several models side by side, in the order asked.")
-    def compare(self, info: Info, model_ids: list[strawberry.ID]) -> list[Model]:
-        if not 1 <= len(model_ids) <= 20:
-            raise bad_input("modelIds must name between 1 and 20 models.", "modelIds")
-        return [Model(_record=_model(info, i)) for i in model_ids]
-
-    @strawberry.field(description="Succession and derivation around a model, ready to draw.")
-    def lineage(self, info: Info, model_id: strawberry.ID, direction: LineageDirection = LineageDirection.BOTH,
-                kinds: Optional[list[LineageKind]] = None, max_depth: Optional[int] = None) -> Lineage:
-        model = _model(info, model_id)
-        if max_depth is not None and not 0 <= max_depth <= MAX_DEPTH:
-            raise bad_input(f"maxDepth must be between 0 and {MAX_DEPTH}, got {max_depth}.", "maxDepth")
-        wanted = frozenset(k.value for k in kinds) & ALL_KINDS if kinds else None
-        found = find_lineage(info.context.kg, model.slug, direction.value, wanted, max_depth)
-        return Lineage(
-            root=Model(_record=found.root), chain=[Model(_record=m) for m in found.chain],
-            nodes=[Model(_record=m) for m in found.nodes], edges=[LineageEdge(_record=e) for e in found.edges],
-        )
-
-    @strawberry.field(description="Ranked migration paths with per-step checks; an empty list when none fits.")
-    def migration_paths(self, info: Info, from_model_id: strawberry.ID, to_model_id: Optional[strawberry.ID] = None,
-                        constraints: Optional[MigrationConstraints] = None, first: Optional[int] = 5) -> list[MigrationPath]:
-        first = 5 if first is None else first
-        if not 1 <= first <= 25:
-            raise bad_input(f"first must be between 1 and 25, got {first}.", "first")
-        source = _model(info, from_model_id)
-        target = _model(info, to_model_id) if to_model_id is not None else None
-        paths = find_paths(info.context.kg, source.slug, target.slug if target else None,
-                           to_constraints(info, constraints), today=info.context.today, first=first)
-        return [migration_path(p) for p in paths]
-
-    @strawberry.field(description="Models sharing capabilities and use cases, best first.")
-    def alternatives(self, info: Info, model_id: strawberry.ID, criteria: Optional[AlternativeCriteria] = None,
-                     first: Optional[int] = 10) -> list[Alternative]:
-        first = 10 if first is None else first
-        if not 1 <= first <= info.context.max_page_size:
-            raise bad_input(f"first must be between 1 and {info.context.max_page_size}, got {first}.", "first")
-        model = _model(info, model_id)
-        constraints, same_family = to_criteria(info, criteria)
-        found = find_alternatives(info.context.kg, model.slug, constraints, today=info.context.today, first=first,
-                                  include_same_family=same_family)
-        return [Alternative(_record=a) for a in found]
-
-    @strawberry.field(description="The data version (content hash) this answer was computed from.")
-    def data_version(self, info: Info) -> str:
-        return info.context.kg.version
+    data_version: str = field(resolver=_data_version,
+                              description="The data version (content hash) this answer was computed from.")
+    node: Record | None = field(resolver=_node, graphql_type=Node | None, description="Any entity by its global id.")
+    model: ModelRecord | None = field(
+        resolver=_model_by_id, graphql_type=Model | None,
+        description="A model by slug, global id, any API or route id, or an alias (resolved today).")
+    models: Connection[ModelRecord] = field(resolver=_models, graphql_type=ModelConnection)
+    search: list[SearchHit] = field(
+        resolver=_search, description="Models, families, providers and routers by name, id or alias; best matches first.")
+    family: FamilyRecord | None = field(resolver=_family, graphql_type=Family | None)
+    organization: OrganizationRecord | None = field(resolver=_organization, graphql_type=Organization | None)
+    provider: ProviderRecord | None = field(resolver=_provider, graphql_type=Provider | None)
+    providers: Connection[ProviderRecord] = field(resolver=_providers, graphql_type=ProviderConnection)
+    router: RouterRecord | None = field(resolver=_router, graphql_type=Router | None)
+    routers: Connection[RouterRecord] = field(resolver=_routers, graphql_type=RouterConnection)
+    license: LicenseRecord | None = field(resolver=_license, graphql_type=License | None,
+                                             description="A license by slug or SPDX id, case-insensitive.")
+    licenses: list[LicenseRecord] = field(resolver=_licenses, graphql_type=list[License])
+    capabilities: list[CapabilityRecord] = field(resolver=_capabilities, graphql_type=list[Capability])
+    use_cases: list[UseCaseRecord] = field(resolver=_use_cases, graphql_type=list[UseCase])
+    resolve_alias: ModelRecord | None = field(resolver=_resolve_alias, graphql_type=Model | None,
+                                                 description="What an alias pointed to on a date (today when omitted).")
+    compare: list[ModelRecord] = field(resolver=_compare, graphql_type=list[Model],
+                                       description="Several models side by side, in the order asked.")
+    lineage: LineageRecord = field(resolver=_lineage, graphql_type=Lineage,
+                                   description="Succession and derivation around a model, ready to draw.")
+    migration_paths: list[PathRecord] = field(
+        resolver=_migration_paths, graphql_type=list[MigrationPath],
+        description="Ranked migration paths with per-step checks; an empty list when none fits.")
+    alternatives: list[AlternativeRecord] = field(resolver=_alternatives, graphql_type=list[Alternative],
+                                                  description="Models sharing capabilities and use cases, best first.")

@@ -6,10 +6,10 @@ from graphql import parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelatlas.schema.build import build_schema
+from modelatlas.schema import schema
 from modelatlas.schema.cost import DEFAULT_LIST_SIZE, estimate_cost
 
-SCHEMA = build_schema(production=False)._schema
+SCHEMA = schema._schema
 SCALARS = ["slug", "name", "contextWindow", "releaseDate", "status", "openWeights"]
 OFFERING_FIELDS = ["routeId", "inputPrice", "outputPrice"]
 

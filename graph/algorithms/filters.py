@@ -29,6 +29,7 @@ class Constraints:
     provider: str | None = None
     live_only: bool = True
     max_steps: int | None = None
+    any_route: bool = False  # price limits hold on some route (on ``provider``), not on the priced one
 
 
 NO_CONSTRAINTS: Final = Constraints()  # the default of every function that takes constraints
@@ -62,11 +63,17 @@ def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, che
     if check_live and c.live_only and effective_status(model, today) != Status.ACTIVE:
         return False
     if c.max_input_price is not None or c.max_output_price is not None:
-        offering = priced_offering(kg, model, c.provider)
-        if offering is None:
-            return False
-        if c.max_input_price is not None and (offering.input_price is None or offering.input_price > c.max_input_price):
-            return False
-        if c.max_output_price is not None and (offering.output_price is None or offering.output_price > c.max_output_price):
+        if c.any_route:
+            routes = [o for o in kg.offerings_of(model.slug) if c.provider is None or o.provider == c.provider]
+        else:
+            priced = priced_offering(kg, model, c.provider)
+            routes = [priced] if priced else []
+        if not any(_within_prices(o, c) for o in routes):
             return False
     return True
+
+
+def _within_prices(offering: Offering, c: Constraints) -> bool:
+    return ((c.max_input_price is None or (offering.input_price is not None and offering.input_price <= c.max_input_price))
+            and (c.max_output_price is None
+                 or (offering.output_price is not None and offering.output_price <= c.max_output_price)))
