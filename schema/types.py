@@ -17,7 +17,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Annotated, Any, Protocol, TypeVar
 
 import strawberry
@@ -27,7 +27,7 @@ from strawberry.types.field import StrawberryField
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
 from modelatlas.graph.algorithms.migration import current_replacement
 from modelatlas.graph.precedence import is_current
-from modelatlas.graph.knowledge import effective_status
+from modelatlas.graph.knowledge import Reach, effective_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.records import (
     Capability as CapabilityRecord,
@@ -404,10 +404,22 @@ class Offering(Node):
     claims: list[ClaimRecord] = field(resolver=_offering_claims, graphql_type=list[Claim])
 
 
-@view(description="A router or gateway that reaches the model, and the provider it goes through.")
-class RouterReach:  # served as the snapshot's (router, provider) pairs
-    router: Router = computed(itemgetter(0))
-    via: Provider = computed(itemgetter(1))
+@strawberry.enum(description="Why a router is said to reach a model.")
+class ReachEvidence(Enum):
+    LISTED = strawberry.enum_value("listed", description=(
+        "The router's own model list names a route of the model (its rows as a catalog provider, or a curated route)."))
+    VIA_PROVIDER = strawberry.enum_value("via_provider", description=(
+        "A gateway that proxies provider APIs supports a provider that serves the model."))
+
+
+@view(description="A router or gateway that reaches the model, the provider it goes through, and the evidence.")
+class RouterReach:  # served as the snapshot's graph.knowledge.Reach records
+    router: Router
+    via: Provider
+    evidence: ReachEvidence = computed(lambda reach: ReachEvidence(reach.evidence.value))
+    route_id: str | None = read(description="The listed route that shows the reach (LISTED evidence).")
+    as_of: date | None = read(description=(
+        "The date of that listing, or of the check of the gateway's supported providers (VIA_PROVIDER)."))
 
 
 @strawberry.type(description="A typed, dated lineage edge seen from one model.")  # built per answer, not a view
@@ -473,8 +485,8 @@ def _cheapest_offering(root: ModelRecord, info: Info) -> OfferingRecord | None:
     return ladder[0] if ladder and ladder[0].blended_price() is not None else None
 
 
-def _model_routers(root: ModelRecord, info: Info) -> list[tuple[RouterRecord, ProviderRecord]]:
-    return info.context.kg.routers_reaching(root.slug)
+def _model_routers(root: ModelRecord, info: Info) -> list[Reach]:
+    return info.context.kg.reaches(root.slug)
 
 
 def _predecessors(root: ModelRecord, info: Info) -> list[LineageLink]:
@@ -533,9 +545,10 @@ class Model(Node):
         description="The model's routes as a price ladder, cheapest first; unpriced routes last.")
     cheapest_offering: OfferingRecord | None = field(
         resolver=_cheapest_offering, graphql_type=Offering | None, description="The cheapest route by blended price (3:1).")
-    routers: list[tuple[RouterRecord, ProviderRecord]] = field(
+    routers: list[Reach] = field(
         resolver=_model_routers, graphql_type=list[RouterReach],
-        description="Every router or gateway that reaches one of the model's providers or routes.")
+        description=("Every router or gateway that reaches the model, with its evidence: listed by the router "
+                     "itself, or through a provider a gateway supports. Where no evidence exists, no reach."))
     predecessors: list[LineageLink] = field(
         resolver=_predecessors, description="Lineage edges arriving at this model (older or base models).")
     successors: list[LineageLink] = field(

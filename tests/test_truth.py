@@ -157,3 +157,42 @@ def test_evaluation_on_the_catalog_meets_the_identity_targets():
     assert holdout.precision >= 0.995 and holdout.recall >= 0.95
     assert not evaluation.identity["all"].wrong_curated or len(evaluation.identity["all"].wrong_curated) <= 2
     assert not evaluation.batch_routes
+
+
+def _reach_graph():
+    from modelatlas.graph.knowledge import KnowledgeGraph
+    from modelatlas.graph.records import Model, Offering, Provider, Router
+
+    providers = [Provider("openrouter", "OpenRouter", "router_marketplace"), Provider("bedrock", "Bedrock", "cloud")]
+    models = [Model(s, s, "m", "active") for s in ("listed", "elsewhere")]
+    offerings = [Offering("o1", "listed", "openrouter", "m/listed"), Offering("o2", "elsewhere", "bedrock", "elsewhere"),
+                 Offering("o3", "listed", "bedrock", "listed")]
+    routers = [Router("openrouter", "OpenRouter", "router", providers=("bedrock",), catalog_provider="openrouter"),
+               Router("litellm", "LiteLLM", "gateway", providers=("bedrock",)),
+               Router("picker", "Picker", "router", providers=("bedrock",))]
+    return KnowledgeGraph.from_records(version="t", models=models, providers=providers, offerings=offerings,
+                                       routers=routers)
+
+
+def test_a_router_with_its_own_list_reaches_exactly_what_it_lists():
+    kg = _reach_graph()
+    assert {(r.router.slug, r.evidence, r.route_id) for r in kg.reaches("listed") if r.router.slug == "openrouter"} == {
+        ("openrouter", "listed", "m/listed")}
+    assert "openrouter" not in {r.router.slug for r in kg.reaches("elsewhere")}  # Bedrock serves it; OpenRouter lists it not
+
+
+def test_a_gateway_reaches_through_supported_providers_and_a_picking_router_only_what_it_lists():
+    kg = _reach_graph()
+    assert [(r.router.slug, r.via.slug, r.evidence) for r in kg.reaches("elsewhere")] == [
+        ("litellm", "bedrock", "via_provider")]
+    assert "picker" not in {r.router.slug for m in ("listed", "elsewhere") for r in kg.reaches(m)}
+
+
+def test_reach_evidence_over_graphql(client):
+    from tests.conftest import gql
+
+    body = gql(client, '{ model(id: "mistral-small-2402") { routers { router { slug } via { slug } evidence routeId asOf } } }')
+    reaches = body["data"]["model"]["routers"]
+    assert reaches and {r["evidence"] for r in reaches} <= {"LISTED", "VIA_PROVIDER"}
+    assert all(r["routeId"] for r in reaches if r["evidence"] == "LISTED")
+    assert not [r for r in reaches if r["router"]["slug"] == "openrouter" and r["evidence"] == "VIA_PROVIDER"]

@@ -86,12 +86,13 @@ def model_card(kg: KnowledgeGraph, ident: str, today: date) -> str:
         name = kg.providers[o.provider].name if o.provider in kg.providers else o.provider
         lines.append(f"  {name[:28]:<28} {o.route_id[:48]:<48} {_price(o.input_price):>8} {_price(o.output_price):>8} "
                      f"{_price(o.batch_input_price):>8} {_price(o.cached_input_price):>8} {_fmt(o.context_window):>8}")
-    lines += ["", "Routers and gateways that reach it (via provider):"]
+    lines += ["", "Routers and gateways that reach it (evidence: its own list, or a provider a gateway supports):"]
     reach: dict[str, list[str]] = {}
-    for router, provider in kg.routers_reaching(m.slug):
-        reach.setdefault(f"{router.name} ({router.kind})", []).append(provider.name)
-    for label, via in sorted(reach.items()):
-        lines.append(f"  {label:<50} via {', '.join(sorted(via))}")
+    for found in kg.reaches(m.slug):
+        how = (f"lists {found.route_id}" if found.evidence == "listed" else f"via {found.via.name}")
+        reach.setdefault(f"{found.router.name} ({found.router.kind})", []).append(how)
+    for label, evidence in sorted(reach.items()):
+        lines.append(f"  {label:<50} {'; '.join(sorted(evidence))}")
     if not reach:
         lines.append("  -")
     return "\n".join(lines)
