@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench bench-scale clean help
+.PHONY: run test lint install bench bench-scale clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,10 @@ run: $(STAMP) ## start the GraphQL service (with GraphiQL) on http://127.0.0.1:8
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
 
+lint: $(STAMP) ## ruff over the tree, mypy --strict over every package
+	$(BIN)/ruff check .
+	bash .ci/typecheck
+
 bench: $(STAMP) ## HTTP benchmark of the service against its own ceiling (wrk), writes bench-results/
 	$(BIN)/modelatlas bench
 
@@ -31,4 +35,4 @@ bench-scale: $(STAMP) ## load time, memory and query latency at 1k, 10k and 100k
 	$(BIN)/modelatlas bench-scale
 
 clean: ## remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache *.egg-info

@@ -209,7 +209,7 @@ class KnowledgeGraph:
         """Every (router, provider it goes through) that reaches the model (see :meth:`reaches`)."""
         return list(self.index.router_reach_by_model.get(model_slug, ()))
 
-    def reaches(self, model_slug: str) -> list["Reach"]:
+    def reaches(self, model_slug: str) -> list[Reach]:
         """How each router reaches the model, with its evidence. A router or gateway that the catalogs list as a
         provider (OpenRouter, Vercel AI Gateway) reaches exactly the models its own rows list; a curated
         ``reachesOffering`` names one route; a gateway that proxies provider APIs (LiteLLM, Portkey) reaches a model
@@ -298,7 +298,7 @@ class Indexes:
     offerings_by_provider: Mapping[str, tuple[Offering, ...]]
     routers_by_provider: Mapping[str, tuple[str, ...]]
     router_reach_by_model: Mapping[str, tuple[tuple[Router, Provider], ...]]
-    reach_by_model: Mapping[str, tuple["Reach", ...]]
+    reach_by_model: Mapping[str, tuple[Reach, ...]]
     models_by_router: Mapping[str, tuple[str, ...]]
     models_by_capability: Mapping[str, frozenset[str]]
     models_by_use_case: Mapping[str, frozenset[str]]

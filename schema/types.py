@@ -26,9 +26,9 @@ from strawberry.types.field import StrawberryField
 
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
 from modelatlas.graph.algorithms.migration import current_replacement
-from modelatlas.graph.precedence import is_current
 from modelatlas.graph.knowledge import Reach, effective_status
 from modelatlas.graph.memo import per_snapshot
+from modelatlas.graph.precedence import is_current
 from modelatlas.graph.records import (
     Capability as CapabilityRecord,
     Claim as ClaimRecord,

@@ -9,7 +9,7 @@ import pytest
 
 from modelatlas.api.http.settings import PREFIX, Settings, env_text
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 ROW = re.compile(r"^\| `(MODELATLAS_[A-Z_]+)` \| ([^|]+) \|", re.MULTILINE)
 
 

@@ -22,7 +22,7 @@ from modelatlas.graph.importers.litellm import (
 from modelatlas.graph.importers.rows import CatalogRow
 from modelatlas.graph.resolve.tables import IdentityTables
 
-FIXTURE = Path(__file__).parent / "fixtures" / "litellm" / "small.json"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "litellm" / "small.json"
 AS_OF = date(2026, 11, 20)
 
 

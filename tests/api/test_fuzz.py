@@ -22,7 +22,7 @@ from schemathesis import GenerationMode
 
 from tests.live_server import KNOWN_CODES, error_codes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 15}  # per root field
 
 

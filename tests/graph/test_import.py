@@ -35,7 +35,7 @@ from modelatlas.graph.load import default_data_dir
 from modelatlas.graph.precedence import current_of
 from tests.conftest import TODAY, gql
 
-FIXTURE = Path(__file__).parent / "fixtures" / "models_dev_small.json"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "models_dev_small.json"
 
 
 def _genai_providers() -> list[Provider]:

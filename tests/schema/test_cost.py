@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from graphql import parse
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from modelatlas.schema import schema
 from modelatlas.schema.cost import DEFAULT_LIST_SIZE, estimate_cost

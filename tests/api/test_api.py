@@ -9,7 +9,7 @@ from modelatlas.schema import schema
 from modelatlas.schema.ids import to_global_id
 from tests.conftest import gql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 MODEL_PAGE = """{ model(id: "mistral-small-2402") { name contextWindow offerings { provider { name } inputPrice outputPrice }
   routers { router { name } via { slug } } successors { model { id slug } kind validFrom validTo source { slug } }

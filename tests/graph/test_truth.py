@@ -21,7 +21,7 @@ from modelatlas.graph.resolve.resolver import Resolver
 from modelatlas.graph.resolve.spellings import join_spellings
 from modelatlas.graph.resolve.tables import IdentityTables
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from modelatlas.schema.context import Context
 from modelatlas.schema.engine import Engine
 from tests.conftest import TODAY
 
-QUERIES = Path(__file__).resolve().parent.parent / "bench" / "queries"
+QUERIES = Path(__file__).resolve().parents[2] / "bench" / "queries"
 EXTRA = [
     '{ model(id: "mistral-small-2402") { name status license { spdxId } successors { kind model { slug } } } }',
     '{ models(first: 30, orderBy: {field: RELEASE_DATE, direction: DESC}) { totalCount edges { cursor node { slug contextWindow } } } }',
