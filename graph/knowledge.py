@@ -39,7 +39,7 @@ from modelatlas.graph.records import (
 )
 from modelatlas.graph.similarity import SimilarityIndex
 
-__all__ = ["KnowledgeGraph", "effective_status", "gc_paused", "price_ladder"]
+__all__ = ["KnowledgeGraph", "Reach", "effective_status", "gc_paused", "price_ladder", "route_status"]
 
 T = TypeVar("T")
 PriceKey = tuple[bool, bool, float, str, str, str]
@@ -49,7 +49,7 @@ def effective_status(model: Model, today: date) -> Status:
     """A model's status on ``today``: its dates win over the stated status once they have passed.
 
     >>> m = Model("m", "M", "org", "active", deprecation_date=date(2025, 1, 1), retirement_date=date(2025, 6, 1))
-    >>> [effective_status(m, date(2024, 12, 1)), effective_status(m, date(2025, 2, 1)), effective_status(m, date(2025, 7, 1))]
+    >>> [str(effective_status(m, day)) for day in (date(2024, 12, 1), date(2025, 2, 1), date(2025, 7, 1))]
     ['active', 'deprecated', 'retired']
     """
     if model.retirement_date and model.retirement_date <= today:
@@ -59,6 +59,32 @@ def effective_status(model: Model, today: date) -> Status:
     if model.deprecation_date and model.deprecation_date <= today:
         return Status.DEPRECATED
     return model.status
+
+
+def route_status(offering: Offering, model: Model, provider: Provider | None, today: date) -> Status:
+    """A route's status on ``today``. Its own dates come first (Bedrock, Vertex and Azure retire on their own days):
+    retired once its shutdown date has passed, deprecated once its deprecation date has, or when its catalog says so.
+    The maker's lifecycle applies to the maker's own API, and to every route of a model without open weights
+    (only the maker licenses it); hosts of an open-weights model keep serving it after the maker's API retires it.
+
+    >>> m = Model("m", "M", "org", "active")
+    >>> o = Offering("o", "m", "p", "r", retirement_date=date(2026, 2, 19))
+    >>> str(route_status(o, m, None, date(2026, 1, 1))), str(route_status(o, m, None, date(2026, 3, 1)))
+    ('active', 'retired')
+    >>> gone = Model("w", "W", "org", "retired", open_weights=True)
+    >>> host, api = Provider("host", "Host", "inference_host"), Provider("org", "Org", "maker_api")
+    >>> [str(route_status(Offering(p.slug, "w", p.slug, "w"), gone, p, date(2026, 1, 1))) for p in (host, api)]
+    ['active', 'retired']
+    """
+    if offering.retirement_date and offering.retirement_date <= today:
+        return Status.RETIRED
+    follows_maker = not model.open_weights or (provider is not None and provider.kind == "maker_api")
+    lifecycle = effective_status(model, today) if follows_maker else Status.ACTIVE
+    if lifecycle == Status.RETIRED:
+        return Status.RETIRED
+    if (offering.deprecation_date and offering.deprecation_date <= today) or offering.status == Status.DEPRECATED:
+        return Status.DEPRECATED
+    return lifecycle if follows_maker or model.status != Status.PREVIEW else Status.PREVIEW
 
 
 def _price_key(offering: Offering, order: str, input_weight: float) -> PriceKey:
@@ -204,6 +230,15 @@ class KnowledgeGraph:
         if order == "BLENDED" and input_weight == 3.0:
             return list(offerings)
         return price_ladder(offerings, order, input_weight)
+
+    def live_offerings(self, model_slug: str, today: date) -> list[Offering]:
+        """The model's price ladder without the routes retired on ``today`` (see :func:`route_status`): what
+        "cheapest", price limits and migration targets consider."""
+        model = self.models.get(model_slug)
+        if model is None:
+            return []
+        return [o for o in self.index.offerings_by_model.get(model_slug, ())
+                if route_status(o, model, self.providers.get(o.provider), today) != Status.RETIRED]
 
     def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
         """Every (router, provider it goes through) that reaches the model (see :meth:`reaches`)."""

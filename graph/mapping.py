@@ -372,6 +372,8 @@ OFFERING = RecordMap(Offering, MA.Offering, "offerings", (
     F("cache_write_price", MA.cacheWritePrice, DECIMAL),
     F("context_window", MA.contextWindow, INT),
     F("deprecation_date", MA.deprecationDate, DATE),
+    F("retirement_date", MA.retirementDate, DATE),
+    F("status", MA.status, enum(Status)),
     F("price_valid_from", MA.priceValidFrom, DATE),
 ))
 ROUTER = RecordMap(Router, MA.Router, "routers", (

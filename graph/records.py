@@ -160,7 +160,9 @@ class Offering:
     batch_output_price: Decimal | None = None
     cached_input_price: Decimal | None = None
     context_window: int | None = None
-    deprecation_date: date | None = None
+    deprecation_date: date | None = None  # this route's own, where its provider sets one (Bedrock, Vertex, Azure)
+    retirement_date: date | None = None  # this route's own shutdown date (LiteLLM's deprecation_date)
+    status: Status | None = None  # the route's status as its catalog states it (deprecated); dates decide beyond it
     price_valid_from: date | None = None
     provenance: Provenance = field(default_factory=Provenance)
     cache_write_price: Decimal | None = None

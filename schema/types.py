@@ -26,7 +26,7 @@ from strawberry.types.field import StrawberryField
 
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
 from modelatlas.graph.algorithms.migration import current_replacement
-from modelatlas.graph.knowledge import Reach, effective_status
+from modelatlas.graph.knowledge import Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.precedence import is_current
 from modelatlas.graph.records import (
@@ -357,6 +357,11 @@ def _blended_price(root: OfferingRecord, input_weight: float = 3.0) -> float | N
     return None if value is None else round(value, 6)
 
 
+def _route_status(root: OfferingRecord, info: Info) -> ModelStatus:
+    kg = info.context.kg
+    return ModelStatus(route_status(root, kg.models[root.model], kg.providers.get(root.provider), info.context.today).value)
+
+
 def _offering_as_of(root: OfferingRecord) -> date | None:
     return root.provenance.as_of or root.provenance.checked_on
 
@@ -395,7 +400,12 @@ class Offering(Node):
     blended_price: float | None = field(
         resolver=_blended_price, description="(inputWeight x input + output) / (inputWeight + 1); 3:1 by default.")
     context_window: int | None
-    deprecation_date: date | None
+    deprecation_date: date | None = read(description="This route's own deprecation date, where its provider sets one.")
+    retirement_date: date | None = read(description=(
+        "This route's own shutdown date (Bedrock, Vertex and Azure retire on their own days; from LiteLLM's map)."))
+    status: ModelStatus = field(resolver=_route_status, description=(
+        "This route's status on the request's date: its own dates first; the maker's lifecycle for the maker's API "
+        "and for models without open weights. A retired route is never the cheapest route or a migration target."))
     source: SourceRecord | None = field(resolver=source_of, graphql_type=Source | None)
     sources: list[SourceRecord] = field(resolver=_sources_of, graphql_type=list[Source])
     as_of: date | None = computed(_offering_as_of)
@@ -481,7 +491,7 @@ def _model_offerings(root: ModelRecord, info: Info, order_by: OfferingOrder = Of
 
 
 def _cheapest_offering(root: ModelRecord, info: Info) -> OfferingRecord | None:
-    ladder = info.context.kg.offerings_of(root.slug)
+    ladder = info.context.kg.live_offerings(root.slug, info.context.today)
     return ladder[0] if ladder and ladder[0].blended_price() is not None else None
 
 
@@ -544,7 +554,7 @@ class Model(Node):
         resolver=_model_offerings, graphql_type=list[Offering],
         description="The model's routes as a price ladder, cheapest first; unpriced routes last.")
     cheapest_offering: OfferingRecord | None = field(
-        resolver=_cheapest_offering, graphql_type=Offering | None, description="The cheapest route by blended price (3:1).")
+        resolver=_cheapest_offering, graphql_type=Offering | None, description="The cheapest route by blended price (3:1) that is not retired on the request's date.")
     routers: list[Reach] = field(
         resolver=_model_routers, graphql_type=list[RouterReach],
         description=("Every router or gateway that reaches the model, with its evidence: listed by the router "

@@ -48,7 +48,7 @@ def alternatives(
     model = kg.models.get(model_slug)
     if model is None:
         raise NotFoundError("model", model_slug)
-    base_offer = next(iter(kg.offerings_of(model.slug)), None)
+    base_offer = next(iter(kg.offerings_of(model.slug)), None)  # its last price, retired or not: what it costs now
     base_price = base_offer.blended_price() if base_offer else None
     results: list[Alternative] = []
     if first <= 0:
@@ -59,7 +59,7 @@ def alternatives(
             continue
         if not satisfies(kg, cand, criteria, today):
             continue
-        offer = next(iter(kg.offerings_of(slug)), None)
+        offer = next(iter(kg.live_offerings(slug, today)), None)
         price = offer.blended_price() if offer else None
         results.append(Alternative(
             model=cand, score=score,

@@ -39,15 +39,18 @@ class Checks:
     warnings: tuple[str, ...]
 
 
-def reference_offerings(kg: KnowledgeGraph, before: Model, after: Model) -> tuple[Offering | None, Offering | None, bool]:
+def reference_offerings(kg: KnowledgeGraph, before: Model, after: Model,
+                        today: date) -> tuple[Offering | None, Offering | None, bool]:
     """The routes to compare prices on: the same provider when both models are offered there
-    (the provider where the old model is cheapest), else each model's cheapest route. The flag says "same provider"."""
+    (the provider where the old model is cheapest), else each model's cheapest route. The flag says "same provider".
+    The new model's retired routes never count; the old model's do (its last price is what a migration leaves)."""
     old = [o for o in kg.offerings_of(before.slug) if o.blended_price() is not None]
-    new = {o.provider: o for o in reversed(kg.offerings_of(after.slug)) if o.blended_price() is not None}
+    live = [o for o in kg.live_offerings(after.slug, today) if o.blended_price() is not None]
+    new = {o.provider: o for o in reversed(live)}
     for offering in old:
         if offering.provider in new:
             return offering, new[offering.provider], True
-    cheapest_new = next((o for o in kg.offerings_of(after.slug) if o.blended_price() is not None), None)
+    cheapest_new = next(iter(live), None)
     return (old[0] if old else None), cheapest_new, False
 
 
@@ -66,7 +69,7 @@ def _modalities(model: Model) -> set[str]:
 
 def migration_checks(kg: KnowledgeGraph, before: Model, after: Model, today: date) -> Checks:
     """Everything gained or lost by moving from ``before`` to ``after``, with warnings in plain words."""
-    old_offer, new_offer, same_provider = reference_offerings(kg, before, after)
+    old_offer, new_offer, same_provider = reference_offerings(kg, before, after, today)
     ratio = _ratio(old_offer, new_offer)
     gained = tuple(sorted(set(after.capabilities) - set(before.capabilities)))
     lost = tuple(sorted(set(before.capabilities) - set(after.capabilities)))

@@ -35,9 +35,10 @@ class Constraints:
 NO_CONSTRAINTS: Final = Constraints()  # the default of every function that takes constraints
 
 
-def priced_offering(kg: KnowledgeGraph, model: Model, provider: str | None) -> Offering | None:
-    """The route a price limit applies to: on ``provider`` when one is given, else the cheapest route."""
-    for offering in kg.offerings_of(model.slug):
+def priced_offering(kg: KnowledgeGraph, model: Model, provider: str | None, today: date) -> Offering | None:
+    """The route a price limit applies to: on ``provider`` when one is given, else the cheapest route (retired
+    routes never count)."""
+    for offering in kg.live_offerings(model.slug, today):
         if provider is None or offering.provider == provider:
             return offering
     return None
@@ -58,15 +59,15 @@ def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, che
         return False
     if c.require_commercial_use and not (lic and lic.commercial_use):
         return False
-    if c.provider is not None and model.slug not in kg.index.models_by_provider.get(c.provider, frozenset()):
-        return False
+    if c.provider is not None and not any(o.provider == c.provider for o in kg.live_offerings(model.slug, today)):
+        return False  # no route on that provider, or only a retired one
     if check_live and c.live_only and effective_status(model, today) != Status.ACTIVE:
         return False
     if c.max_input_price is not None or c.max_output_price is not None:
         if c.any_route:
-            routes = [o for o in kg.offerings_of(model.slug) if c.provider is None or o.provider == c.provider]
+            routes = [o for o in kg.live_offerings(model.slug, today) if c.provider is None or o.provider == c.provider]
         else:
-            priced = priced_offering(kg, model, c.provider)
+            priced = priced_offering(kg, model, c.provider, today)
             routes = [priced] if priced else []
         if not any(_within_prices(o, c) for o in routes):
             return False

@@ -51,13 +51,26 @@ class MigrationPath:
 
 
 def current_replacement(kg: KnowledgeGraph, model_slug: str, today: date) -> Model | None:
-    """The maker's recommended replacement valid on ``today`` (not provider-scoped), or None."""
-    links = [l for l in kg.index.links_from.get(model_slug, ())
-             if l.kind == LinkKind.RECOMMENDED_REPLACEMENT and l.scope is None and l.valid_on(today) and l.target in kg.models]
-    if not links:
-        return None
-    links.sort(key=lambda l: (l.valid_from or date.min, l.provenance.unconfirmed is False, l.slug), reverse=True)
-    return kg.models[links[0].target]
+    """The maker's recommended replacement valid on ``today`` (not provider-scoped), or None.
+
+    A replacement that is itself retired on ``today`` is never the answer: its own current replacement is followed
+    instead (2409 -> 2506, retired -> 2603), and with none, there is no answer.
+    """
+    seen = {model_slug}
+    slug: str | None = model_slug
+    while slug is not None:
+        links = [l for l in kg.index.links_from.get(slug, ())
+                 if l.kind == LinkKind.RECOMMENDED_REPLACEMENT and l.scope is None and l.valid_on(today)
+                 and l.target in kg.models and l.target not in seen]
+        if not links:
+            return None
+        links.sort(key=lambda l: (l.valid_from or date.min, l.provenance.unconfirmed is False, l.slug), reverse=True)
+        target = kg.models[links[0].target]
+        if effective_status(target, today) != Status.RETIRED:
+            return target
+        seen.add(target.slug)
+        slug = target.slug
+    return None
 
 
 def _step_graph(kg: KnowledgeGraph, start: str, c: Constraints, today: date) -> nx.DiGraph[str]:

@@ -4,7 +4,7 @@ We never install or run the ``litellm`` package: its map is one JSON file, commi
 (``data/catalogs/README.md`` says where it came from and how to refresh it). One row per chat, completion or responses
 entry (embedding, image, audio, rerank ... entries are not routes to a language model): prices (USD per token in the
 file, per 1M tokens here), cache read / write prices, batch / priority / flex and context tiers, context and output
-limits, modalities, capability flags, and the route's lifecycle: deprecation date and source, successor, alias.
+limits, modalities, capability flags, and the route's lifecycle: shutdown date ("deprecation_date": when the route stops serving) and its source, successor, alias.
 
 A key is ``<provider>/<route>`` or a bare route; the route id drops the prefix only when it is the entry's
 ``litellm_provider`` (``mistral/mistral-small-latest`` -> ``mistral-small-latest``; ``vertex_ai/claude-3-5-haiku``
@@ -224,6 +224,6 @@ class _Entry:
             input_modalities=self.modalities("supported_modalities", _INPUTS),
             output_modalities=self.modalities("supported_output_modalities", {}),
             capabilities=tuple(cap for flag, cap in _FLAGS.items() if self.entry.get(flag) is True),
-            deprecation_date=self.day("deprecation_date"), deprecation_source=self.text("deprecation_source"),
+            retirement_date=self.day("deprecation_date"), retirement_source=self.text("deprecation_source"),
             successor_id=self.target("successor_model"), alias_of=self.target("alias_of"),
         )

@@ -76,7 +76,7 @@ SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://gith
 
 #: the fields the catalogs fill -> their vocabulary property (by the record mapping; claims name it so)
 OFFERING_FIELDS = OFFERING.local_names("input_price", "output_price", "cached_input_price", "cache_write_price",
-                                       "batch_input_price", "batch_output_price", "context_window")
+                                       "batch_input_price", "batch_output_price", "context_window", "retirement_date")
 MODEL_FIELDS = MODEL.local_names("release_date", "context_window", "max_output_tokens", "open_weights", "knowledge_cutoff")
 UNKNOWN_MAKER = "unknown"
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -197,8 +197,10 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
             report.offerings_merged += 1
             continue
         first = group[0]
+        stated = Status.DEPRECATED if any(p.row.deprecated for p in group) else None
         offerings[slug] = Offering(slug=slug, model=first.model, provider=first.provider, route_id=first.row.route_id,
-                                   price_valid_from=valid_from, provenance=provenance, price_tiers=tiers, **values)
+                                   price_valid_from=valid_from, provenance=provenance, price_tiers=tiers,
+                                   status=stated, **values)
         for p in group:
             if p.row.deprecated:
                 claims.append(Claim(f"{slug}--status--{claim_tail(p)}", f"offering:{slug}", "status", Status.DEPRECATED,

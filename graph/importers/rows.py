@@ -56,8 +56,8 @@ class CatalogRow:
     capabilities: tuple[str, ...] = ()  # capability slugs: function-calling, structured-outputs, reasoning, attachments
     open_weights: bool | None = None
     deprecated: bool | None = None
-    deprecation_date: date | None = None  # this route's own (LiteLLM's deprecation_date)
-    deprecation_source: str | None = None  # where the route's deprecation date is announced (a URL)
+    retirement_date: date | None = None  # this route's own shutdown date (LiteLLM's "deprecation_date": "removed")
+    retirement_source: str | None = None  # where the provider announces it (LiteLLM's deprecation_source, a URL)
     successor_id: str | None = None  # the id the catalog names as this route's successor
     alias_of: str | None = None  # the id this route id is an alias of, per the catalog
     family_hint: str | None = None

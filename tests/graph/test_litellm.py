@@ -64,10 +64,10 @@ def test_limits_modalities_and_capabilities(rows):
 
 def test_lifecycle_per_route(rows):
     sonnet = rows["vertex_ai-anthropic_models", "vertex_ai/claude-3-5-sonnet@20240620"]
-    assert sonnet.deprecation_date == date(2026, 2, 19)
+    assert sonnet.retirement_date == date(2026, 2, 19)
     gpt = rows["openai", "gpt-4o"]
-    assert (gpt.deprecation_date, gpt.successor_id) == (date(2027, 1, 14), "gpt-6-luna")
-    assert gpt.deprecation_source == "https://developers.openai.com/api/docs/deprecations"
+    assert (gpt.retirement_date, gpt.successor_id) == (date(2027, 1, 14), "gpt-6-luna")
+    assert gpt.retirement_source == "https://developers.openai.com/api/docs/deprecations"
     # a successor or alias that is a key of the map is named by its route id
     assert rows["azure_ai", "claude-opus-4-5"].successor_id == "claude-opus-5-5"
     latest = rows["azure_ai", "claude-opus-latest"]
@@ -80,7 +80,7 @@ def test_bad_values_and_duplicate_routes_are_rejected_by_key():
     assert [(r.where, r.field, r.value) for r in snap.rejected] == [
         ("vertex_ai/claude-3-haiku@20240307", "deprecation_date", "2026-02-30"), ("deepseek-chat", "row", None)]
     haiku = next(r for r in snap.rows if r.route_id == "vertex_ai/claude-3-haiku@20240307")
-    assert haiku.deprecation_date is None and haiku.input_price == Decimal("0.25")  # the row is kept without it
+    assert haiku.retirement_date is None and haiku.input_price == Decimal("0.25")  # the row is kept without it
 
 
 def test_version_and_as_of_of_a_newer_map_file(tmp_path):
@@ -126,7 +126,7 @@ def test_the_shipped_map():
     rows = snap.rows
     # the whole file: 4,878 entries, 925 deprecation dates, 446 successors, 98 aliases; chat/completion/responses only:
     assert len(rows) == 3795
-    assert sum(r.deprecation_date is not None for r in rows) == 726
+    assert sum(r.retirement_date is not None for r in rows) == 726
     assert sum(r.successor_id is not None for r in rows) == 339
     assert sum(r.alias_of is not None for r in rows) == 98
     assert len({(r.provider_id, r.route_id) for r in rows}) == len(rows)

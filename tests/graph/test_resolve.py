@@ -139,20 +139,3 @@ def test_bad_identity_table_names_the_file(tmp_path: Path):
 
     with pytest.raises(DataError, match=r"identity.toml: \[aliases\]"):
         IdentityTables.load(bad)
-
-
-@pytest.mark.parametrize("module", [
-    "modelatlas.graph.resolve.normalize", "modelatlas.graph.resolve.tables", "modelatlas.graph.resolve.resolver", "modelatlas.graph.importers",
-    "modelatlas.graph.importers.rows", "modelatlas.graph.importers.checks", "modelatlas.graph.precedence", "modelatlas.graph.importers.report",
-    "modelatlas.graph.importers.values", "modelatlas.graph.importers.merge", "modelatlas.graph.importers.models_dev", "modelatlas.graph.importers.genai_prices",
-    "modelatlas.graph.importers.rdf", "modelatlas.graph.inference", "modelatlas.graph.catalog",
-    "modelatlas.graph.mapping", "modelatlas.graph.load", "modelatlas.graph.table", "modelatlas.graph.build",
-    "modelatlas.graph.validate", "modelatlas.graph.export", "modelatlas.graph.shapes_compiled",
-])
-def test_docstring_examples(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-
-    assert result.failed == 0 and result.attempted > 0

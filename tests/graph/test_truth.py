@@ -196,3 +196,38 @@ def test_reach_evidence_over_graphql(client):
     assert reaches and {r["evidence"] for r in reaches} <= {"LISTED", "VIA_PROVIDER"}
     assert all(r["routeId"] for r in reaches if r["evidence"] == "LISTED")
     assert not [r for r in reaches if r["router"]["slug"] == "openrouter" and r["evidence"] == "VIA_PROVIDER"]
+
+
+def test_a_retired_route_is_never_the_cheapest_nor_counts_for_a_price_limit():
+    from modelatlas.graph.algorithms.filters import Constraints, satisfies
+    from modelatlas.graph.knowledge import KnowledgeGraph
+    from modelatlas.graph.records import Model, Offering, Provider
+
+    kg = KnowledgeGraph.from_records(
+        version="t", models=[Model("m", "M", "o", "active")],
+        providers=[Provider("cheap", "Cheap", "host"), Provider("dear", "Dear", "host")],
+        offerings=[Offering("a", "m", "cheap", "m", input_price=Decimal("0.1"), output_price=Decimal("0.1"),
+                            retirement_date=date(2026, 2, 19)),
+                   Offering("b", "m", "dear", "m", input_price=Decimal(1), output_price=Decimal(1))])
+    assert [o.slug for o in kg.live_offerings("m", date(2026, 1, 1))] == ["a", "b"]
+    assert [o.slug for o in kg.live_offerings("m", date(2026, 3, 1))] == ["b"]
+    assert not satisfies(kg, kg.models["m"], Constraints(max_input_price=Decimal("0.5")), date(2026, 3, 1))
+    assert not satisfies(kg, kg.models["m"], Constraints(provider="cheap"), date(2026, 3, 1))
+
+
+def test_a_retired_replacement_is_followed_to_its_own_replacement(kg):
+    from modelatlas.graph.algorithms.migration import current_replacement
+
+    assert current_replacement(kg, "mistral-small-2409", date(2026, 12, 1)).slug == "mistral-small-2603"
+    assert current_replacement(kg, "mistral-small-2409", date(2026, 1, 1)).slug == "mistral-small-2506"
+    assert current_replacement(kg, "mistral-small-2402", date(2026, 8, 15)).slug == "mistral-small-2603"
+
+
+def test_route_status_over_graphql(client):
+    from tests.conftest import gql
+
+    body = gql(client, '{ model(id: "mistral-small-2402") { status offerings { status retirementDate } '
+                       'cheapestOffering { status } } }')
+    model = body["data"]["model"]
+    assert model["status"] == "RETIRED" and {o["status"] for o in model["offerings"]} == {"RETIRED"}
+    assert model["cheapestOffering"] is None  # every route of a retired model is retired
