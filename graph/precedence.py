@@ -33,7 +33,8 @@ from modelatlas.graph.records import Claim, Source
 if TYPE_CHECKING:
     from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["ORIGIN_RANK", "SOURCE_RANK", "Rank", "Vote", "consensus", "current_of", "is_current", "rank", "voter_of"]
+__all__ = ["ORIGIN_RANK", "SOURCE_RANK", "Rank", "Vote", "consensus", "current_of", "is_current", "rank", "voter_of",
+           "votes_for"]
 
 ORIGIN_RANK: dict[str, int] = {Origin.CURATED: 0, Origin.MAKER_API: 1, Origin.CATALOG: 2}
 SOURCE_RANK: dict[str, int] = {SourceKind.MAKER: 0, SourceKind.CATALOG: 1, SourceKind.THIRD_PARTY: 2}
@@ -127,6 +128,16 @@ def current_of(sources: Mapping[str, Source], claims: Iterable[Claim]) -> Claim 
     by_vote = [(c, _vote(c)) for c in candidates]
     winner = consensus([v for _, v in by_vote], candidates[0].property)
     return next((c for c, v in by_vote if v is winner), None)
+
+
+def votes_for(kg: KnowledgeGraph, claim: Claim) -> int:
+    """How many independent sources give ``claim``'s value in its (subject, property) group (rule 4's vote)."""
+    if claim.rejected or claim.value is None:
+        return 0
+    group = [c for c in kg.index.claims_by_subject.get(claim.subject, ())
+             if c.property == claim.property and not c.rejected and c.value is not None]
+    value = _norm(claim.value)
+    return len({_vote(c).voter for c in group if _norm(c.value) == value})
 
 
 def is_current(kg: KnowledgeGraph, claim: Claim) -> bool:

@@ -28,7 +28,7 @@ from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, 
 from modelatlas.graph.algorithms.migration import current_replacement
 from modelatlas.graph.knowledge import Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
-from modelatlas.graph.precedence import is_current
+from modelatlas.graph.precedence import is_current, votes_for
 from modelatlas.graph.records import (
     Capability as CapabilityRecord,
     Claim as ClaimRecord,
@@ -251,6 +251,10 @@ def _claim_value(root: ClaimRecord) -> str | None:
     return None if root.value is None else str(root.value)
 
 
+def _claim_votes(root: ClaimRecord, info: Info) -> int:
+    return votes_for(info.context.kg, root)
+
+
 def _claim_current(root: ClaimRecord, info: Info) -> bool:
     return is_current(info.context.kg, root)
 
@@ -266,6 +270,9 @@ class Claim:
                                  description="The claimed value as text; null when the source says it is undisclosed.")
     current: bool = field(resolver=_claim_current,
                           description="True when this claim holds the current value by the precedence rule.")
+    votes: int = field(resolver=_claim_votes, description=(
+        "How many independent sources (catalog and provider) give this claim's value for this field: the vote that "
+        "decides an imported model fact. Rejected claims get none."))
     origin: str = read(description="curated (data/), maker_api (an imported row of the maker's own API) or catalog.")
     sources: list[SourceRecord] = field(resolver=_sources_of, graphql_type=list[Source],
                                         description="Where the value comes from.")

@@ -28,6 +28,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from modelatlas.graph.evaluate import duplicate_pairs
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.report import ImportReport, MakerShare
@@ -239,6 +240,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     )
     report.timings["index"] = time.perf_counter() - start
     _fill_report(report, placed, conflicts, claims, models, curated)
+    report.duplicate_pairs = duplicate_pairs(kg)
     return kg, report
 
 

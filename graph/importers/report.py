@@ -50,6 +50,7 @@ class ImportReport:
     offerings_merged: int = 0
     claims_added: int = 0
     inferred_links: int = 0
+    duplicate_pairs: list[tuple[str, str]] = field(default_factory=list)  # suspected spellings of one model
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -86,6 +87,8 @@ class ImportReport:
         out += [f"  {r}" for r in self.rejected[:40]]
         if len(self.rejected) > 40:
             out.append(f"  ... and {len(self.rejected) - 40} more")
+        out.append(f"suspected duplicate pairs (same maker, words, sizes and release date): {len(self.duplicate_pairs)}")
+        out.extend(f"  {a} ~ {b}" for a, b in self.duplicate_pairs)
         if self.timings:
             out.append("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in self.timings.items()))
         return out

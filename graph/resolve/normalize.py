@@ -37,6 +37,7 @@ _REGION = {"us", "eu", "apac", "global", "au", "jp", "ca", "apne1"}
 _VENDOR_PREFIX = re.compile(r"^([a-z][a-z0-9]*)\.(?=[a-z])")
 _ISO_DATE = re.compile(r"(?<![0-9])(20\d{2})-(\d{2})-(\d{2})(?![0-9])")
 _COMPACT_DATE = re.compile(r"(?<![0-9])(20\d{2})(\d{2})(\d{2})(?![0-9])")
+_MONTH_YEAR = re.compile(r"(?<![0-9])(0[1-9]|1[0-2])-(20\d{2})(?![0-9])")  # Cohere's command-a-03-2025
 _SHORT_DATE = re.compile(r"(?<![0-9.])(2[2-9])(0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bm]|\d+x\d+(?:\.\d+)?b|a\d+(?:\.\d+)?b|e\d+b|\d+e)$")  # 128e: experts
@@ -161,6 +162,7 @@ def parse_id(raw: str) -> ParsedId:
             vendor.append(m.group(1))
         name = name[m.end():]
     name = _ISO_DATE.sub(lambda d: d.group(1)[2:] + d.group(2), name)
+    name = _MONTH_YEAR.sub(lambda d: d.group(2)[2:] + d.group(1), name)
     name = _COMPACT_DATE.sub(lambda d: d.group(1)[2:] + d.group(2), name)
     name = _SHORT_DATE.sub(lambda d: d.group(1) + d.group(2), name)  # doubao-seed-2.0-lite-260215 -> ...-2602
     name = name.replace("_", "-").replace(" ", "-")

@@ -61,14 +61,23 @@ def _plain(tokens: Iterable[str]) -> Form:
 
 
 def _extends(longer: Form, shorter: Form) -> bool:
-    """``longer`` is ``shorter`` plus dates, sizes or revisions only (its numbers in the same order)."""
+    """``longer`` is ``shorter`` plus dates, sizes or revisions only (its numbers in the same order), or plus a
+    version when both carry the same date (``devstral-small-2512`` / ``devstral-small-2-24b-2512``).
+
+    >>> _extends(_plain(["devstral", "small", "2", "24b", "2512"]), _plain(["devstral", "small", "2512"]))
+    True
+    >>> _extends(_plain(["qwen", "3", "2507"]), _plain(["qwen", "2.5"]))
+    False
+    """
     if longer[0] != shorter[0] or len(longer[1]) <= len(shorter[1]):
         return False
+    dated = any(token_kind(t) == "date" for t in shorter[1])
+    allowed = ("date", "size", "revision", "version") if dated else ("date", "size", "revision")
     i = 0
     for token in longer[1]:
         if i < len(shorter[1]) and token == shorter[1][i]:
             i += 1
-        elif token_kind(token) not in ("date", "size", "revision"):
+        elif token_kind(token) not in allowed:
             return False
     return i == len(shorter[1])
 
