@@ -15,7 +15,6 @@ do not matter, only which rows share a node.
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,14 +24,15 @@ from pathlib import Path
 from modelatlas.graph.errors import DataError
 from modelatlas.graph.importers.fold import base_route_id
 from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.resolve.spellings import duplicate_pairs, moving_aliases
 
 __all__ = [
-    "Disagreement", "Evaluation", "GoldRow", "IdentityScore", "evaluate", "gold_file", "identity_score",
+    "Disagreement", "Evaluation", "GoldRow", "IdentityScore", "evaluate", "gold_file", "gold_files", "identity_score",
     "placements", "read_gold",
 ]
 
 GOLD_COLUMNS = ("provider", "route_id", "label", "split", "note")
-SPLITS = ("tune", "holdout")
+SPLITS = ("tune", "holdout", "fresh")  # fresh: labelled after the rules were written, never used to tune them
 #: Model facts whose current value is compared with the majority of independent claims.
 MAJORITY_FIELDS = ("releaseDate", "openWeights")
 
@@ -59,6 +59,11 @@ class GoldRow:
 
 def gold_file(data_dir: Path) -> Path:
     return data_dir / "gold" / "identity.tsv"
+
+
+def gold_files(data_dir: Path) -> list[Path]:
+    """Every gold set of the data directory: ``identity.tsv`` and, where present, ``identity-fresh.tsv``."""
+    return [p for p in (data_dir / "gold" / "identity.tsv", data_dir / "gold" / "identity-fresh.tsv") if p.exists()]
 
 
 def read_gold(path: Path) -> list[GoldRow]:
@@ -170,6 +175,7 @@ class Evaluation:
     compared: dict[str, int]
     unreached: list[str]
     batch_routes: list[str]
+    aliases: list[str]
     models: int
     curated_models: int
     extra: dict[str, int] = field(default_factory=dict)
@@ -209,63 +215,15 @@ def majority_disagreements(kg: KnowledgeGraph, fields: Iterable[str] = MAJORITY_
     return out, compared
 
 
-_DATE = re.compile(r"^(2[3-6](0[1-9]|1[0-2])|20\d{4}|20\d{6}|\d{6})$")
-_SIZE = re.compile(r"^(\d+(\.\d+)?[bmk]|\d+x\d+(\.\d+)?b|a\d+(\.\d+)?b|e\d+b)$")
-_VERSION = re.compile(r"^v?(\d+(\.\d+)*)$")
-
-
-def _spelling(slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """A slug's words, sizes and version numbers, dates dropped and ``x.0`` read as ``x``.
-
-    >>> _spelling("claude-opus-4-20250514"), _spelling("qwen3-30b-a3b")
-    (('claude-opus', (), ('4',)), ('qwen3', ('30b', 'a3b'), ()))
-    """
-    words: list[str] = []
-    sizes: list[str] = []
-    versions: list[str] = []
-    for token in slug.lower().replace("_", "-").split("-"):
-        if _DATE.match(token):
-            continue
-        if _SIZE.match(token):
-            sizes.append(token)
-        elif match := _VERSION.match(token):
-            version = match.group(1)
-            while version.endswith(".0"):
-                version = version[:-2]
-            versions.append(version)
-        else:
-            words.append(token)
-    return "-".join(words), tuple(sizes), tuple(versions)
-
-
-def duplicate_pairs(kg: KnowledgeGraph) -> list[tuple[str, str]]:
-    """Suspected spellings of one model: same maker, release date, words and sizes, and version numbers of which
-    one is a prefix of the other (``claude-opus-4`` / ``claude-opus-4-2505`` / ``claude-opus-4.0``)."""
-    groups: dict[tuple[object, ...], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-    for model in kg.models.values():
-        if model.release_date is None:
-            continue
-        words, sizes, versions = _spelling(model.slug)
-        groups[(model.maker, words, sizes, model.release_date)].append((model.slug, versions))
-    pairs: list[tuple[str, str]] = []
-    for members in groups.values():
-        members.sort()
-        for i, (a, va) in enumerate(members):
-            for b, vb in members[i + 1:]:
-                shorter, longer = sorted((va, vb), key=len)
-                if longer[: len(shorter)] == shorter:
-                    pairs.append((a, b))
-    return sorted(pairs)
-
-
 def evaluate(kg: KnowledgeGraph, gold: Sequence[GoldRow], today: date | None = None) -> Evaluation:
     """Score ``kg`` on ``gold`` (per split and overall) and measure duplicates, disagreement and reach."""
     curated = frozenset(slug for slug, m in kg.models.items() if m.resolution is None)
     placed = placements(kg)
-    identity = {split: identity_score([g for g in gold if g.split == split], placed, curated) for split in SPLITS}
+    identity = {split: identity_score([g for g in gold if g.split == split], placed, curated)
+                for split in SPLITS if any(g.split == split for g in gold)}
     identity["all"] = identity_score(gold, placed, curated)
     disagreements, compared = majority_disagreements(kg)
     unreached = sorted(slug for slug in kg.models if not kg.routers_reaching(slug))
     batch = sorted(o.slug for o in kg.offerings.values() if o.route_id.lower().endswith((":batch", "-batch")))
-    return Evaluation(identity, duplicate_pairs(kg), disagreements, compared, unreached, batch,
+    return Evaluation(identity, duplicate_pairs(kg), disagreements, compared, unreached, batch, moving_aliases(kg),
                       len(kg.models), len(curated))

@@ -28,7 +28,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from modelatlas.graph.evaluate import duplicate_pairs
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.report import ImportReport, MakerShare
@@ -64,7 +63,7 @@ from modelatlas.graph.resolve.resolver import (
     Resolution,
     Resolver,
 )
-from modelatlas.graph.resolve.spellings import group_key, join_spellings
+from modelatlas.graph.resolve.spellings import duplicate_pairs, group_key, join_spellings
 from modelatlas.graph.resolve.tables import IdentityTables
 
 __all__ = ["SOURCE_SLUGS", "merge_catalogs"]

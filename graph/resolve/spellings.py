@@ -4,11 +4,13 @@ Catalogs spell one model several ways: ``claude-opus-4``, ``claude-opus-4-202505
 ``llama-4-maverick`` and ``llama-4-maverick-17b-128e``. Two normalized ids of one maker are one model when
 
 - they are equal once ``x.0`` is read as ``x`` and the word ``latest`` is dropped, or
-- one adds to the other only a date, a size or a zero-padded revision (``-001``), and it is the ONLY id of that
-  maker that does so. When two dated ids extend one undated id (``claude-3.5-sonnet`` -> 2406 and 2410), the
-  undated id names a moving alias, not one model, and stays apart. When the rows of the undated id date its
-  release more than a month away from the added date (``qwen3-235b-a22b``, April 2025, is not ``...-2507``),
-  it is an earlier release and stays apart too.
+- one adds to the other only a date, a size or a zero-padded revision (``-001``), or a version beside a date both
+  carry, and it is the ONLY more specific id of that maker. When two dated ids extend one undated id
+  (``claude-3.5-sonnet`` -> 2406 and 2410), the undated id names a moving alias, not one model, and stays apart; so
+  does one that any two more specific ids extend, whatever they add (``gemini-2.5-flash-preview`` beside ``-04-17``
+  and ``-09-2025``). When the rows of the undated id date its release more than two months away from the added date
+  (``qwen3-235b-a22b``, April 2025, is not ``...-2507``), it is an earlier release and stays apart too; an id dated
+  more than two months before that release is no version of it and counts for nothing.
 
 Words keep their set, numbers their order: ``gemini-2.5-pro-preview-05-06`` is not ``...-06-05``.
 
@@ -21,13 +23,18 @@ Words keep their set, numbers their order: ``gemini-2.5-pro-preview-05-06`` is n
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from modelatlas.graph.resolve.normalize import token_kind
 
-__all__ = ["group_key", "join_spellings"]
+if TYPE_CHECKING:
+    from modelatlas.graph.knowledge import KnowledgeGraph
+
+__all__ = ["duplicate_pairs", "group_key", "join_spellings", "moving_aliases"]
 
 def group_key(key: str) -> str:
     """Words as a set, numbers in order: ``claude-3.5-haiku`` and ``claude-haiku-3.5`` share a key.
@@ -60,6 +67,15 @@ def _plain(tokens: Iterable[str]) -> Form:
     return tuple(sorted(words)), tuple(numbers)
 
 
+def _contains(longer: Form, shorter: Form) -> bool:
+    """``longer`` has ``shorter``'s words and, in order, its numbers, and more numbers of any kind: a more specific id
+    (``gemini-2.5-flash-preview-04-17`` beside ``gemini-2.5-flash-preview``)."""
+    if longer[0] != shorter[0] or len(longer[1]) <= len(shorter[1]):
+        return False
+    rest = iter(longer[1])
+    return all(token in rest for token in shorter[1])
+
+
 def _extends(longer: Form, shorter: Form) -> bool:
     """``longer`` is ``shorter`` plus dates, sizes or revisions only (its numbers in the same order), or plus a
     version when both carry the same date (``devstral-small-2512`` / ``devstral-small-2-24b-2512``).
@@ -88,7 +104,15 @@ def _months_apart(day: date, yymm: str) -> int:
 
 def _dates_agree(longer: Form, shorter: Form, released: date | None) -> bool:
     added = [t for t in longer[1] if t not in shorter[1] and token_kind(t) == "date"]
-    return released is None or all(_months_apart(released, t) <= 1 for t in added)
+    return released is None or all(_months_apart(released, t) <= 2 for t in added)
+
+
+def _dated_before(longer: Form, shorter: Form, released: date | None) -> bool:
+    """``longer`` adds a date more than two months before the shorter id's release: not a version of it
+    (a ``claude-3.7-sonnet-2406`` row beside Claude 3.7 Sonnet, released 2025-02)."""
+    added = [t for t in longer[1] if t not in shorter[1] and token_kind(t) == "date"]
+    return released is not None and any(
+        (int(t[:2]) * 12 + int(t[2:])) < (released.year % 100 * 12 + released.month) - 2 for t in added)
 
 
 def join_spellings(keys: Iterable[tuple[str, str]],
@@ -104,9 +128,9 @@ def join_spellings(keys: Iterable[tuple[str, str]],
         target: dict[Form, Form] = {}
         for form, keys_of_form in forms.items():
             day = next((released[(maker, k)] for k in keys_of_form if (maker, k) in released), None)
-            longer = [other for other in forms if _extends(other, form)]
-            maximal = [o for o in longer if not any(_extends(x, o) for x in longer)]
-            if len(maximal) == 1 and _dates_agree(maximal[0], form, day):
+            longer = [other for other in forms if _contains(other, form) and not _dated_before(other, form, day)]
+            maximal = [o for o in longer if not any(_contains(x, o) for x in longer)]
+            if len(maximal) == 1 and _extends(maximal[0], form) and _dates_agree(maximal[0], form, day):
                 target[form] = maximal[0]
         for form, keys_of_form in forms.items():
             end = form
@@ -119,3 +143,70 @@ def join_spellings(keys: Iterable[tuple[str, str]],
                 if key != representative:
                     joined[(maker, key)] = representative
     return joined
+
+
+_DATE = re.compile(r"^(2[3-6](0[1-9]|1[0-2])|20\d{4}|20\d{6}|\d{6})$")
+_SIZE = re.compile(r"^(\d+(\.\d+)?[bmk]|\d+x\d+(\.\d+)?b|a\d+(\.\d+)?b|e\d+b)$")
+_VERSION = re.compile(r"^v?(\d+(\.\d+)*)$")
+
+
+def _spelling(slug: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """A slug's words, sizes and version numbers, dates dropped and ``x.0`` read as ``x``.
+
+    >>> _spelling("claude-opus-4-20250514"), _spelling("qwen3-30b-a3b")
+    (('claude-opus', (), ('4',)), ('qwen3', ('30b', 'a3b'), ()))
+    """
+    words: list[str] = []
+    sizes: list[str] = []
+    versions: list[str] = []
+    for token in slug.lower().replace("_", "-").split("-"):
+        if _DATE.match(token):
+            continue
+        if _SIZE.match(token):
+            sizes.append(token)
+        elif match := _VERSION.match(token):
+            version = match.group(1)
+            while version.endswith(".0"):
+                version = version[:-2]
+            versions.append(version)
+        else:
+            words.append(token)
+    return "-".join(words), tuple(sizes), tuple(versions)
+
+
+def moving_aliases(kg: KnowledgeGraph) -> list[str]:
+    """Undated models that two or more dated models of the same maker, words and sizes extend (``gpt-4o`` beside
+    ``gpt-4o-2405`` and ``-2408``): ids a maker moves over time, kept apart from each version on purpose."""
+    dated: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
+    undated: list[tuple[tuple[object, ...], str, tuple[str, ...]]] = []
+    for model in kg.models.values():
+        words, sizes, versions = _spelling(model.slug)
+        key = (model.maker, words, sizes)
+        if any(_DATE.match(t) for t in model.slug.split("-")) or any(len(v) == 4 for v in versions):
+            dated[key].append(versions)
+        else:
+            undated.append((key, model.slug, versions))
+    return sorted(slug for key, slug, versions in undated
+                  if sum(1 for v in dated.get(key, ()) if v[: len(versions)] == versions) >= 2)
+
+
+def duplicate_pairs(kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    """Suspected spellings of one model: same maker, release date, words and sizes, and version numbers of which
+    one is a prefix of the other (``claude-opus-4`` / ``claude-opus-4-2505`` / ``claude-opus-4.0``). A moving
+    alias beside its versions is not a pair (see :func:`moving_aliases`)."""
+    aliases = set(moving_aliases(kg))
+    groups: dict[tuple[object, ...], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for model in kg.models.values():
+        if model.release_date is None or model.slug in aliases:
+            continue
+        words, sizes, versions = _spelling(model.slug)
+        groups[(model.maker, words, sizes, model.release_date)].append((model.slug, versions))
+    pairs: list[tuple[str, str]] = []
+    for members in groups.values():
+        members.sort()
+        for i, (a, va) in enumerate(members):
+            for b, vb in members[i + 1:]:
+                shorter, longer = sorted((va, vb), key=len)
+                if longer[: len(shorter)] == shorter:
+                    pairs.append((a, b))
+    return sorted(pairs)
