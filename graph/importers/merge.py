@@ -42,12 +42,13 @@ from modelatlas.graph.importers.values import (
     row_provenance,
     row_rank,
 )
-from modelatlas.graph.kinds import Origin, ResolutionStatus, SourceKind, Status
+from modelatlas.graph.kinds import LinkKind, Origin, ResolutionStatus, SourceKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.mapping import MODEL, OFFERING
 from modelatlas.graph.records import (
     Capability,
     Claim,
+    LineageLink,
     Model,
     Offering,
     Organization,
@@ -234,7 +235,8 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
         models=models.values(), families=curated.families.values(), organizations=organizations.values(),
         providers=providers.values(), offerings=offerings.values(), routers=curated.routers.values(),
         licenses=curated.licenses.values(), capabilities=capabilities.values(), use_cases=curated.use_cases.values(),
-        sources=sources.values(), aliases=curated.aliases.values(), bindings=curated.bindings, links=curated.links,
+        sources=sources.values(), aliases=curated.aliases.values(), bindings=curated.bindings,
+        links=(*curated.links, *_route_successors(placed, offerings, curated.links)),
         claims=claims_all,
     )
     report.timings["index"] = time.perf_counter() - start
@@ -244,9 +246,31 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
 
 
 # -------------------------------------------------------------------- helpers
+def _route_successors(placed: list[PlacedRow], offerings: dict[str, Offering],
+                      curated: Iterable[LineageLink]) -> list[LineageLink]:
+    """A catalog's successor of a route (LiteLLM's ``successor_model``) as a provider-scoped recommended replacement,
+    when the successor is a route of the same provider on another model: ``azure_ai/mistral-nemo`` ->
+    ``azure_ai/mistral-small-2503`` holds on Azure, not everywhere."""
+    model_of = {(o.provider, o.route_id.lower()): o.model for o in offerings.values()}
+    known = {(l.source, l.target, l.kind, l.scope) for l in curated}
+    links: dict[str, LineageLink] = {}
+    for p in placed:
+        if not p.row.successor_id or not p.model:
+            continue
+        target = model_of.get((p.provider, p.row.successor_id.lower()))
+        if target is None or target == p.model or (p.model, target, LinkKind.RECOMMENDED_REPLACEMENT, p.provider) in known:
+            continue
+        slug = f"{p.model}--replacement-on-{p.provider}--{target}"
+        links.setdefault(slug, LineageLink(
+            slug, p.model, target, LinkKind.RECOMMENDED_REPLACEMENT, scope=p.provider,
+            provenance=row_provenance(p, comment=f"{p.row.source} names {p.row.successor_id} as the successor of "
+                                                 f"{p.row.route_id} on {p.provider}")))
+    return list(links.values())
+
+
 def _resolve_row(resolver: Resolver, row: CatalogRow, provider: str, as_of: date) -> Resolution:
     best: Resolution | None = None
-    for ident in (row.route_id, *row.other_ids):
+    for ident in (row.route_id, *row.other_ids, *((row.alias_of,) if row.alias_of else ())):  # LiteLLM's alias_of
         found = resolver.resolve(ident, provider=provider, name=row.name, as_of=as_of)
         if found.status == CURATED:
             return replace(found, raw=row.route_id) if ident != row.route_id else found

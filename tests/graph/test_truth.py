@@ -231,3 +231,13 @@ def test_route_status_over_graphql(client):
     model = body["data"]["model"]
     assert model["status"] == "RETIRED" and {o["status"] for o in model["offerings"]} == {"RETIRED"}
     assert model["cheapestOffering"] is None  # every route of a retired model is retired
+
+
+@pytest.mark.slow
+def test_a_catalog_successor_is_a_provider_scoped_replacement():
+    """Bounded (one import): LiteLLM's successor_model becomes a replacement on that provider only."""
+    kg = load_graph(imports=True, cache=False)
+    scoped = [link for link in kg.links if link.scope and link.provenance.comment and "successor" in link.provenance.comment]
+    assert scoped and all(link.kind == "RECOMMENDED_REPLACEMENT" for link in scoped)
+    assert len({(link.source, link.target, link.scope) for link in kg.links if link.scope}) == len(
+        [link for link in kg.links if link.scope])  # no link twice
