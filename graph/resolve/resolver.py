@@ -150,6 +150,7 @@ class Resolver:
                 for slug, how in found.items():
                     self.unordered[group_key(indexed_key)].setdefault(slug, how)
         self.aliases = {a.name.lower(): a.slug for a in kg.aliases.values()}
+        self._refused: dict[str, str] = {}  # per resolve(): candidates matched only by dropping a part that disagrees
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph, tables: IdentityTables | None = None) -> Resolver:
@@ -159,6 +160,7 @@ class Resolver:
     def resolve(self, raw: str, *, provider: str | None = None, name: str | None = None,
                 as_of: date | None = None) -> Resolution:
         """Resolve one id as seen on ``provider`` (a provider slug) under display ``name`` on ``as_of``."""
+        self._refused = {}
         parsed = self._without_maker_word(parse_id(self._without_route_prefix(raw, provider)))
         maker = self._maker(parsed, provider)
         if maker is None and name and "(" in name:  # GitLab "duo-chat-opus-4-5" named "Agentic Chat (Claude Opus 4.5)"
@@ -227,7 +229,9 @@ class Resolver:
                         f"{key!r} names a family, not a version: {', '.join(sorted(family))}")
         if maker is None:
             return done(ResolutionStatus.UNRESOLVED, None, "unknown-maker", f"no owner, vendor prefix, id prefix or maker API names the maker of {raw!r}")
-        return done(ResolutionStatus.CANONICAL, None, "canonical", f"maker {maker} + normalized id {key!r}")
+        refusal = "; ".join(f"not {slug}: its {why} disagrees" for slug, why in sorted(self._refused.items()))
+        return done(ResolutionStatus.CANONICAL, None, "canonical",
+                    f"maker {maker} + normalized id {key!r}" + (f" ({refusal})" if refusal else ""))
 
     def _unique(self, found: dict[str, str], parsed: ParsedId, contradicted: set[str] | None = None) -> _One | _Many | None:
         """The one consistent model of ``found`` (slug -> how it was indexed), all of them when several, else None.
@@ -236,6 +240,7 @@ class Resolver:
         """
         verdicts = {slug: self._contradiction(slug, parsed) for slug in found}
         consistent = {slug: how for slug, how in found.items() if verdicts[slug] is None}
+        self._refused.update({slug: why for slug, why in verdicts.items() if why is not None})
         if contradicted is not None:
             contradicted.update(slug for slug, why in verdicts.items() if why in ("date", "version"))
         if len(consistent) == 1:

@@ -241,3 +241,13 @@ def test_a_catalog_successor_is_a_provider_scoped_replacement():
     assert scoped and all(link.kind == "RECOMMENDED_REPLACEMENT" for link in scoped)
     assert len({(link.source, link.target, link.scope) for link in kg.links if link.scope}) == len(
         [link for link in kg.links if link.scope])  # no link twice
+
+
+def test_resolve_explains_a_refusal():
+    from typer.testing import CliRunner
+
+    from modelatlas.api.cli import app
+
+    result = CliRunner().invoke(app, ["resolve", "mistralai/mixtral-8x22b-instruct", "--provider", "openrouter"])
+    assert result.exit_code == 0, result.output
+    assert "not open-mixtral-8x7b: its size disagrees" in result.output
