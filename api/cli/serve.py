@@ -40,13 +40,15 @@ def serve(
     kg = load(None, config=config, background_write=single)
     os.environ.update(config.to_env())
     typer.echo(f"modelatlas serving on http://{config.host}:{config.port}/graphql", err=True)
+    # uvicorn must not rewrite the client from X-Forwarded-For (it trusts 127.0.0.1 by default): the app does,
+    # for MODELATLAS_TRUSTED_PROXIES only (api/http/proxies.py)
+    server: dict[str, Any] = {"host": config.host, "port": config.port, "log_level": "warning", "access_log": False,
+                              "proxy_headers": False}
     if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)
         configure_logging()
-        uvicorn.run(create_app(config, kg=kg), host=config.host, port=config.port, log_level="warning",
-                    access_log=False)
+        uvicorn.run(create_app(config, kg=kg), **server)
     else:  # worker processes load the compiled cache written above
-        uvicorn.run("modelatlas.api.http.app:app_from_env", factory=True, host=config.host, port=config.port,
-                    workers=config.workers, log_level="warning", access_log=False)
+        uvicorn.run("modelatlas.api.http.app:app_from_env", factory=True, workers=config.workers, **server)
 
 
 def export_schema(output: Annotated[Path | None, typer.Option("--output", "-o")] = None) -> None:

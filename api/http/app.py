@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import hmac
+import json
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -25,12 +26,15 @@ from starlette.middleware.cors import CORSMiddleware
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from modelatlas.api.http.observe import Metrics, Observe
+from modelatlas.api.http.proxies import trusted_networks
+from modelatlas.api.http.ratelimit import Lockout
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import ReloadOutcome, Snapshots
 from modelatlas.graph import KnowledgeGraph, load_graph
 
 __all__ = ["app_from_env", "create_app"]
 
+audit_log = logging.getLogger("modelatlas.audit")
 
 
 def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
@@ -108,14 +112,31 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    lockout = Lockout()  # per client address: 5 failed attempts within a minute lock it out for a minute
+
     @app.post("/admin/reload")
     async def admin_reload(request: Request) -> JSONResponse:
         if not settings.admin_token:
             return JSONResponse({"error": "Not found."}, status_code=404)
+        client = request.client.host if request.client else "-"
+
+        def audit(outcome: str) -> None:  # every attempt, never the token's text
+            audit_log.info(json.dumps({"event": "admin_reload", "client": client, "outcome": outcome,
+                                       "request_id": getattr(request.state, "request_id", "-")}))
+
+        retry_after = lockout.retry_after(client)
+        if retry_after:
+            audit("locked")
+            return JSONResponse({"error": f"Too many failed attempts. Retry after {retry_after} s."}, status_code=429,
+                                headers={"Retry-After": str(retry_after)})
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {settings.admin_token}".encode()):
+            lockout.fail(client)
+            audit("denied")
             return JSONResponse({"error": "A valid 'Authorization: Bearer <token>' header is required."},
                                 status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        lockout.succeed(client)
+        audit("ok")
         outcome = await reload("admin")
         return JSONResponse(outcome.as_dict(), status_code=422 if outcome.status == "rejected" else 200)
 
@@ -130,7 +151,8 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
                                           "x-request-id", "if-none-match"],
                            expose_headers=["etag", "x-data-version", "x-request-id", "retry-after", "ratelimit-limit",
                                            "ratelimit-remaining", "ratelimit-reset"])
-    app.add_middleware(Observe, metrics=metrics, data_version=lambda: snapshots.current.version)
+    app.add_middleware(Observe, metrics=metrics, data_version=lambda: snapshots.current.version,
+                       trusted=trusted_networks(settings.trusted_proxies))
     return app
 
 
@@ -147,7 +169,7 @@ def settle_memory() -> None:
 
 
 def configure_logging() -> None:
-    """JSON lines on standard error: the access log, reloads, errors."""
+    """JSON lines on standard error: the access log, the admin audit log, reloads, errors."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
 

@@ -14,6 +14,10 @@ Traceback (most recent call last):
 ValueError: MODELATLAS_MAX_COST='lots': Input should be a valid integer, unable to parse string as an integer
 >>> Settings(today="2026-11-25").to_env()["MODELATLAS_TODAY"]
 '2026-11-25'
+>>> Settings.from_env(admin_token="short")   # a secret is never echoed
+Traceback (most recent call last):
+...
+ValueError: MODELATLAS_ADMIN_TOKEN=(5 characters, hidden): must have at least 32 characters
 """
 
 from __future__ import annotations
@@ -27,9 +31,13 @@ from pydantic import ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["PREFIX", "Settings", "env_text"]
+from modelatlas.api.http.proxies import trusted_networks
+
+__all__ = ["MIN_ADMIN_TOKEN", "PREFIX", "Settings", "env_text"]
 
 PREFIX = "MODELATLAS_"
+MIN_ADMIN_TOKEN = 32  # characters: a token worth guessing at 2,500 tries a second must be long
+SECRETS = {"admin_token"}  # never printed in an error message
 
 
 class Settings(BaseSettings):
@@ -50,7 +58,8 @@ class Settings(BaseSettings):
     timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
     rate_limit: str = "600/minute"  # per client address, in the `limits` notation; "" turns it off
     cors_origins: Annotated[list[str], NoDecode] = []  # comma-separated allow-list; empty: no cross-origin access
-    admin_token: str = ""  # bearer token of POST /admin/reload; empty: the endpoint is off
+    trusted_proxies: Annotated[list[str], NoDecode] = []  # addresses/CIDRs whose X-Forwarded-For counts; empty: none
+    admin_token: str = ""  # bearer token of POST /admin/reload (at least 32 characters); empty: the endpoint is off
     imports: bool = True  # serve the imported catalogs (models.dev, genai-prices) beside the curated data
     cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
     cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
@@ -63,10 +72,23 @@ class Settings(BaseSettings):
             raise PydanticUseDefault()
         return value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return [o.strip() for o in value.split(",") if o.strip()] if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        trusted_networks(value)  # a ValueError on text such as "localhost"
+        return value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < MIN_ADMIN_TOKEN:
+            raise ValueError(f"must have at least {MIN_ADMIN_TOKEN} characters")
+        return value
 
     @field_validator("rate_limit")
     @classmethod
@@ -83,7 +105,9 @@ class Settings(BaseSettings):
         except ValidationError as exc:
             error = exc.errors()[0]
             message = str(error["msg"]).removeprefix("Value error, ")
-            raise ValueError(f"{PREFIX}{str(error['loc'][0]).upper()}={error['input']!r}: {message}") from None
+            name = str(error["loc"][0])
+            shown = f"({len(str(error['input']))} characters, hidden)" if name in SECRETS else repr(error["input"])
+            raise ValueError(f"{PREFIX}{name.upper()}={shown}: {message}") from None
 
     def to_env(self) -> dict[str, str]:
         """The variables that make ``from_env`` build these settings again (for worker processes)."""
