@@ -176,6 +176,7 @@ class _Verdict:
 
 
 AST_BYTES_PER_CHAR = 64  # a parsed document takes ~35-60 bytes per character of its normalized text (measured)
+TEXT_COPIES = 2  # the text, and its comments again as token values
 VERDICT_BYTES = 256  # a valid verdict: the digest, an empty tuple and the LRU's slot
 
 
@@ -237,13 +238,13 @@ class Engine:
         return prepared
 
     def _prepare(self, query: str) -> tuple[Prepared, int]:
-        """The prepared document and the bytes it holds (the text, and the syntax tree)."""
+        """The prepared document and the bytes it holds (the text, its comment tokens and the syntax tree)."""
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as error:
             return Prepared(_digest(query), None, (error,), {}, {}), len(query) + VERDICT_BYTES
         normalized = print_ast(document)
-        digest, size = _digest(normalized), len(query) + AST_BYTES_PER_CHAR * len(normalized)
+        digest, size = _digest(normalized), TEXT_COPIES * len(query) + AST_BYTES_PER_CHAR * len(normalized)
         verdict = self.validated.get(digest)
         if verdict is None:
             errors = tuple(validate(self.schema, document, self.rules, max_errors=MAX_ERRORS,
