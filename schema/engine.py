@@ -1,8 +1,10 @@
 """Run GraphQL operations the fast way: parse and validate each distinct document once, then execute.
 
 The strawberry schema supplies the types and resolvers; graphql-core does the work. The limits live here, once:
-parsing (with a token limit) and validation (with the depth, alias, directive and, in production, introspection
-rules) happen once per document text and are kept in an LRU: a repeated query costs execution only.
+parsing (with a token limit) happens once per document text, validation (with the depth, alias, directive and, in
+production, introspection rules) once per normalized document (``print_ast``: comments, whitespace and commas do not
+matter), so spellings of one query share one validation. Both are kept in LRUs bounded in entries and in bytes: a
+repeated query costs execution only, and no stream of fresh spellings grows memory past the budget.
 A deadline stops execution at the next field once the wall-clock budget is spent.
 
 >>> from datetime import date
@@ -16,13 +18,14 @@ A deadline stops execution at the next field once the wall-clock budget is spent
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
-from typing import Any, TypeGuard, cast
+from typing import Any, Generic, TypeGuard, TypeVar, cast
 
 from graphql import (
     ASTValidationRule,
@@ -31,12 +34,14 @@ from graphql import (
     ExecutionResult,
     GraphQLError,
     GraphQLSchema,
+    Node,
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     ValidationContext,
     ValidationRule,
     execute,
     parse,
+    print_ast,
     specified_rules,
     validate,
 )
@@ -85,15 +90,22 @@ class Deadline:
 class Prepared:
     """A parsed and validated document, or the errors that stop it."""
 
-    query: str
+    digest: str  # sha256 of the normalized document (of the text when it does not parse): its identity in caches
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
     operations: dict[str | None, str]  # operation name (None for the anonymous one) -> "query" | "mutation" | ...
+    variables: dict[str | None, frozenset[str]]  # operation name -> the variables it declares
 
     def operation_type(self, name: str | None) -> str | None:
         if name is None and len(self.operations) == 1:
             return next(iter(self.operations.values()))
         return self.operations.get(name)
+
+    def declared(self, name: str | None) -> frozenset[str]:
+        """The variables operation ``name`` declares (none for an unknown operation)."""
+        if name is None and len(self.variables) == 1:
+            return next(iter(self.variables.values()))
+        return self.variables.get(name, frozenset())
 
 
 # Every resolver is sync, so graphql-core's per-value await check can always say no. ``().__contains__`` says no
@@ -123,44 +135,131 @@ def limit_rules(max_depth: int = 8, max_aliases: int = 15, max_directives: int =
     return (depth_validator(max_depth, None, None), aliases_validator(max_aliases), max_directives_validator(max_directives))
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _SizedLRU(Generic[K, V]):
+    """At most ``max_entries`` values whose sizes (given with each) sum to at most ``max_bytes``; oldest go first."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries, self.max_bytes, self.total = max_entries, max_bytes, 0
+        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: K, value: V, size: int) -> None:
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            self.total += size - (previous[1] if previous else 0)
+            self._entries[key] = (value, size)
+            while len(self._entries) > self.max_entries or self.total > self.max_bytes:
+                self.total -= self._entries.popitem(last=False)[1][1]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Validation's outcome for one normalized document; ``document`` is the spelling the errors point into."""
+
+    errors: tuple[GraphQLError, ...]
+    document: DocumentNode | None
+
+
+AST_BYTES_PER_CHAR = 64  # a parsed document takes ~35-60 bytes per character of its normalized text (measured)
+TEXT_COPIES = 2  # the text, and its comments again as token values
+VERDICT_BYTES = 256  # a valid verdict: the digest, an empty tuple and the LRU's slot
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _relocated(errors: tuple[GraphQLError, ...], source: DocumentNode, target: DocumentNode) -> tuple[GraphQLError, ...]:
+    """``errors`` found in ``source``, pointing at the same nodes of ``target``: another spelling of one document.
+
+    >>> a, b = parse("{ nope }"), parse("# a comment\\n{\\n  nope\\n}")
+    >>> error = GraphQLError("no", a.definitions[0].selection_set.selections[0])
+    >>> error.locations[0].line, _relocated((error,), a, b)[0].locations[0].line
+    (1, 3)
+    """
+    twins: dict[int, Node] = {}
+    pending: list[tuple[Node, Node]] = [(source, target)]
+    while pending:
+        one, other = pending.pop()
+        twins[id(one)] = other
+        for key in one.keys:
+            mine, theirs = getattr(one, key), getattr(other, key)
+            if isinstance(mine, Node):
+                pending.append((mine, theirs))
+            elif isinstance(mine, (list, tuple)):
+                pending.extend((m, t) for m, t in zip(mine, theirs, strict=False) if isinstance(m, Node))
+    return tuple(GraphQLError(e.message, [twins.get(id(n), n) for n in e.nodes] if e.nodes else None,
+                              original_error=e.original_error, extensions=e.extensions) for e in errors)
+
+
 class Engine:
-    """Prepared-document cache plus execution over one strawberry schema's graphql-core schema."""
+    """Prepared-document cache plus execution over one strawberry schema's graphql-core schema.
+
+    ``cache_size`` / ``cache_bytes`` bound the parsed documents kept per text; ``validated_size`` /
+    ``validated_bytes`` the validation verdicts kept per normalized document (a valid one is a few hundred bytes,
+    an invalid one keeps its document for the errors' locations).
+    """
 
     def __init__(self, *, production: bool = True, max_depth: int = 8, max_aliases: int = 15, max_tokens: int = 1000,
-                 max_directives: int = 10, cache_size: int = 1024) -> None:
+                 max_directives: int = 10, cache_size: int = 1024, cache_bytes: int = 32 * 2**20,
+                 validated_size: int = 4096, validated_bytes: int = 8 * 2**20) -> None:
         self.production = production
         self.max_tokens = max_tokens
         self.schema: GraphQLSchema = schema._schema
         self.rules: list[type[ASTValidationRule]] = [*specified_rules, *limit_rules(max_depth, max_aliases, max_directives)]
         if production:
             self.rules.append(NoSchemaIntrospectionCustomRule)
-        self.cache_size = cache_size
-        self._prepared: OrderedDict[str, Prepared] = OrderedDict()
-        self._lock = Lock()
+        self.prepared: _SizedLRU[str, Prepared] = _SizedLRU(cache_size, cache_bytes)  # text digest -> its document
+        self.validated: _SizedLRU[str, _Verdict] = _SizedLRU(validated_size, validated_bytes)  # normalized digest
 
     def prepare(self, query: str) -> Prepared:
-        """Parse and validate ``query`` (cached by its text)."""
-        with self._lock:
-            found = self._prepared.get(query)
-            if found is not None:
-                self._prepared.move_to_end(query)
-                return found
-        prepared = self._prepare(query)
-        with self._lock:
-            self._prepared[query] = prepared
-            if len(self._prepared) > self.cache_size:
-                self._prepared.popitem(last=False)
+        """Parse ``query`` (cached by its text) and validate it (cached by its normalized document)."""
+        key = _digest(query)
+        found = self.prepared.get(key)
+        if found is not None:
+            return found
+        prepared, size = self._prepare(query)
+        self.prepared.put(key, prepared, size)
         return prepared
 
-    def _prepare(self, query: str) -> Prepared:
+    def _prepare(self, query: str) -> tuple[Prepared, int]:
+        """The prepared document and the bytes it holds (the text, its comment tokens and the syntax tree)."""
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as error:
-            return Prepared(query, None, (error,), {})
-        errors = validate(self.schema, document, self.rules, max_errors=MAX_ERRORS, hide_suggestions=self.production)
-        operations = {(d.name.value if d.name else None): d.operation.value
-                      for d in document.definitions if isinstance(d, OperationDefinitionNode)}
-        return Prepared(query, None if errors else document, tuple(errors), operations)
+            return Prepared(_digest(query), None, (error,), {}, {}), len(query) + VERDICT_BYTES
+        normalized = print_ast(document)
+        digest, size = _digest(normalized), TEXT_COPIES * len(query) + AST_BYTES_PER_CHAR * len(normalized)
+        verdict = self.validated.get(digest)
+        if verdict is None:
+            errors = tuple(validate(self.schema, document, self.rules, max_errors=MAX_ERRORS,
+                                    hide_suggestions=self.production))
+            verdict = _Verdict(errors, document if errors else None)
+            self.validated.put(digest, verdict, size if errors else VERDICT_BYTES)
+        errors = verdict.errors
+        if errors and verdict.document is not document:
+            errors = _relocated(errors, cast(DocumentNode, verdict.document), document)
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        names = [d.name.value if d.name else None for d in operations]
+        return Prepared(digest, None if errors else document, errors,
+                        {name: d.operation.value for name, d in zip(names, operations, strict=True)},
+                        {name: frozenset(v.variable.name.value for v in d.variable_definitions or ())
+                         for name, d in zip(names, operations, strict=True)}), size
 
     def cost(self, prepared: Prepared, operation_name: str | None = None, variables: dict[str, Any] | None = None,
              sizes: dict[str, int] | None = None) -> int:

@@ -21,6 +21,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from modelatlas.api.http.lru import BoundedLRU
 from modelatlas.api.http.persisted import PersistedQueries, sha256_hex
 from modelatlas.api.http.ratelimit import RateLimiter
 from modelatlas.api.http.response_cache import ResponseCache
@@ -37,6 +38,9 @@ __all__ = ["GraphQLEndpoint", "RequestError"]
 error_log = logging.getLogger("modelatlas.error")
 
 JSONObject = dict[str, Any]
+
+COST_ENTRIES = 4096
+COST_ENTRY_BYTES = 256  # a 32-byte digest key, an int and the LRU's slot: the cost cache stays under 1 MB
 
 SIMPLE_CONTENT_TYPES = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}
 JSON_CONTENT_TYPES = {"application/json", "application/graphql-response+json"}
@@ -83,7 +87,8 @@ class GraphQLEndpoint:
         self.persisted = PersistedQueries()
         self.cache = ResponseCache() if settings.response_cache else None
         self.limiter = RateLimiter.from_setting(settings.rate_limit)
-        self._costs: dict[tuple[object, ...], int] = {}
+        self.costs: BoundedLRU[bytes, int] = BoundedLRU(COST_ENTRIES, COST_ENTRIES * COST_ENTRY_BYTES,
+                                                         lambda _cost: COST_ENTRY_BYTES)
 
     # ------------------------------------------------------------------ entry point
     async def __call__(self, request: Request) -> Response:
@@ -141,6 +146,9 @@ class GraphQLEndpoint:
                             headers={"x-data-version": snapshot.version})
         if register:
             self.persisted.register(register, query)  # only documents that parse and validate are kept
+        if variables:  # variables the operation does not declare are ignored (as the spec allows): dropped here
+            declared = prepared.declared(operation_name)
+            variables = {name: value for name, value in variables.items() if name in declared}
         budget = self._admit(prepared, operation_name, variables, method, snapshot)
         if not_modified:  # the same request on the same snapshot and date: the same answer the client holds
             return Response(status_code=304, headers=headers)
@@ -274,15 +282,15 @@ class GraphQLEndpoint:
 
     def _cost(self, prepared: Prepared, operation_name: str | None, variables: JSONObject | None,
               snapshot: KnowledgeGraph) -> int:
-        ints = tuple(sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, int)))
-        key = (snapshot.version, prepared.query, operation_name, ints)
-        cost = self._costs.get(key)
+        """The estimate, cached under a digest of the data version, the normalized document, the operation and the
+        int variables (the only ones the estimate reads; ``variables`` holds only declared ones by now)."""
+        ints = sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, int))
+        key = hashlib.sha256(json.dumps([snapshot.version, prepared.digest, operation_name, ints]).encode()).digest()
+        cost = self.costs.get(key)
         if cost is None:
             sizes = per_snapshot(snapshot, "list-sizes", lambda: list_sizes(snapshot))
             cost = self.engine.cost(prepared, operation_name, variables, sizes)
-            if len(self._costs) > 4096:
-                self._costs.clear()
-            self._costs[key] = cost
+            self.costs.put(key, cost)
         return cost
 
     def _format(self, error: GraphQLError, request_id: str) -> JSONObject:
