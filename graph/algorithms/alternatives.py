@@ -13,6 +13,7 @@ from datetime import date
 
 from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
 from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.kinds import ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import Model, Offering
 
@@ -57,6 +58,8 @@ def alternatives(
         cand = kg.models[slug]
         if slug == model.slug or (not include_same_family and model.family and cand.family == model.family):
             continue
+        if cand.resolution == ResolutionStatus.UNRESOLVED:
+            continue  # a route no rule could identify is never recommended
         if not satisfies(kg, cand, criteria, today):
             continue
         offer = next(iter(kg.live_offerings(slug, today)), None)

@@ -33,6 +33,7 @@ _DECORATION_SUFFIXES = {"free", "beta", "nitro", "floor", "online", "web", "exac
 _SERVING_WORDS = {"versatile", "specdec", "turbo", "fast", "lite", "instant", "cs", "dynamic", "basic", "chat",
                   "high-throughput", "throughput", "high", "serverless", "hf", "free", "online", "latest", "maas",
                   "quant", "exl2", "mlx", "iq4", "xs", "4bit", "8bit", "q4", "q8", "k", "m", "gguf", "nitro"}
+_GOV_REGION = re.compile(r"^us-gov\.(?=[a-z])")
 _REGION = {"us", "eu", "apac", "global", "au", "jp", "ca", "apne1"}
 _VENDOR_PREFIX = re.compile(r"^([a-z][a-z0-9]*)\.(?=[a-z])")
 _ISO_DATE = re.compile(r"(?<![0-9])(20\d{2})-(\d{2})-(\d{2})(?![0-9])")
@@ -154,6 +155,7 @@ def parse_id(raw: str) -> ParsedId:
     owners, name = _strip_path(text)
     owners = tuple(o for o in owners if o not in ("workers-ai", "route", "models", "pro", "tee", "kilo-auto"))
     vendor: list[str] = []
+    name = _GOV_REGION.sub("", name)  # Bedrock GovCloud: us-gov.anthropic.claude-...
     while True:  # Bedrock: [region.]vendor.model
         m = _VENDOR_PREFIX.match(name)
         if not m or "-" in m.group(1):

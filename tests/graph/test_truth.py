@@ -251,3 +251,20 @@ def test_resolve_explains_a_refusal():
     result = CliRunner().invoke(app, ["resolve", "mistralai/mixtral-8x22b-instruct", "--provider", "openrouter"])
     assert result.exit_code == 0, result.output
     assert "not open-mixtral-8x7b: its size disagrees" in result.output
+
+
+def test_an_unresolved_route_is_never_an_alternative():
+    from modelatlas.graph.algorithms.alternatives import alternatives
+    from modelatlas.graph.knowledge import KnowledgeGraph
+    from modelatlas.graph.records import Model
+
+    base = Model("m", "M", "o", "active", capabilities=("function-calling",))
+    known = Model("k", "K", "o", "active", capabilities=("function-calling",), resolution="canonical")
+    unknown = Model("u", "U", "o", "active", capabilities=("function-calling",), resolution="unresolved")
+    kg = KnowledgeGraph.from_records(version="t", models=[base, known, unknown])
+    assert [a.model.slug for a in alternatives(kg, "m", today=date(2026, 1, 1))] == ["k"]
+
+
+def test_bedrock_govcloud_ids_name_their_vendor():
+    parsed = parse_id("us-gov.anthropic.claude-3-5-haiku-20241022-v1:0")
+    assert parsed.owners == ("anthropic",) and parsed.key == parse_id("anthropic.claude-3-5-haiku-20241022-v1:0").key
