@@ -99,7 +99,11 @@ def resolve(
         fail(ValueError(f"--as-of {as_of!r}: expected an ISO date such as 2026-05-21"))
     config = settings()
     paths = data or config.data_paths()
-    resolver = Resolver(load(paths, False, config=config), identity_tables_for(paths))
+    try:
+        tables = identity_tables_for(paths)
+    except KnowledgeGraphError as exc:
+        fail(exc)
+    resolver = Resolver(load(paths, False, config=config), tables)
     result = resolver.resolve(ident, provider=provider, name=name, as_of=day)
     parsed = parse_id(ident)
     typer.echo(f"id:         {ident}")

@@ -21,8 +21,6 @@ its own key. Successor and alias targets are given as route ids when they are ke
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -36,6 +34,7 @@ from modelatlas.graph.importers.rows import (
     CatalogSnapshot,
     Rejection,
     decimal_or_none,
+    read_json_file,
 )
 from modelatlas.graph.kinds import TierKind
 from modelatlas.graph.records import PriceTier
@@ -78,13 +77,7 @@ def read_litellm(path: Path | None = None, *, version: str | None = None, as_of:
     file (and the key) when the file is not a map of entries; a bad value is a Rejection, its row kept without it.
     """
     path = path or data_path()
-    try:
-        raw = path.read_bytes()
-        doc = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
-    except (OSError, ValueError, EOFError) as exc:
-        raise DataError(f"{path}: cannot read the LiteLLM model map: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise DataError(f"{path}: expected an object of model entries, got {type(doc).__name__}")
+    doc = read_json_file(path, "the LiteLLM model map", "model entries")
     for key, entry in doc.items():
         if not isinstance(entry, dict):
             raise DataError(f"{path}: entry {key!r} is not an object")

@@ -11,19 +11,17 @@ The snapshot's as-of date is the newest ``last_updated`` in the file; each row k
 
 from __future__ import annotations
 
-import gzip
-import json
 from datetime import date
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from modelatlas.graph.errors import DataError
 from modelatlas.graph.importers.rows import (
     CatalogRow,
     CatalogSnapshot,
     Rejection,
     decimal_or_none,
+    read_json_file,
 )
 from modelatlas.graph.kinds import Status, TierKind
 from modelatlas.graph.records import PriceTier
@@ -51,13 +49,7 @@ def read_models_dev(path: Path | None = None) -> CatalogSnapshot:
     Raises DataError naming the file when it cannot be read or is not a provider map.
     """
     path = path or data_path()
-    try:
-        raw = path.read_bytes()
-        doc = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
-    except (OSError, ValueError, EOFError) as exc:
-        raise DataError(f"{path}: cannot read models.dev data: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise DataError(f"{path}: expected an object of providers, got {type(doc).__name__}")
+    doc = read_json_file(path, "models.dev data", "providers")
     version = package_version() if path == data_path() else f"file {path.name}"
     return rows_from_api_json(doc, version=version, where=str(path))
 

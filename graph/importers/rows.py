@@ -7,13 +7,18 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
 
+from modelatlas.graph.errors import DataError
 from modelatlas.graph.records import PriceTier
 
-__all__ = ["CatalogRow", "CatalogSnapshot", "PricePoint", "Rejection", "decimal_or_none"]
+__all__ = ["CatalogRow", "CatalogSnapshot", "PricePoint", "Rejection", "decimal_or_none", "read_json_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,19 @@ class CatalogSnapshot:
     providers: dict[str, str] = field(default_factory=dict)  # catalog provider id -> display name
     provider_urls: dict[str, str] = field(default_factory=dict)
     rejected: tuple[Rejection, ...] = ()
+
+
+def read_json_file(path: Path, what: str, entries: str) -> dict[str, Any]:
+    """A catalog's JSON object of ``entries`` from ``path`` (``.json`` or ``.json.gz``); DataError naming the file
+    (and ``what`` it should hold) otherwise."""
+    try:
+        raw = path.read_bytes()
+        doc = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+    except (OSError, ValueError, EOFError) as exc:
+        raise DataError(f"{path}: cannot read {what}: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise DataError(f"{path}: expected an object of {entries}, got {type(doc).__name__}")
+    return doc
 
 
 def decimal_or_none(value: object) -> Decimal | None:

@@ -150,7 +150,6 @@ class Resolver:
                 for slug, how in found.items():
                     self.unordered[group_key(indexed_key)].setdefault(slug, how)
         self.aliases = {a.name.lower(): a.slug for a in kg.aliases.values()}
-        self._refused: dict[str, str] = {}  # per resolve(): candidates matched only by dropping a part that disagrees
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph, tables: IdentityTables | None = None) -> Resolver:
@@ -160,7 +159,7 @@ class Resolver:
     def resolve(self, raw: str, *, provider: str | None = None, name: str | None = None,
                 as_of: date | None = None) -> Resolution:
         """Resolve one id as seen on ``provider`` (a provider slug) under display ``name`` on ``as_of``."""
-        self._refused = {}
+        refused: dict[str, str] = {}  # candidates matched only by dropping a part that disagrees -> which part
         parsed = self._without_maker_word(parse_id(self._without_route_prefix(raw, provider)))
         maker = self._maker(parsed, provider)
         if maker is None and name and "(" in name:  # GitLab "duo-chat-opus-4-5" named "Agentic Chat (Claude Opus 4.5)"
@@ -180,7 +179,7 @@ class Resolver:
         route = self.routes.get((provider, key)) if provider is not None else None
         if route is not None:
             return done(ResolutionStatus.CURATED, route.slug, "curated-id", f"{key!r} = {route.how}")
-        hit = self._unique(self.exact.get(key, {}), parsed)
+        hit = self._unique(self.exact.get(key, {}), parsed, refused)
         if isinstance(hit, _Many):
             return done(ResolutionStatus.UNRESOLVED, None, "ambiguous", f"{key!r} names {', '.join(hit.slugs)}")
         if hit is not None:
@@ -192,7 +191,7 @@ class Resolver:
         if alias:
             return self._by_alias(raw, alias, as_of, maker, key)
         contradicted: set[str] = set()
-        hit = self._unique(self.relaxed.get(key, {}), parsed, contradicted)
+        hit = self._unique(self.relaxed.get(key, {}), parsed, refused, contradicted)
         if isinstance(hit, _One) and self._name_disagrees(hit.slug, name):
             contradicted.add(hit.slug)
             hit = None
@@ -201,7 +200,7 @@ class Resolver:
         for dropped, form in _relaxed(parsed):
             form_key = "-".join(form)
             for index in (self.exact, self.relaxed):
-                hit = self._unique(index.get(form_key, {}), parsed, contradicted)
+                hit = self._unique(index.get(form_key, {}), parsed, refused, contradicted)
                 if isinstance(hit, _One) and self._name_disagrees(hit.slug, name):
                     contradicted.add(hit.slug)
                     continue
@@ -212,11 +211,11 @@ class Resolver:
         if dotted is not None:  # "mistral-small-31", "qwen-25-72b": a version written without its dot
             for form in (dotted.tokens, *(f for _, f in _relaxed(dotted))):
                 for index in (self.exact, self.relaxed):
-                    hit = self._unique(index.get("-".join(form), {}), dotted)
+                    hit = self._unique(index.get("-".join(form), {}), dotted, refused)
                     if isinstance(hit, _One):
                         return done(ResolutionStatus.CURATED, hit.slug, "maker-family-version-date",
                                     f"{key!r} read as {'-'.join(form)!r} (version without its dot) = {hit.how}")
-        unordered = self._unique(self.unordered.get(group_key(key), {}), parsed)
+        unordered = self._unique(self.unordered.get(group_key(key), {}), parsed, refused)
         if isinstance(unordered, _One) and not contradicted:
             return done(ResolutionStatus.CURATED, unordered.slug, "word-order",
                         f"{key!r} = {unordered.how} (same words in another order)")
@@ -229,18 +228,20 @@ class Resolver:
                         f"{key!r} names a family, not a version: {', '.join(sorted(family))}")
         if maker is None:
             return done(ResolutionStatus.UNRESOLVED, None, "unknown-maker", f"no owner, vendor prefix, id prefix or maker API names the maker of {raw!r}")
-        refusal = "; ".join(f"not {slug}: its {why} disagrees" for slug, why in sorted(self._refused.items()))
+        refusal = "; ".join(f"not {slug}: its {why} disagrees" for slug, why in sorted(refused.items()))
         return done(ResolutionStatus.CANONICAL, None, "canonical",
                     f"maker {maker} + normalized id {key!r}" + (f" ({refusal})" if refusal else ""))
 
-    def _unique(self, found: dict[str, str], parsed: ParsedId, contradicted: set[str] | None = None) -> _One | _Many | None:
+    def _unique(self, found: dict[str, str], parsed: ParsedId, refused: dict[str, str],
+                contradicted: set[str] | None = None) -> _One | _Many | None:
         """The one consistent model of ``found`` (slug -> how it was indexed), all of them when several, else None.
 
-        Models that ``parsed`` contradicts by date or version are added to ``contradicted``.
+        Every model ``parsed`` contradicts goes into ``refused`` (slug -> what disagrees, for the explanation); those
+        it contradicts by date or version also into ``contradicted`` (they make the id unresolved).
         """
         verdicts = {slug: self._contradiction(slug, parsed) for slug in found}
         consistent = {slug: how for slug, how in found.items() if verdicts[slug] is None}
-        self._refused.update({slug: why for slug, why in verdicts.items() if why is not None})
+        refused.update({slug: why for slug, why in verdicts.items() if why is not None})
         if contradicted is not None:
             contradicted.update(slug for slug, why in verdicts.items() if why in ("date", "version"))
         if len(consistent) == 1:
