@@ -55,6 +55,7 @@ from strawberry.extensions.query_depth_limiter import (
 from modelatlas.schema.build import schema
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import estimate_cost
+from modelatlas.schema.shape import shape_errors
 
 __all__ = ["Deadline", "Engine", "Prepared", "TimeoutExceeded", "limit_rules"]
 
@@ -246,9 +247,9 @@ class Engine:
         normalized = print_ast(document)
         digest, size = _digest(normalized), TEXT_COPIES * len(query) + AST_BYTES_PER_CHAR * len(normalized)
         verdict = self.validated.get(digest)
-        if verdict is None:
-            errors = tuple(validate(self.schema, document, self.rules, max_errors=MAX_ERRORS,
-                                    hide_suggestions=self.production))
+        if verdict is None:  # the shape caps first: they bound validation's (quadratic) work, in one linear pass
+            errors = shape_errors(document) or tuple(validate(self.schema, document, self.rules, max_errors=MAX_ERRORS,
+                                                              hide_suggestions=self.production))
             verdict = _Verdict(errors, document if errors else None)
             self.validated.put(digest, verdict, size if errors else VERDICT_BYTES)
         errors = verdict.errors

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     max_cost: int = 10000  # estimated nodes a request may touch (reported in extensions.cost)
     timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
     rate_limit: str = "600/minute"  # per client address, in the `limits` notation; "" turns it off
+    cpu_budget: float = 30.0  # CPU seconds of parsing, validation and execution per client and minute; 0: no budget
+    work_threads: int = 2  # threads that parse, validate and execute (off the event loop); more wait their turn
+    header_timeout_seconds: float = 10.0  # a request's headers must arrive within this (else 408, closed)
+    body_timeout_seconds: float = 10.0  # a request's body must arrive within this (else 408)
+    keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
+    graceful_shutdown_seconds: int = 10  # a stopping worker waits this long for its connections to finish
     cors_origins: Annotated[list[str], NoDecode] = []  # comma-separated allow-list; empty: no cross-origin access
     trusted_proxies: Annotated[list[str], NoDecode] = []  # addresses/CIDRs whose X-Forwarded-For counts; empty: none
     admin_token: str = ""  # bearer token of POST /admin/reload (at least 32 characters); empty: the endpoint is off
