@@ -244,12 +244,15 @@ class Engine:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as error:
             return Prepared(_digest(query), None, (error,), {}, {}), len(query) + VERDICT_BYTES
+        shape = shape_errors(document)  # the caps bound validation's (quadratic) work, in one linear pass: first
+        if shape:
+            return Prepared(_digest(query), None, shape, {}, {}), (TEXT_COPIES + AST_BYTES_PER_CHAR) * len(query)
         normalized = print_ast(document)
         digest, size = _digest(normalized), TEXT_COPIES * len(query) + AST_BYTES_PER_CHAR * len(normalized)
         verdict = self.validated.get(digest)
-        if verdict is None:  # the shape caps first: they bound validation's (quadratic) work, in one linear pass
-            errors = shape_errors(document) or tuple(validate(self.schema, document, self.rules, max_errors=MAX_ERRORS,
-                                                              hide_suggestions=self.production))
+        if verdict is None:
+            errors = tuple(validate(self.schema, document, self.rules, max_errors=MAX_ERRORS,
+                                    hide_suggestions=self.production))
             verdict = _Verdict(errors, document if errors else None)
             self.validated.put(digest, verdict, size if errors else VERDICT_BYTES)
         errors = verdict.errors

@@ -29,6 +29,7 @@ def serve(
     import uvicorn
 
     from modelatlas.api.http.app import configure_logging, create_app
+    from modelatlas.api.http.memory import tune_malloc
     from modelatlas.api.http.protocol import GuardedH11Protocol
 
     overrides: dict[str, Any] = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items()
@@ -39,6 +40,7 @@ def serve(
     single = config.workers == 1
     # load before the server starts: bad data is a clear message and exit 1, never a half-started server
     kg = load(None, config=config, background_write=single)
+    tune_malloc()  # freed request memory goes back to the system (api/http/memory.py)
     os.environ.update(config.to_env())
     GuardedH11Protocol.header_timeout = config.header_timeout_seconds  # worker processes read it from the environment
     typer.echo(f"modelatlas serving on http://{config.host}:{config.port}/graphql", err=True)

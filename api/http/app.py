@@ -25,6 +25,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from modelatlas.api.http.memory import tune_malloc
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
 from modelatlas.api.http.ratelimit import Lockout
@@ -176,4 +177,6 @@ def configure_logging() -> None:
 def app_from_env() -> FastAPI:
     """The app for ``uvicorn --factory``: settings from MODELATLAS_* variables."""
     configure_logging()
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    tune_malloc()  # after the load: freed request memory goes back to the system
+    return app

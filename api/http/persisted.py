@@ -29,7 +29,7 @@ class PersistedQueries:
     only once it has parsed and validated, so junk cannot fill the store."""
 
     def __init__(self, max_entries: int = 10_000, max_total_chars: int = 16 * 2**20) -> None:
-        self._texts: BoundedLRU[str, str] = BoundedLRU(max_entries, max_total_chars, len)  # bounds memory
+        self._texts: BoundedLRU[str, str] = BoundedLRU(max_entries, max_total_chars, _entry_size)  # bounds memory
 
     def get(self, sha: str) -> str | None:
         return self._texts.get(sha)
@@ -39,3 +39,8 @@ class PersistedQueries:
         if sha256_hex(text) != sha.lower():
             raise ValueError("provided sha does not match query")
         self._texts.put(sha.lower(), text)
+
+
+def _entry_size(text: str) -> int:
+    """Bytes an entry holds: its text (UTF-8 length bounds the str's own), the hash key and the LRU's slot."""
+    return len(text.encode("utf-8", "surrogatepass")) + 256
