@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench bench-scale clean help
+.PHONY: run test lint install node-tools bench bench-scale clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -21,7 +21,14 @@ install: $(STAMP) ## create .venv and install modelatlas with its test tools
 run: $(STAMP) ## start the GraphQL service (with GraphiQL) on http://127.0.0.1:8000/graphql
 	$(BIN)/modelatlas serve --dev
 
-test: $(STAMP) ## run the whole test suite
+GRAPHQL_HTTP := 1.23.1
+node-tools: ## the GraphQL-over-HTTP audit (npm graphql-http) in .ci/node, when npm is there; skipped if present
+	@if [ -d .ci/node/node_modules/graphql-http ]; then :; \
+	elif command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --no-save --prefix .ci/node \
+		graphql-http@$(GRAPHQL_HTTP) graphql@16.15.0; \
+	else echo "npm not found: the conformance audit will be skipped"; fi
+
+test: $(STAMP) node-tools ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff over the tree, mypy --strict over every package
