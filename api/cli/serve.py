@@ -52,7 +52,8 @@ def serve(
                               "proxy_headers": False, "http": GuardedH11Protocol,
                               "timeout_keep_alive": config.keep_alive_seconds,
                               "timeout_graceful_shutdown": config.graceful_shutdown_seconds,
-                              "h11_max_incomplete_event_size": 16 * 1024}
+                              "h11_max_incomplete_event_size": 16 * 1024,
+                              "timeout_worker_healthcheck": 120}  # a replacement worker loads the graph first
     if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)
         configure_logging()
         uvicorn.run(create_app(config, kg=kg), **server)
