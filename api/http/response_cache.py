@@ -15,7 +15,9 @@ never served again and are dropped on the swap.
 
 An entry counts its body and ``ENTRY_OVERHEAD`` bytes: the key tuple, its digest and date, the bytes object's
 header and the ordered dict's slot (measured with tracemalloc: 85 + 72 + 49 + 32 + 33 bytes). 4,096 entries of
-a 200-byte body hold 2 MB, not the 0.8 MB their bodies alone would say.
+a 200-byte body hold 2 MB, not the 0.8 MB their bodies alone would say. Bodies are kept as exact-size copies:
+``orjson.dumps`` returns bytes that keep a 4 KB buffer however short they are (measured: 4,098 bytes per
+``{"data": ...}`` answer of 20 bytes), which made 4,096 entries hold 17 MB instead of 2.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ class ResponseCache(BoundedLRU[Hashable, bytes]):
         self.max_bytes = max_bytes
 
     def put(self, key: Hashable, value: bytes) -> None:
-        if len(value) <= self.max_bytes:
-            super().put(key, value)
+        if len(value) <= self.max_bytes:  # a copy: orjson's bytes keep a 4 KB buffer whatever their length
+            super().put(key, bytes(memoryview(value)))
 
 
 def _entry_size(body: bytes) -> int:
