@@ -27,9 +27,9 @@ from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
-from modelatlas.api.http.ratelimit import Lockout
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import ReloadOutcome, Snapshots
+from modelatlas.api.http.stores import stores_for
 from modelatlas.graph import KnowledgeGraph, load_graph
 
 __all__ = ["app_from_env", "create_app"]
@@ -47,7 +47,8 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
     settle_memory()
-    endpoint = GraphQLEndpoint(settings, snapshots)
+    stores = stores_for(settings)  # in process, or shared by the replicas through Redis (MODELATLAS_REDIS_URL)
+    endpoint = GraphQLEndpoint(settings, snapshots, stores)
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:
@@ -112,7 +113,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    lockout = Lockout()  # per client address: 5 failed attempts within a minute lock it out for a minute
+    lockout = stores.lockout  # per client address: 5 failed attempts within a minute lock it out for a minute
 
     @app.post("/admin/reload")
     async def admin_reload(request: Request) -> JSONResponse:
