@@ -17,7 +17,7 @@ Redis unreachable, or slower than 250 ms for a call: one log line ``{"event": "r
 back to its in-process layer, so no request fails because Redis does:
 
 - rate limit and admin lockout: this replica's own counters (the limit then holds per replica, as without Redis;
-  a lockout in either place locks the client);
+  a lockout begun in either place holds);
 - persisted queries: the hashes this replica has seen (another gets ``PERSISTED_QUERY_NOT_FOUND`` and the client
   sends its text again, as the APQ protocol has it);
 - response cache: this replica's bodies; otherwise the query runs.
@@ -164,8 +164,8 @@ class SharedRateLimiter:
 class SharedLockout:
     """``ratelimit.Lockout`` for all replicas: failures in a sorted set per client, the lockout a key with a TTL.
 
-    Every failure is also counted in this process, so a lockout holds while Redis is down; a client locked in
-    either place waits for the later of the two.
+    While Redis is down, failures count in this process instead, so a lockout still holds (per replica); a client
+    locked in either place waits for the later of the two.
     """
 
     def __init__(self, shared: SharedRedis, failures: int = 5, window: float = 60.0, duration: float = 60.0) -> None:
@@ -181,8 +181,6 @@ class SharedLockout:
         return max(local, math.ceil(ms / 1000) if ms > 0 else 0)
 
     def fail(self, client: str) -> None:
-        self.local.fail(client)
-
         def count(r: redis.Redis) -> None:
             now, key = time.time(), self._failed(client)
             pipe = r.pipeline()
@@ -196,8 +194,10 @@ class SharedLockout:
                 lock.delete(key)
                 lock.execute()
 
-        with suppress(RedisDown):
+        try:
             self.shared.run("lockout", count)
+        except RedisDown:
+            self.local.fail(client)
 
     def succeed(self, client: str) -> None:
         self.local.succeed(client)
