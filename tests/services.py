@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +27,7 @@ import redis
 
 from modelatlas.bench.server import free_port, stop
 
-__all__ = ["DEPLOY", "RedisServer", "binary", "start_redis"]
+__all__ = ["DEPLOY", "Balancer", "RedisServer", "binary", "render_nginx", "start_nginx", "start_redis"]
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"  # the shipped configuration files
 READY_DEADLINE = 10.0
@@ -85,3 +88,67 @@ def start_redis(tmp: Path, port: int | None = None) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+def render_nginx(prefix: Path, listen: str, upstreams: list[str]) -> str:
+    """``deploy/nginx.conf.in`` with its placeholders filled, as ``deploy/run-replicas.sh`` fills them."""
+    servers = " ".join(f"server {upstream} max_fails=1 fail_timeout=5s;" for upstream in upstreams)
+    text = (DEPLOY / "nginx.conf.in").read_text(encoding="utf-8")
+    return text.replace("@PREFIX@", str(prefix)).replace("@LISTEN@", listen).replace("@UPSTREAMS@", servers)
+
+
+@dataclass
+class Balancer:
+    """A running nginx in front of the replicas."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+    prefix: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def upstreams(self) -> dict[str, list[str]]:
+        """Request id -> the replicas nginx tried for it, in order (from the access log)."""
+        tried: dict[str, list[str]] = {}
+        for line in (self.prefix / "access.log").read_text(encoding="utf-8").splitlines():
+            match = re.search(r"upstream=(.*?) upstream_status=.* rid=(\S+)", line)
+            if match and match.group(2) != "-":
+                tried[match.group(2)] = [hop.strip() for hop in match.group(1).split(",")]
+        return tried
+
+    def error_log(self) -> str:
+        path = self.prefix / "error.log"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+@contextlib.contextmanager
+def start_nginx(prefix: Path, upstreams: list[str]) -> Iterator[Balancer]:
+    """nginx on a free port of 127.0.0.1 with the shipped configuration, until ``/healthz`` answers through it."""
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    conf = prefix / "nginx.conf"
+    conf.write_text(render_nginx(prefix, f"127.0.0.1:{port}", upstreams), encoding="utf-8")
+    process = subprocess.Popen([binary("nginx"), "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf),
+                                "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
+    balancer = Balancer(port, process, prefix)
+    try:
+        end = time.monotonic() + READY_DEADLINE
+        while True:
+            try:
+                with urllib.request.urlopen(balancer.base_url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if process.poll() is not None or time.monotonic() > end:
+                raise RuntimeError(f"nginx did not start on port {port}:\n{balancer.error_log()[-2000:]}")
+            time.sleep(0.05)
+        yield balancer
+    finally:
+        balancer.stop()
