@@ -280,7 +280,9 @@ def test_killing_a_replica_under_load_loses_no_request(deployment: Deployment):
     served_by_victim = sum(hops[-1].endswith(f":{victim.port}") for hops in phase.values())
     retried = sum(len(hops) > 1 for hops in phase.values())
     statuses = load.statuses()
-    print(f"\n(d) replica :{victim.port} killed (SIGKILL) under load: {len(load.answers)} requests, {dict(statuses)}; "
+    noticed = [line for line in deployment.balancer.error_log().splitlines() if f":{victim.port}" in line]
+    print(f"\n(d) nginx noticed: {noticed[0][:240] if noticed else '(nothing)'} ... ({len(noticed)} lines)")
+    print(f"(d) replica :{victim.port} killed (SIGKILL) under load: {len(load.answers)} requests, {dict(statuses)}; "
           f"{served_by_victim} answered by it before the kill, {after_kill} after the kill, {retried} retried by nginx "
           f"on another replica; "
           f"lost: {len(load.answers) - statuses['200']}")
