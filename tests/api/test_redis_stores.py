@@ -230,3 +230,13 @@ def test_a_bad_redis_url_names_the_variable_and_hides_the_value():
         Settings.from_env(redis_url="http://user:secret@cache:6379")
     assert Settings.from_env(redis_url=" redis://cache:6379/1 ").redis_url == "redis://cache:6379/1"
     assert Settings.from_env().redis_url == ""
+
+
+@pytest.mark.timeout(60)
+def test_serve_refuses_a_bad_redis_url_naming_the_variable_never_its_password(tmp_path: Path):
+    from tests.live_server import run_serve
+
+    result = run_serve(tmp_path, tmp_path, redis_url="http://user:hunter2@cache:6379")
+    assert result.returncode == 1 and not result.listened, result
+    assert "MODELATLAS_REDIS_URL=(" in result.output and "redis://" in result.output, result.output
+    assert "hunter2" not in result.output
