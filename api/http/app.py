@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
@@ -49,6 +49,11 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     settle_memory()
     stores = stores_for(settings)  # in process, or shared by the replicas through Redis (MODELATLAS_REDIS_URL)
     endpoint = GraphQLEndpoint(settings, snapshots, stores)
+    if (shared := stores.shared) is not None:
+        Gauge("modelatlas_redis_up", "1 while the shared Redis answers, 0 while this process falls back to its own state",
+              registry=metrics.registry).set_function(lambda: 0.0 if shared.down else 1.0)
+        Gauge("modelatlas_redis_failed_calls", "Redis calls that failed since the start (each fell back)",
+              registry=metrics.registry).set_function(lambda: float(shared.failures))
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:

@@ -289,4 +289,4 @@ def redis_stores(settings: Settings) -> Stores:
     item = limits.parse(settings.rate_limit) if settings.rate_limit.strip() else None
     return Stores(limiter=SharedRateLimiter(item, shared) if item is not None else None, lockout=SharedLockout(shared),
                   persisted=SharedPersistedQueries(shared),
-                  cache=SharedResponseCache(shared) if settings.response_cache else None)
+                  cache=SharedResponseCache(shared) if settings.response_cache else None, shared=shared)

@@ -25,7 +25,7 @@ from modelatlas.api.http.ratelimit import Lockout, RateLimiter, Verdict
 from modelatlas.api.http.response_cache import ResponseCache
 from modelatlas.api.http.settings import Settings
 
-__all__ = ["AttemptLockout", "BodyCache", "Limiter", "QueryStore", "Stores", "stores_for"]
+__all__ = ["AttemptLockout", "BodyCache", "Limiter", "QueryStore", "SharedHealth", "Stores", "stores_for"]
 
 
 class Limiter(Protocol):
@@ -62,12 +62,20 @@ class BodyCache(Protocol):
     def clear(self) -> None: ...
 
 
+class SharedHealth(Protocol):
+    """The state of the shared store's connection, for the metrics."""
+
+    down: bool
+    failures: int  # failed calls since the start
+
+
 @dataclass(frozen=True)
 class Stores:
     limiter: Limiter | None  # None: no rate limit
     lockout: AttemptLockout
     persisted: QueryStore
     cache: BodyCache | None  # None: no response cache
+    shared: SharedHealth | None = None  # None: nothing is shared (in process)
 
 
 def stores_for(settings: Settings) -> Stores:

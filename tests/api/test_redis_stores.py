@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,6 +212,7 @@ def test_two_apps_share_one_limit_one_registry_and_one_lockout(fresh: RedisServe
             client.post("/admin/reload", headers={"authorization": "Bearer wrong", "x-forwarded-for": "203.0.113.9"})
         locked = two.post("/admin/reload", headers={"authorization": f"Bearer {TOKEN}", "x-forwarded-for": "203.0.113.9"})
         assert locked.status_code == 429, locked.text
+        assert "modelatlas_redis_up 1.0" in one.get("/metrics").text
 
 
 def test_an_app_with_redis_down_serves_every_request(kg, caplog):
@@ -220,9 +222,12 @@ def test_an_app_with_redis_down_serves_every_request(kg, caplog):
         apq = {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(QUERY)}}
         registered = post(app, {"query": QUERY, "extensions": apq}, "203.0.113.20")
         served = post(app, {"extensions": apq}, "203.0.113.20")
+        metrics = app.get("/metrics").text
     assert statuses == [200, 200, 200, 429, 429]  # the limit holds per replica while Redis is down
     assert registered[0] == served[0] == 200 and "data" in served[1], served
     assert redis_events(caplog) == ["redis_down"]  # one line, then the pause: no storm of lines or of errors
+    failed = re.search(r"^modelatlas_redis_failed_calls ([0-9.]+)$", metrics, re.MULTILINE)
+    assert "modelatlas_redis_up 0.0" in metrics and failed and float(failed.group(1)) >= 1, metrics
 
 
 def test_a_bad_redis_url_names_the_variable_and_hides_the_value():
