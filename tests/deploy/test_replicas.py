@@ -121,12 +121,17 @@ def test_a_hash_registered_through_one_replica_is_served_by_the_others(deploymen
         registered = graphql(client, first.base_url, {"query": query, "extensions": apq(query)})
         direct = [client.get(r.graphql_url, **get) for r in others]
         through = [client.get(deployment.balancer.base_url + "/graphql", **get) for _ in range(2 * REPLICAS)]
+        etag = through[0].headers["etag"]  # the same on every replica: data version and date
+        revalidated = [client.get(deployment.balancer.base_url + "/graphql", params=get["params"],
+                                  headers={**get["headers"], "if-none-match": etag}) for _ in range(REPLICAS)]
     print(f"\n(b) a hash registered on the replica at :{first.port} was served by the replicas at "
-          f"{[f':{r.port}' for r in others]} ({[d.status_code for d in direct]}) and {len(through)} times through nginx")
+          f"{[f':{r.port}' for r in others]} ({[d.status_code for d in direct]}) and {len(through)} times through nginx; "
+          f"its ETag revalidated on every replica: {[r.status_code for r in revalidated]}")
     assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND", unknown
     assert registered.status_code == 200 and "errors" not in registered.json(), registered.text
     for answer in direct + through:
         assert answer.status_code == 200 and answer.json()["data"] == registered.json()["data"], answer.text
+    assert [r.status_code for r in revalidated] == [304] * REPLICAS
 
 
 # ----------------------------------------------------------------------------------------------- the load phases
