@@ -238,14 +238,19 @@ def soak(server: LiveServer, seconds: float, *, forwarded: bool = False) -> dict
     began = time.monotonic()
     for thread in threads:
         thread.start()
-    time.sleep(seconds)
+    samples = []  # RSS each second: a first jump (threads, arenas, caches filling), then flat
+    while time.monotonic() - began < seconds:
+        time.sleep(1.0)
+        samples.append(server.rss_bytes())
     stop.set()
     for thread in threads:
         thread.join()
     after = server.rss_bytes()
+    warm = samples[len(samples) // 4] if samples else before
     return {"seconds": round(time.monotonic() - began, 1), "honest": dict(honest),
             "attackers": dict(sorted(attackers.items())), "rss_before_mb": round(before / 2**20, 1),
-            "rss_growth_mb": round((after - before) / 2**20, 1)}
+            "rss_growth_mb": round((after - before) / 2**20, 1),
+            "rss_growth_after_first_quarter_mb": round((after - warm) / 2**20, 1)}
 
 
 def main(argv: list[str] | None = None) -> None:
