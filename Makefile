@@ -22,11 +22,15 @@ run: $(STAMP) ## start the GraphQL service (with GraphiQL) on http://127.0.0.1:8
 	$(BIN)/modelatlas serve --dev
 
 GRAPHQL_HTTP := 1.23.1
-node-tools: ## the GraphQL-over-HTTP audit (npm graphql-http) in .ci/node, when npm is there; skipped if present
-	@if [ -d .ci/node/node_modules/graphql-http ]; then :; \
-	elif command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --no-save --prefix .ci/node \
-		graphql-http@$(GRAPHQL_HTTP) graphql@16.15.0; \
-	else echo "npm not found: the conformance audit will be skipped"; fi
+node-tools: ## the GraphQL-over-HTTP audit (npm graphql-http) in .ci/node; node and npm with apt when missing (root)
+	@if [ -d .ci/node/node_modules/graphql-http ] && command -v node >/dev/null 2>&1; then :; \
+	else \
+		if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; fi; \
+		if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --no-save \
+			--prefix .ci/node graphql-http@$(GRAPHQL_HTTP) graphql@16.15.0; \
+		else echo "npm missing: run 'sudo apt-get install -y nodejs npm' (tests/api/test_conformance.py skips)"; fi; \
+	fi
 
 test: $(STAMP) node-tools ## run the whole test suite
 	$(BIN)/python -m pytest
