@@ -227,6 +227,8 @@ class GraphQLEndpoint:
             raise RequestError(400, "PERSISTED_QUERY_REQUIRED", "GET is only for persisted queries in production: send "
                                "extensions.persistedQuery.sha256Hash alone (register the query with a POST first), "
                                "or POST the query.")
+        if self.settings.trusted_documents:  # safelisting: only the pinned documents run, and nothing is registered
+            return self._trusted_query(persisted, query), variables, operation_name, None
         register = None
         if persisted is not None:
             query, register = self._persisted_query(persisted, query)
@@ -247,6 +249,17 @@ class GraphQLEndpoint:
         if sha256_hex(query) != sha.lower():
             raise RequestError(400, "BAD_REQUEST", "provided sha does not match query.")
         return query, sha.lower()
+
+    def _trusted_query(self, persisted: Any, query: str | None) -> str:
+        """The trusted document a request names by hash (or whose full text is one); anything else is refused."""
+        sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if sha is None and query is not None:
+            sha = sha256_hex(query)
+        found = self.persisted.trusted(sha) if isinstance(sha, str) else None
+        if found is None or (query is not None and query != found):
+            raise RequestError(400, "PERSISTED_QUERY_NOT_FOUND", "Only trusted documents run on this service "
+                               "(MODELATLAS_TRUSTED_DOCUMENTS): send extensions.persistedQuery.sha256Hash of one.")
+        return found
 
     # ------------------------------------------------------------------ execution
     def _admit(self, prepared: Prepared, operation_name: str | None, variables: JSONObject | None, method: str,

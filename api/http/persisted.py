@@ -9,6 +9,8 @@
 Traceback (most recent call last):
 ...
 ValueError: provided sha does not match query
+>>> store.pin(h, text); store.trusted(h) == text, store.trusted("f" * 64)
+(True, None)
 """
 
 from __future__ import annotations
@@ -30,9 +32,21 @@ class PersistedQueries:
 
     def __init__(self, max_entries: int = 10_000, max_total_chars: int = 16 * 2**20) -> None:
         self._texts: BoundedLRU[str, str] = BoundedLRU(max_entries, max_total_chars, len)  # bounds memory
+        self._pinned: dict[str, str] = {}  # trusted documents (the explorer's manifest): never evicted
 
     def get(self, sha: str) -> str | None:
-        return self._texts.get(sha)
+        pinned = self._pinned.get(sha.lower())
+        return pinned if pinned is not None else self._texts.get(sha)
+
+    def pin(self, sha: str, text: str) -> None:
+        """Keep ``text`` under ``sha`` for good, as a trusted document; a hash that does not match is a ValueError."""
+        if sha256_hex(text) != sha.lower():
+            raise ValueError("provided sha does not match query")
+        self._pinned[sha.lower()] = text
+
+    def trusted(self, sha: str) -> str | None:
+        """The trusted (pinned) document with this hash, or None."""
+        return self._pinned.get(sha.lower())
 
     def register(self, sha: str, text: str) -> None:
         """Remember ``text`` under ``sha``; a hash that does not match the text is a ValueError."""
