@@ -102,8 +102,8 @@ export function LineagePicture({ lineage, root }) {
       ${[...Object.entries(KINDS).slice(0, 3).map(([k, v]) => [k, v.label + "s"]), ["inferred", "inferred links"]].map(([k, label]) => html`<label>
         <input type="checkbox" checked=${show[k]} onChange=${(e) => setShow({ ...show, [k]: e.currentTarget.checked })} /> ${label}</label>`)}
     </fieldset>
-    <div class="scroll graph-scroll" tabindex="0" role="group" aria-label="Lineage graph (scrolls sideways)">
-    <svg class="graph" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="img"
+    <div class="scroll graph-scroll" tabindex="0" role="region" aria-label="Lineage graph (scrolls sideways)">
+    <svg class="graph" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group"
       aria-label=${`Lineage of ${nameOf(root)}: ${chain.map(nameOf).join(" → ")}`}>
       <defs>${["next", "repl", "deriv", "pos", "alt"].map((k) => html`<marker id=${"arrow-" + k} viewBox="0 0 10 10" refX="9" refY="5"
         markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class=${"m-" + k} /></marker>`)}</defs>
@@ -119,11 +119,13 @@ export function LineagePicture({ lineage, root }) {
         return html`<path d=${edgePath(a, b, e.kind, bend)} class=${`edge ${kind.cls}${e.inferred ? " inferred" : ""}${e.validTo ? " ended" : ""}`}
           marker-end=${`url(#arrow-${kind.cls.slice(2)})`}><title>${nameOf(e.from.slug)} → ${nameOf(e.to.slug)}: ${kind.label}${e.derivationKind ? ` (${e.derivationKind})` : ""}${when ? `, ${when}` : ""}${e.scope ? `, on ${e.scope.name}` : ""}${e.inferred ? `, inferred by ${e.inferredBy || "a rule"}` : ""}</title></path>`;
       })}
-      ${[...pos.values()].map(({ x, y, node }) => html`<a href=${route.model(node.slug)} class=${"node" + (node.slug === root ? " root" : "")}
-          aria-label=${`${node.name}, ${node.releaseDate || "undated"}, ${node.status.toLowerCase()}`}>
+      ${[...pos.values()].map(({ x, y, node }) => html`<a href=${route.model(node.slug)} class=${"node" + (node.slug === root ? " root" : "")}>
+        <title>${node.name}</title>
         <rect x=${x} y=${y} width=${NODE_W} height=${NODE_H} rx="8" class=${"n-" + node.status.toLowerCase()} />
-        <text x=${x + 8} y=${y + 18} class="n-name">${short(node.name)}</text>
-        <text x=${x + 8} y=${y + 35} class="n-sub">${node.releaseDate || "undated"} · ${node.status.toLowerCase()}</text>
+        <svg x=${x + 8} y=${y} width=${NODE_W - 12} height=${NODE_H}>
+          <text x="0" y="18" class="n-name">${node.name}</text>
+          <text x="0" y="35" class="n-sub">${node.releaseDate || "undated"} · ${node.status.toLowerCase()}</text>
+        </svg>
       </a>`)}
       ${aliases.length ? html`<text x=${LEFT} y=${aliasTop + 12} class="axis">Alias bindings</text>` : ""}
       ${aliases.map(({ alias, spans }, i) => {
@@ -132,9 +134,11 @@ export function LineagePicture({ lineage, root }) {
         return html`<g class="alias">
           ${spans.map((s, j) => {
             const x1 = s.from ? xOf(s.from) : LEFT, x2 = s.to ? Math.max(x1 + 4, xOf(s.to)) : end;
-            return html`<a href=${route.model(s.slug)} aria-label=${`${alias} pointed to ${nameOf(s.slug)} from ${s.from || "?"} ${s.to ? "until " + s.to : "to today"}`}>
+            const about = `${alias}: ${s.from || "?"} – ${s.to || "today"}`;
+            return html`<a href=${route.model(s.slug)} aria-label=${`${nameOf(s.slug)} (${about})`}>
+              <title>${nameOf(s.slug)} (${about})</title>
               <rect x=${x1} y=${y} width=${x2 - x1} height="22" class=${"span s" + (j % 2) + (s.inferred ? " inferred" : "")} />
-              <text x=${x1 + 4} y=${y + 15} class="span-lbl">${short(nameOf(s.slug), Math.max(3, Math.floor((x2 - x1) / 7)))}</text>
+              <svg x=${x1 + 4} y=${y} width=${Math.max(1, x2 - x1 - 6)} height="22"><text x="0" y="15" class="span-lbl">${nameOf(s.slug)}</text></svg>
             </a>`;
           })}
           <text x=${end} y=${y - 3} text-anchor="end" class="alias-name">${alias}</text>
