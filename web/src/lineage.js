@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { useQuery } from "./api.js";
 import { Await, html, ModelLink, route, Section, Status } from "./ui.js";
 
-const COL = 200, NODE_W = 180, NODE_H = 44, LANE = 74, TOP = 128, LEFT = 16;
+const COL = 180, NODE_W = 166, NODE_H = 44, LANE = 74, TOP = 128, LEFT = 16;
 const KINDS = {
   NEXT_VERSION: { label: "next version", cls: "e-next" },
   RECOMMENDED_REPLACEMENT: { label: "recommended replacement", cls: "e-repl" },
@@ -14,37 +14,52 @@ const KINDS = {
   ALTERNATIVE: { label: "alternative", cls: "e-alt" },
 };
 
+// Columns are the chain's versions in order; every other node sits under the chain version current when it came
+// out (or under its predecessor when undated, or in one column before the chain when older), in the first free lane.
 export function layout(lineage) {
   const chain = lineage.chain.map((m) => m.slug);
+  const bySlug = new Map(lineage.nodes.map((n) => [n.slug, n]));
   const onChain = new Set(chain);
-  const dates = [...new Set(lineage.nodes.map((n) => n.releaseDate).filter(Boolean))].sort();
-  const column = new Map(dates.map((d, i) => [d, i]));
-  const undatedCol = dates.length;
-  const used = new Map(); // column -> lanes taken
+  const chainDates = chain.map((slug) => (bySlug.get(slug) || {}).releaseDate || null);
+  const early = lineage.nodes.some((n) => !onChain.has(n.slug) && n.releaseDate && chainDates[0] && n.releaseDate < chainDates[0]);
+  const shift = early ? 1 : 0;
   const pos = new Map();
-  const ordered = [...lineage.nodes].sort((a, b) => (onChain.has(b.slug) - onChain.has(a.slug)) || (a.releaseDate || "9").localeCompare(b.releaseDate || "9"));
-  for (const n of ordered) {
-    const col = n.releaseDate ? column.get(n.releaseDate) : undatedCol;
+  const used = new Map(); // column -> lanes taken
+  const place = (n, col) => {
     const taken = used.get(col) || new Set();
     let lane = onChain.has(n.slug) ? 0 : 1;
     while (taken.has(lane)) lane += 1;
     taken.add(lane);
     used.set(col, taken);
     pos.set(n.slug, { x: LEFT + col * COL, y: TOP + lane * LANE, lane, col, node: n });
+  };
+  chain.forEach((slug, i) => bySlug.has(slug) && place(bySlug.get(slug), i + shift));
+  const columnOfDate = (d) => {
+    if (chainDates[0] && d < chainDates[0]) return 0;
+    let col = shift;
+    chainDates.forEach((cd, i) => { if (cd && cd <= d) col = i + shift; });
+    return col;
+  };
+  const rest = lineage.nodes.filter((n) => !onChain.has(n.slug))
+    .sort((a, b) => (a.releaseDate || "9").localeCompare(b.releaseDate || "9"));
+  for (const n of rest.filter((n) => n.releaseDate)) place(n, columnOfDate(n.releaseDate));
+  for (const n of rest.filter((n) => !n.releaseDate)) { // under the model it comes from, else after the chain
+    const parent = lineage.edges.map((e) => e.to.slug === n.slug && pos.get(e.from.slug)).find(Boolean);
+    place(n, parent ? parent.col : chain.length + shift);
   }
   const lanes = Math.max(1, ...[...pos.values()].map((p) => p.lane + 1));
-  const cols = undatedCol + (lineage.nodes.some((n) => !n.releaseDate) ? 1 : 0);
-  // A date's x: piecewise linear between the columns' dates (monotonic, not to scale).
+  const cols = Math.max(1, ...[...pos.values()].map((p) => p.col + 1));
+  const dates = chainDates.map((d, i) => [i + shift, d]).filter(([, d]) => d);
+  // A date's x: piecewise linear between the chain versions' release dates (monotonic, not to scale).
   const xOf = (d) => {
-    if (!dates.length) return LEFT;
-    if (d <= dates[0]) return LEFT;
+    if (!dates.length || d <= dates[0][1]) return LEFT + (dates.length ? dates[0][0] : 0) * COL;
     for (let i = 1; i < dates.length; i++) {
-      if (d <= dates[i]) {
-        const a = Date.parse(dates[i - 1]), b = Date.parse(dates[i]);
-        return LEFT + (i - 1 + (Date.parse(d) - a) / Math.max(1, b - a)) * COL;
+      if (d <= dates[i][1]) {
+        const [ca, a] = dates[i - 1], [cb, b] = dates[i];
+        return LEFT + (ca + (cb - ca) * (Date.parse(d) - Date.parse(a)) / Math.max(1, Date.parse(b) - Date.parse(a))) * COL;
       }
     }
-    return LEFT + (dates.length - 1) * COL + NODE_W;
+    return LEFT + dates[dates.length - 1][0] * COL + NODE_W;
   };
   return { pos, lanes, cols, dates, xOf, chain };
 }
@@ -93,7 +108,7 @@ export function LineagePicture({ lineage, root }) {
     && pos.has(e.from.slug) && pos.has(e.to.slug));
   const graphH = TOP + lanes * LANE;
   const aliasTop = graphH + 20;
-  const height = aliasTop + (aliases.length ? 30 + aliases.length * 34 : 0);
+  const height = aliasTop + (aliases.length ? 30 + aliases.length * 40 : 0);
   const width = LEFT * 2 + Math.max(1, cols) * COL;
   const bends = new Map();
   const nameOf = (slug) => (pos.get(slug) ? pos.get(slug).node.name : slug);
@@ -107,8 +122,7 @@ export function LineagePicture({ lineage, root }) {
       aria-label=${`Lineage of ${nameOf(root)}: ${chain.map(nameOf).join(" → ")}`}>
       <defs>${["next", "repl", "deriv", "pos", "alt"].map((k) => html`<marker id=${"arrow-" + k} viewBox="0 0 10 10" refX="9" refY="5"
         markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class=${"m-" + k} /></marker>`)}</defs>
-      ${dates.map((d, i) => html`<text x=${LEFT + i * COL} y="14" class="axis">${d}</text>`)}
-      ${cols > dates.length ? html`<text x=${LEFT + dates.length * COL} y="14" class="axis">undated</text>` : ""}
+      ${dates.map(([col, d]) => html`<text x=${LEFT + col * COL} y="14" class="axis">${d}</text>`)}
       ${edges.map((e) => {
         const a = pos.get(e.from.slug), b = pos.get(e.to.slug);
         const k = `${a.lane}`;
@@ -123,13 +137,14 @@ export function LineagePicture({ lineage, root }) {
         <title>${node.name}</title>
         <rect x=${x} y=${y} width=${NODE_W} height=${NODE_H} rx="8" class=${"n-" + node.status.toLowerCase()} />
         <svg x=${x + 8} y=${y} width=${NODE_W - 12} height=${NODE_H}>
-          <text x="0" y="18" class="n-name">${node.name}</text>
+          <text x="0" y="18" class="n-name" textLength=${node.name.length > 22 ? NODE_W - 16 : undefined}
+            lengthAdjust="spacingAndGlyphs">${node.name}</text>
           <text x="0" y="35" class="n-sub">${node.releaseDate || "undated"} · ${node.status.toLowerCase()}</text>
         </svg>
       </a>`)}
-      ${aliases.length ? html`<text x=${LEFT} y=${aliasTop + 12} class="axis">Alias bindings</text>` : ""}
+      ${aliases.length ? html`<text x=${LEFT} y=${aliasTop + 4} class="axis">Alias bindings on a timeline (which version each alias named, when)</text>` : ""}
       ${aliases.map(({ alias, spans }, i) => {
-        const y = aliasTop + 24 + i * 34;
+        const y = aliasTop + 26 + i * 40;
         const end = LEFT + Math.max(1, cols) * COL - 10;
         return html`<g class="alias">
           ${spans.map((s, j) => {
@@ -141,7 +156,7 @@ export function LineagePicture({ lineage, root }) {
               <svg x=${x1 + 4} y=${y} width=${Math.max(1, x2 - x1 - 6)} height="22"><text x="0" y="15" class="span-lbl">${nameOf(s.slug)}</text></svg>
             </a>`;
           })}
-          <text x=${end} y=${y - 3} text-anchor="end" class="alias-name">${alias}</text>
+          <text x=${LEFT} y=${y - 4} class="alias-name">${alias}</text>
         </g>`;
       })}
     </svg></div>

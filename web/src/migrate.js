@@ -75,11 +75,12 @@ function Probe({ from, values, without }) {
   const rest = { ...values };
   for (const k of without) delete rest[k];
   const q = useQuery("MigrationProbe", { from, constraints: constraintsOf(rest) });
-  const what = without.length === 1 ? DESCRIBE[without[0]](values[without[0]]) : "all the constraints";
+  const what = without.length === 1 ? DESCRIBE[without[0]](values[without[0]]) : "any constraint";
+  const culprit = without.length === 1 ? html` <em>This constraint removes the candidates.</em>` : "";
   return html`<li>${q.loading ? html`Without ${what}: checking…` : q.error ? html`Without ${what}: ${q.error.message}` : (() => {
     const paths = q.data.migrationPaths;
     return paths.length
-      ? html`Without <strong>${what}</strong>: ${paths.length}${paths.length === 3 ? "+" : ""} path${paths.length > 1 ? "s" : ""}, e.g. ${paths.map((p, i) => html`${i ? ", " : ""}<${ModelLink} m=${p.target} />`)}. <em>This constraint removes the candidates.</em>`
+      ? html`Without <strong>${what}</strong>: ${paths.length}${paths.length === 3 ? "+" : ""} path${paths.length > 1 ? "s" : ""}, e.g. ${paths.map((p, i) => html`${i ? ", " : ""}<${ModelLink} m=${p.target} />`)}.${culprit}`
       : html`Without ${what}: still no path.`;
   })()}</li>`;
 }
@@ -101,7 +102,7 @@ export function MigratePage({ slug, query }) {
   const active = activeKeys(query);
   return html`<div class="page">
     <header class="page-head"><h1>Plan a migration</h1>
-      <p>From <a href=${route.model(slug)}><code>${slug}</code></a>${active.length ? `, with ${active.map((k) => DESCRIBE[k](query[k])).join(", ")}` : ""}.</p></header>
+      <p>From <a href=${route.model(slug)}><code>${slug}</code></a>${active.length ? `. Constraints: ${active.map((k) => DESCRIBE[k](query[k])).join(", ")}` : ""}.</p></header>
     <${Section} title="Constraints" id="constraints">
       <${ConstraintForm} key=${JSON.stringify(query)} idPrefix="mig" fields=${MIGRATION_FIELDS} values=${query} providers=${providers}
         submitLabel="Find paths" onSubmit=${(v) => { location.hash = route.migrate(slug, queryText(v)); }} />

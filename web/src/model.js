@@ -51,7 +51,7 @@ export function PriceChart({ offerings }) {
     <p class="legend" aria-hidden="true"><span class="sw" style=${`background:${BAR.input}`}></span>input
       <span class="sw" style=${`background:${BAR.output}`}></span>output <span class="sw" style=${`background:${BAR.blended}`}></span>blended (3:1)
       <span class="diamond">◆</span>batch <span class="free-mark">FREE</span> free tier — USD per 1M tokens</p>
-    <svg class="chart" viewBox=${`0 0 ${width} ${shown.length * rowH + 24}`} role="img" aria-label=${"Price ladder, cheapest first. " + summary}>
+    <div class="scroll" tabindex="0" role="region" aria-label="Price ladder chart (scrolls sideways)"><svg class="chart" viewBox=${`0 0 ${width} ${shown.length * rowH + 24}`} role="img" aria-label=${"Price ladder, cheapest first. " + summary}>
       ${[0, 0.25, 0.5, 0.75, 1].map((f) => html`<g><line x1=${x(max * f)} x2=${x(max * f)} y1="0" y2=${shown.length * rowH} class="grid" />
         <text x=${x(max * f)} y=${shown.length * rowH + 16} class="tick" text-anchor="middle">${usd(max * f)}</text></g>`)}
       ${shown.map((o, i) => {
@@ -66,7 +66,7 @@ export function PriceChart({ offerings }) {
           ${[o.batchInputPrice, o.batchOutputPrice].map((v, j) => v == null ? "" : html`<text x=${x(v)} y=${y + j * 9 + 8} text-anchor="middle" class="diamond">◆<title>batch ${j ? "output" : "input"} ${usd(v)}</title></text>`)}
         </g>`;
       })}
-    </svg>
+    </svg></div>
     ${!open.length ? html`<p class="muted">Every route of this model is retired today; their last prices are shown.</p>` : ""}
     ${live.length > 12 ? html`<button type="button" class="link" onClick=${() => setAll(!all)}>${all ? "Show the 12 cheapest" : `Show all ${live.length} live routes`}</button>` : ""}
     <details><summary>Price table</summary><div class="scroll"><table>
