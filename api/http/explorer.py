@@ -7,8 +7,8 @@ store, so the app sends hashes alone, as GET (ETag and 304 work, CDNs can cache)
 ``MODELATLAS_TRUSTED_DOCUMENTS=true`` these pinned documents are the only ones the service executes.
 
 >>> manifest = load_manifest()
->>> "ModelPage" in manifest and len(manifest["ModelPage"].sha256)
-True
+>>> len(manifest["ModelPage"].sha256), manifest["ModelPage"].query.startswith("query ModelPage(")
+(64, True)
 >>> asset_path("app-ABC123.js") is None, asset_path("../settings.py") is None
 (True, True)
 """
