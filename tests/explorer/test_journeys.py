@@ -177,3 +177,23 @@ def test_phone_width_and_keyboard(browser, server) -> None:  # type: ignore[no-u
         assert not s.errors, s.errors
     finally:
         context.close()
+
+
+def test_an_alias_resolves_and_a_family_lists_its_versions(session: Session) -> None:
+    s, page = session, session.page
+    s.open()
+    box = page.get_by_role("combobox").last
+    box.fill("mistral-small-latest")
+    today = page.get_by_role("option").first
+    today.wait_for()
+    page.get_by_role("option", name="mistral-small-latest → Mistral Small 4 (v26.03)").wait_for()
+    assert today.get_attribute("aria-selected") == "true"  # where the alias points today comes first
+    s.shot("alias")
+    box.press("Enter")
+    page.get_by_role("heading", level=1, name="Mistral Small 4 (v26.03)").wait_for()
+    page.goto(s.server.url("/#/search?q=mistral%20small"))
+    family = page.locator("ul.results > li", has=page.locator(".kind", has_text="Family")).first
+    family.locator("ol.versions li").first.wait_for()
+    versions = family.locator("ol.versions a").all_text_contents()
+    assert versions[0] == "Mistral Small 1.0 (v24.02)" and "Mistral Small 4 (v26.03)" in versions
+    finish(s, "family-search")

@@ -5,6 +5,14 @@ import { Await, html, hitRoute, route, Section, Status } from "./ui.js";
 
 let boxes = 0;
 
+// The alias every model hit matched, when they all matched the same one (not a name or id of their own).
+export function aliasOf(hits) {
+  const aliased = hits.filter((h) => h.kind === "Model" && h.matched !== h.slug && h.matched !== h.name);
+  const all = hits.filter((h) => h.kind === "Model");
+  return aliased.length > 1 && aliased.length === all.length && aliased.every((h) => h.matched === aliased[0].matched)
+    ? aliased[0].matched : null;
+}
+
 // A search field with a suggestion list. onPick(hit) when a suggestion is chosen; onSubmit(text) on Enter otherwise.
 export function SearchBox({ label = "Search models, families, providers, routers", onPick, onSubmit, kinds, initial = "",
   placeholder = "e.g. mistral small, gpt-4o, mistral-small-latest, bedrock", autofocus = false, inputId }) {
@@ -25,11 +33,17 @@ export function SearchBox({ label = "Search models, families, providers, routers
     const mine = ++seq.current;
     setBusy(true);
     const timer = setTimeout(() => {
-      gql("Search", { text: wanted, first: 12 }).then((data) => {
+      gql("Search", { text: wanted, first: 12 }).then(async (data) => {
         if (mine !== seq.current) return;
-        const found = data.search.filter((h) => !kinds || kinds.includes(h.kind));
+        let found = data.search.filter((h) => !kinds || kinds.includes(h.kind));
+        const alias = aliasOf(found);
+        if (alias) { // an alias names several versions over time: put the one it names today first
+          const today = (await gql("ResolveAlias", { name: alias })).resolveAlias;
+          if (mine !== seq.current) return;
+          if (today) found = [{ kind: "Alias", slug: today.slug, name: `${alias} → ${today.name}`, matched: "today" }, ...found];
+        }
         setHits(found); setActive(found.length ? 0 : -1); setBusy(false); setFailure(null);
-      }, (error) => { if (mine === seq.current) { setHits([]); setBusy(false); setFailure(error.message); } });
+      }).catch((error) => { if (mine === seq.current) { setHits([]); setBusy(false); setFailure(error.message); } });
     }, 120);
     return () => clearTimeout(timer);
   }, [text]);
@@ -61,7 +75,7 @@ export function SearchBox({ label = "Search models, families, providers, routers
           onMouseEnter=${() => setActive(i)}>
         <span class=${"kind kind-" + hit.kind.toLowerCase()}>${hit.kind}</span>
         <span class="hit-name">${hit.name}</span>
-        ${hit.matched !== hit.name && hit.matched !== hit.slug ? html`<span class="matched">matched “${hit.matched}”</span>` : ""}
+        ${hit.kind === "Alias" ? html`<span class="matched">today</span>` : html`<span class="matched">${hit.slug}${hit.matched !== hit.name && hit.matched !== hit.slug ? ` · matched “${hit.matched}”` : ""}</span>`}
       </li>`)}
     </ul>
     <span class="visually-hidden" role="status" aria-live="polite">${shown ? (busy ? "Searching" : failure ? failure : `${hits.length} suggestions`) : ""}</span>
@@ -92,8 +106,7 @@ export function SearchPage({ text }) {
       <${Await} q=${q} what="Searching">${(data) => {
         const hits = data.search;
         if (!hits.length) return html`<p>No model, family, provider or router matches “${text}”. Try a shorter name or an API id.</p>`;
-        const aliased = hits.filter((h) => h.kind === "Model" && h.matched !== h.slug && h.matched !== h.name);
-        const alias = aliased.length > 1 && aliased.every((h) => h.matched === aliased[0].matched) ? aliased[0].matched : null;
+        const alias = aliasOf(hits);
         return html`${alias && html`<${AliasNote} alias=${alias} />`}
           <ul class="results">${hits.map((hit) => html`<li>
             <span class=${"kind kind-" + hit.kind.toLowerCase()}>${hit.kind}</span>

@@ -37,7 +37,7 @@ export const route = {
 
 export function hitRoute(hit) {
   const kind = hit.kind.toLowerCase();
-  if (kind === "model") return route.model(hit.slug);
+  if (kind === "model" || kind === "alias") return route.model(hit.slug);
   if (kind === "family") return route.family(hit.slug);
   if (kind === "provider") return route.provider(hit.slug);
   if (kind === "router") return route.router(hit.slug);
