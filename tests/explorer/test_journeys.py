@@ -197,3 +197,29 @@ def test_an_alias_resolves_and_a_family_lists_its_versions(session: Session) -> 
     versions = family.locator("ol.versions a").all_text_contents()
     assert versions[0] == "Mistral Small 1.0 (v24.02)" and "Mistral Small 4 (v26.03)" in versions
     finish(s, "family-search")
+
+
+def test_error_and_not_found_states(session: Session) -> None:
+    s, page = session, session.page
+    s.open("#/model/no-such-model-anywhere")
+    page.get_by_role("heading", level=1, name="Not found").wait_for()
+    failing = {"on": True}
+
+    def outage(route) -> None:  # type: ignore[no-untyped-def]
+        if failing["on"]:
+            route.fulfill(status=503, content_type="application/json",
+                          body=json.dumps({"errors": [{"message": "Service unavailable.",
+                                                       "extensions": {"code": "REQUEST_TIMEOUT"}}]}))
+        else:
+            route.continue_()
+
+    page.route("**/graphql?*", outage)
+    page.goto(s.server.url("/#/family/mistral-small"))
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "Service unavailable." in alert.inner_text() and "REQUEST_TIMEOUT" in alert.inner_text()
+    s.shot("error")
+    failing["on"] = False
+    page.get_by_role("button", name="Retry").click()
+    page.get_by_role("heading", level=1, name="Mistral Small").wait_for()
+    s.errors = [e for e in s.errors if "503" not in e]  # the browser logs the failed fetch itself
