@@ -57,6 +57,7 @@ def test_search_open_2402_and_see_the_chain_to_2603(session: Session) -> None:
     picture = page.locator("svg.graph")
     for slug in CHAIN:  # every version of the chain is a node of the picture
         assert picture.locator(f'a[href="#/model/{slug}"]').count() >= 1
+    assert "from 2026-06-25" in page.locator("ul.replacements").inner_text()  # replacements with validity dates
     assert picture.locator(".alias a").count() >= 5  # mistral-small-latest's bindings on the timeline
     finish(s, "2-lineage")
     picture.locator('a.node[href="#/model/mistral-small-2603"]').click()  # clicking a node opens that model

@@ -112,9 +112,10 @@ export function LineagePicture({ lineage, root }) {
   const width = LEFT * 2 + Math.max(1, cols) * COL;
   const bends = new Map();
   const nameOf = (slug) => (pos.get(slug) ? pos.get(slug).node.name : slug);
+  const replacements = lineage.edges.filter((e) => e.kind === "RECOMMENDED_REPLACEMENT");
   return html`<div class="lineage">
     <fieldset class="toggles"><legend>Show</legend>
-      ${[...Object.entries(KINDS).slice(0, 3).map(([k, v]) => [k, v.label + "s"]), ["inferred", "inferred links"]].map(([k, label]) => html`<label>
+      ${[["NEXT_VERSION", "next versions"], ["RECOMMENDED_REPLACEMENT", "recommended replacements"], ["DERIVED_FROM", "derivations"], ["inferred", "inferred links"]].map(([k, label]) => html`<label>
         <input type="checkbox" checked=${show[k]} onChange=${(e) => setShow({ ...show, [k]: e.currentTarget.checked })} /> ${label}</label>`)}
     </fieldset>
     <div class="scroll graph-scroll" tabindex="0" role="region" aria-label="Lineage graph (scrolls sideways)">
@@ -164,6 +165,9 @@ export function LineagePicture({ lineage, root }) {
       <span class="ln e-deriv"></span> derivation <span class="ln inferred"></span> inferred · nodes open the model; hover an edge for its dates</p>
     <h3>Chain</h3>
     <ol class="chain">${chain.map((slug) => html`<li><a href=${route.model(slug)}>${nameOf(slug)}</a></li>`)}</ol>
+    ${replacements.length ? html`<h3>Recommended replacements</h3>
+    <ul class="plain replacements">${replacements.map((e) => html`<li><a href=${route.model(e.from.slug)}>${nameOf(e.from.slug)}</a> → <a href=${route.model(e.to.slug)}>${nameOf(e.to.slug)}</a>${" "}
+      <span class="muted">${[e.validFrom && `from ${e.validFrom}`, e.validTo && `until ${e.validTo}`].filter(Boolean).join(" ") || "no end date"}${e.scope ? ` · on ${e.scope.name} only` : ""}</span></li>`)}</ul>` : ""}
     <details><summary>All ${lineage.edges.length} relations, with validity dates</summary><div class="scroll"><table>
       <thead><tr><th scope="col">From</th><th scope="col">Relation</th><th scope="col">To</th><th scope="col">Valid</th><th scope="col">Scope / note</th></tr></thead>
       <tbody>${lineage.edges.map((e) => html`<tr>
