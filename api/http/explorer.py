@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, Response
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.persisted import sha256_hex
+from modelatlas.schema.engine import Engine
 
 __all__ = ["EXPLORER_DIR", "Document", "asset_path", "load_manifest", "mount_explorer"]
 
@@ -80,8 +81,11 @@ def asset_path(name: str, directory: Path = EXPLORER_DIR / "assets") -> Path | N
 def mount_explorer(app: FastAPI, endpoint: GraphQLEndpoint) -> None:
     """Pin the manifest's documents (each must validate against the schema) and serve the app at ``/``."""
     documents = load_manifest()
+    settings = endpoint.settings  # checked by an engine of their own, under the same limits: the endpoint's caches
+    checker = Engine(production=settings.production, max_depth=settings.max_depth,  # start empty
+                     max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
     for doc in documents.values():
-        errors = endpoint.engine.prepare(doc.query).errors
+        errors = checker.prepare(doc.query).errors
         if errors:
             raise ValueError(f"{MANIFEST}: operation {doc.name!r} does not validate: {errors[0].message}")
         endpoint.persisted.pin(doc.sha256, doc.query)
