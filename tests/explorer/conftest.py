@@ -53,8 +53,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API runs an event loop in this thread while it is open, and the tests after
+    these (asyncio.run in doctests) need it gone."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
