@@ -2,9 +2,10 @@
 
 The app is built from ``web/`` (``npm ci && npm run build``) into ``static/explorer/``, which is committed: the
 service never needs node. Every query the app sends is a document of ``manifest.json`` (operation name → sha256
-and text); :func:`mount_explorer` checks each against the schema and pins it in the endpoint's persisted-query
-store, so the app sends hashes alone, as GET (ETag and 304 work, CDNs can cache). With
-``MODELATLAS_TRUSTED_DOCUMENTS=true`` these pinned documents are the only ones the service executes.
+and text); :func:`mount_explorer` checks each against the schema and adds it to the endpoint's trusted
+documents (beside the persisted-query store, never evicted), so the app sends hashes alone, as GET (ETag and 304
+work, CDNs can cache). With
+``MODELATLAS_TRUSTED_DOCUMENTS=true`` these trusted documents are the only ones the service executes.
 
 >>> manifest = load_manifest()
 >>> len(manifest["ModelPage"].sha256), manifest["ModelPage"].query.startswith("query ModelPage(")
@@ -79,7 +80,7 @@ def asset_path(name: str, directory: Path = EXPLORER_DIR / "assets") -> Path | N
 
 
 def mount_explorer(app: FastAPI, endpoint: GraphQLEndpoint) -> None:
-    """Pin the manifest's documents (each must validate against the schema) and serve the app at ``/``."""
+    """Trust the manifest's documents (each must validate against the schema) and serve the app at ``/``."""
     documents = load_manifest()
     settings = endpoint.settings  # checked by an engine of their own, under the same limits: the endpoint's caches
     checker = Engine(production=settings.production, max_depth=settings.max_depth,  # start empty
@@ -88,7 +89,7 @@ def mount_explorer(app: FastAPI, endpoint: GraphQLEndpoint) -> None:
         errors = checker.prepare(doc.query).errors
         if errors:
             raise ValueError(f"{MANIFEST}: operation {doc.name!r} does not validate: {errors[0].message}")
-        endpoint.persisted.pin(doc.sha256, doc.query)
+        endpoint.trusted.add(doc.sha256, doc.query)
     shell = (EXPLORER_DIR / "index.html").read_bytes()
 
     async def index(request: Request) -> Response:

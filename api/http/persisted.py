@@ -9,8 +9,9 @@
 Traceback (most recent call last):
 ...
 ValueError: provided sha does not match query
->>> store.pin(h, text); store.trusted(h) == text, store.trusted("f" * 64)
-(True, None)
+>>> trusted = TrustedDocuments()
+>>> trusted.add(h, text); trusted.get(h.upper()) == text, trusted.get("f" * 64), len(trusted)
+(True, None, 1)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import hashlib
 
 from modelatlas.api.http.lru import BoundedLRU
 
-__all__ = ["PersistedQueries", "sha256_hex"]
+__all__ = ["PersistedQueries", "TrustedDocuments", "sha256_hex"]
 
 
 def sha256_hex(text: str) -> str:
@@ -32,24 +33,32 @@ class PersistedQueries:
 
     def __init__(self, max_entries: int = 10_000, max_total_chars: int = 16 * 2**20) -> None:
         self._texts: BoundedLRU[str, str] = BoundedLRU(max_entries, max_total_chars, len)  # bounds memory
-        self._pinned: dict[str, str] = {}  # trusted documents (the explorer's manifest): never evicted
 
     def get(self, sha: str) -> str | None:
-        pinned = self._pinned.get(sha.lower())
-        return pinned if pinned is not None else self._texts.get(sha)
-
-    def pin(self, sha: str, text: str) -> None:
-        """Keep ``text`` under ``sha`` for good, as a trusted document; a hash that does not match is a ValueError."""
-        if sha256_hex(text) != sha.lower():
-            raise ValueError("provided sha does not match query")
-        self._pinned[sha.lower()] = text
-
-    def trusted(self, sha: str) -> str | None:
-        """The trusted (pinned) document with this hash, or None."""
-        return self._pinned.get(sha.lower())
+        return self._texts.get(sha)
 
     def register(self, sha: str, text: str) -> None:
         """Remember ``text`` under ``sha``; a hash that does not match the text is a ValueError."""
         if sha256_hex(text) != sha.lower():
             raise ValueError("provided sha does not match query")
         self._texts.put(sha.lower(), text)
+
+
+class TrustedDocuments:
+    """Documents known by hash from the start (the explorer's manifest), beside the query store: never evicted,
+    never shared, the same in every worker. With ``MODELATLAS_TRUSTED_DOCUMENTS`` they are all that runs."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+
+    def add(self, sha: str, text: str) -> None:
+        """Trust ``text`` under ``sha``; a hash that does not match the text is a ValueError."""
+        if sha256_hex(text) != sha.lower():
+            raise ValueError("provided sha does not match query")
+        self._texts[sha.lower()] = text
+
+    def get(self, sha: str) -> str | None:
+        return self._texts.get(sha.lower())
+
+    def __len__(self) -> int:
+        return len(self._texts)

@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from modelatlas.api.http import Settings, create_app
 from modelatlas.api.http.explorer import EXPLORER_DIR, load_manifest
-from modelatlas.api.http.persisted import PersistedQueries, sha256_hex
+from modelatlas.api.http.persisted import TrustedDocuments, sha256_hex
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = load_manifest()
@@ -129,13 +129,24 @@ def test_the_built_app_is_current_with_its_documents() -> None:
     assert len(list((EXPLORER_DIR / "assets").glob("app-*.js"))) == 1  # no stale bundle left beside it
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=60))
-def test_pinned_documents_outlive_any_flood_of_registrations(texts: list[str]) -> None:
-    store = PersistedQueries(max_entries=8, max_total_chars=200)
-    pinned = MANIFEST["Search"]
-    store.pin(pinned.sha256, pinned.query)
+def test_trusted_documents_hold_exactly_what_was_added(texts: list[str]) -> None:
+    trusted = TrustedDocuments()
+    for t in texts[::2]:
+        trusted.add(sha256_hex(t), t)
     for t in texts:
-        store.register(sha256_hex(t), t)
-    assert store.get(pinned.sha256) == pinned.query == store.trusted(pinned.sha256)
-    assert all(store.trusted(sha256_hex(t)) is None for t in texts if t != pinned.query)
+        assert trusted.get(sha256_hex(t)) == (t if t in texts[::2] else None)
+    with pytest.raises(ValueError):
+        trusted.add("0" * 64, texts[0])
+
+
+def test_the_manifest_outlives_a_flood_of_registrations(kg) -> None:  # type: ignore[no-untyped-def]
+    """The query store is an LRU (in process, or Redis): the manifest does not live in it, so no flood evicts it."""
+    with TestClient(create_app(Settings(today=TODAY, imports=False), kg=kg)) as client:
+        store = client.app.state.graphql.persisted  # type: ignore[attr-defined]
+        for i in range(12_000):  # past the in-process store's 10,000 entries
+            text = f"{{ dataVersion }} # {i}"
+            store.register(sha256_hex(text), text)
+        r = persisted_get(client, "Family", {"id": "mistral-small"})
+        assert r.json()["data"]["family"]["slug"] == "mistral-small"  # type: ignore[attr-defined]
