@@ -59,7 +59,7 @@ export function AlternativesPage({ slug, query }) {
             <td><${ModelLink} m=${a.model} /><br /><span class="muted">${a.model.maker.name}</span> <${Status} s=${a.model.status} /></td>
             <td>${(a.score * 100).toFixed(0)}%</td>
             <td><${Chips} items=${a.shared} /></td><td><${Chips} items=${a.missing} kind="bad" /></td><td><${Chips} items=${a.extra} kind="good" /></td>
-            <td class=${a.priceRatio > 1 ? "bad" : a.priceRatio < 1 ? "good" : ""}>${ratio(a.priceRatio)}</td>
+            <td class=${a.priceRatio > 1.005 ? "bad" : a.priceRatio < 0.995 ? "good" : ""}>${ratio(a.priceRatio)}</td>
             <td>${ratio(a.contextRatio)}</td>
             <td>${a.cheapestOffering ? html`${a.cheapestOffering.provider.name}<br /><span class="muted">${usd(a.cheapestOffering.inputPrice)} in / ${usd(a.cheapestOffering.outputPrice)} out</span>` : "—"}</td>
           </tr>`)}</tbody></table></div>`;

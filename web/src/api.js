@@ -16,11 +16,18 @@ function keyOf(name, variables) {
   return name + " " + JSON.stringify(variables || {});
 }
 
-export async function gql(name, variables = {}) {
+const pending = new Map(); // key -> promise of a request in flight: a prefetch and the page share one request
+
+export function gql(name, variables = {}) {
+  const key = keyOf(name, variables);
+  if (results.has(key)) return Promise.resolve(results.get(key));
+  if (!pending.has(key)) pending.set(key, send(name, variables, key).finally(() => pending.delete(key)));
+  return pending.get(key);
+}
+
+async function send(name, variables, key) {
   const sha256Hash = documents[name];
   if (!sha256Hash) throw new ApiError(`unknown operation ${name}`, "CLIENT");
-  const key = keyOf(name, variables);
-  if (results.has(key)) return results.get(key);
   const params = new URLSearchParams({ operationName: name });
   if (Object.keys(variables).length) params.set("variables", JSON.stringify(variables));
   params.set("extensions", JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }));

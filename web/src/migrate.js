@@ -55,7 +55,7 @@ function Checks({ c }) {
   const lic = (l) => (l ? l.name : "unknown");
   const rows = [
     ["Context", `${tokens(c.contextBefore)} → ${tokens(c.contextAfter)}`, c.contextAfter != null && c.contextBefore != null && c.contextAfter < c.contextBefore ? "bad" : ""],
-    ["Price ratio (blended)", html`${ratio(c.priceRatio)}${c.priceProvider ? html` <span class="muted">on ${c.priceProvider.name}</span>` : ""}`, c.priceRatio > 1 ? "bad" : c.priceRatio < 1 ? "good" : ""],
+    ["Price ratio (blended)", html`${ratio(c.priceRatio)}${c.priceProvider ? html` <span class="muted">on ${c.priceProvider.name}</span>` : ""}`, c.priceRatio > 1.005 ? "bad" : c.priceRatio < 0.995 ? "good" : ""],
     ["Input price", `${usd(c.inputPriceBefore)} → ${usd(c.inputPriceAfter)}`, ""],
     ["Output price", `${usd(c.outputPriceBefore)} → ${usd(c.outputPriceAfter)}`, ""],
     ["Capabilities gained", html`<${Chips} items=${c.capabilitiesGained} kind="good" />`, ""],
