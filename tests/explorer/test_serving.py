@@ -150,3 +150,12 @@ def test_the_manifest_outlives_a_flood_of_registrations(kg) -> None:  # type: ig
             store.register(sha256_hex(text), text)
         r = persisted_get(client, "Family", {"id": "mistral-small"})
         assert r.json()["data"]["family"]["slug"] == "mistral-small"  # type: ignore[attr-defined]
+
+
+def test_dev_mode_serves_the_explorer_beside_graphiql(kg) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(Settings(today=TODAY, imports=False, production=False), kg=kg)) as dev:
+        shell = dev.get("/")
+        assert shell.status_code == 200 and "/explorer/assets/app-" in shell.text
+        assert "graphiql" in dev.get("/graphql", headers={"accept": "text/html"}).text.lower()
+        r = persisted_get(dev, "Search", {"text": "mistral small"})
+        assert any(h["slug"] == "mistral-small-2402" for h in r.json()["data"]["search"])  # type: ignore[attr-defined]
