@@ -38,6 +38,7 @@ from modelatlas.graph.importers.values import (
     claim_tail,
     claimed_fields,
     merge_fields,
+    merge_listed,
     provenance_of,
     row_provenance,
     row_rank,
@@ -79,6 +80,8 @@ SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://gith
 OFFERING_FIELDS = OFFERING.local_names("input_price", "output_price", "cached_input_price", "cache_write_price",
                                        "batch_input_price", "batch_output_price", "context_window", "retirement_date")
 MODEL_FIELDS = MODEL.local_names("release_date", "context_window", "max_output_tokens", "open_weights", "knowledge_cutoff")
+#: set fields every catalog lists (models.dev's flags and modalities, LiteLLM's ``supports_*``), voted as whole sets
+LISTED_FIELDS = MODEL.local_names("capabilities", "input_modalities", "output_modalities")
 UNKNOWN_MAKER = "unknown"
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
@@ -216,12 +219,16 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                                                        curated_claims=claimed_fields(curated, f"model:{slug}"))
         claims.extend(new_claims)
         conflicts.update(conflicted)
+        listed, listed_claims = merge_listed(f"model:{slug}", curated_model, group, LISTED_FIELDS,
+                                             fill=curated_model is not None)
+        claims.extend(listed_claims)
         if curated_model is not None:
-            filled = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
+            filled: dict[str, Any] = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
+            filled.update({f: v for f, v in listed.items() if v})
             if filled:
                 models[slug] = replace(curated_model, **filled)
-            continue
-        models[slug] = _new_model(slug, group, values, tables, organizations)
+        else:
+            models[slug] = _new_model(slug, group, values | listed, tables, organizations)
         for cap in models[slug].capabilities:
             if cap not in capabilities:
                 capabilities[cap] = Capability(cap, cap.replace("-", " ").capitalize(), "named by an imported catalog flag")
@@ -368,14 +375,11 @@ def _new_model(slug: str, group: list[PlacedRow], values: dict[str, Any], tables
             name = "Unknown maker (unresolved catalog rows)"
         organizations[maker_slug] = Organization(maker_slug, name)
     name = next((p.row.name for p in ordered if p.row.name), ordered[0].row.route_id)
-    caps = sorted({c for p in group for c in p.row.capabilities})
     status = Status.DEPRECATED if all(p.row.deprecated for p in group) else Status.ACTIVE
     api_ids = sorted({p.row.route_id for p in group if p.origin == Origin.MAKER_API})
     return Model(
         slug=slug, name=name, maker=maker_slug, status=status, api_ids=tuple(api_ids),
-        input_modalities=tuple(sorted({m for p in group for m in p.row.input_modalities})),
-        output_modalities=tuple(sorted({m for p in group for m in p.row.output_modalities})),
-        capabilities=tuple(caps), provenance=provenance_of(group),
+        provenance=provenance_of(group),
         resolution=ResolutionStatus(resolution.status), resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
     )
 
