@@ -223,10 +223,10 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                                              fill=curated_model is not None)
         claims.extend(listed_claims)
         if curated_model is not None:
-            filled: dict[str, Any] = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
-            filled.update({f: v for f, v in listed.items() if v})
-            if filled:
-                models[slug] = replace(curated_model, **filled)
+            taken: dict[str, Any] = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
+            taken.update({f: v for f, v in listed.items() if v})
+            if taken:
+                models[slug] = replace(curated_model, **taken)
         else:
             models[slug] = _new_model(slug, group, values | listed, tables, organizations)
         for cap in models[slug].capabilities:
