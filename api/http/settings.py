@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     imports: bool = True  # serve the imported catalogs (models.dev, genai-prices) beside the curated data
     cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
     cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
+    catalog_dir: Path | None = None  # refreshed catalogs and import value snapshots; None: <cache dir>/catalogs
     today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
 
     @field_validator("*", mode="before")
@@ -115,6 +116,12 @@ class Settings(BaseSettings):
 
     def data_paths(self) -> list[Path] | None:
         return [self.data_dir] if self.data_dir else None
+
+    def catalog_path(self) -> Path:
+        """Where ``modelatlas import --from`` installs catalogs and every import keeps its value snapshots."""
+        from modelatlas.graph.cache import default_cache_dir
+
+        return self.catalog_dir or (self.cache_dir or default_cache_dir()) / "catalogs"
 
 
 def env_text(value: object) -> str:

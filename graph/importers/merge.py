@@ -28,6 +28,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from modelatlas.graph.changes import RouteValues
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.report import ImportReport, MakerShare
@@ -248,6 +249,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     )
     report.timings["index"] = time.perf_counter() - start
     _fill_report(report, placed, conflicts, claims, models, curated)
+    report.route_values = _route_values(placed)
     report.duplicate_pairs = duplicate_pairs(kg)
     return kg, report
 
@@ -273,6 +275,17 @@ def _route_successors(placed: list[PlacedRow], offerings: dict[str, Offering],
             provenance=row_provenance(p, comment=f"{p.row.source} names {p.row.successor_id} as the successor of "
                                                  f"{p.row.route_id} on {p.provider}")))
     return list(links.values())
+
+
+def _route_values(placed: list[PlacedRow]) -> dict[str, dict[str, RouteValues]]:
+    """Per catalog, the values each of its routes gave (the import's value snapshot, ``graph.changes``)."""
+    out: dict[str, dict[str, RouteValues]] = defaultdict(dict)
+    for p in placed:
+        r = p.row
+        out[r.source][f"{r.provider_id}/{r.route_id}"] = RouteValues(
+            p.model, p.provider, r.input_price, r.output_price, r.cached_input_price, r.cache_write_price,
+            r.context_window, bool(r.deprecated), r.retirement_date, r.successor_id)
+    return dict(out)
 
 
 def _resolve_row(resolver: Resolver, row: CatalogRow, provider: str, as_of: date) -> Resolution:
