@@ -8,7 +8,7 @@ change feed (``graph.changes``: a price one import took and a later one changed)
 >>> from modelatlas.graph import load_graph
 >>> kg = load_graph(imports=False, cache=False)
 >>> [(p.input_price, p.cached_input_price, p.sources) for p in price_history(kg, "mistral--mistral-small-2603")]
-[(None, Decimal('0.015'), ('genai-prices',)), (Decimal('0.15'), Decimal('0.015'), ('mistral-docs', 'genai-prices'))]
+[(None, Decimal('0.015'), ('genai-prices',)), (Decimal('0.15'), Decimal('0.015'), ('genai-prices', 'mistral-docs'))]
 """
 
 from __future__ import annotations
