@@ -16,6 +16,7 @@ from modelatlas.graph.algorithms.filters import Constraints, satisfies
 from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord, lineage as find_lineage
 from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, migration_paths as find_paths
 from modelatlas.graph.algorithms.search import search as run_search
+from modelatlas.graph.changes import Change as ChangeRecord
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.memo import per_snapshot
@@ -39,6 +40,7 @@ from modelatlas.schema.analysis import (
     to_constraints,
     to_criteria,
 )
+from modelatlas.schema.changes import ChangeConnection, changes
 from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, not_found, shorten
 from modelatlas.schema.ids import from_global_id
@@ -442,3 +444,8 @@ class Query:
         description="Ranked migration paths with per-step checks; an empty list when none fits.")
     alternatives: list[AlternativeRecord] = field(resolver=_alternatives, graphql_type=list[Alternative],
                                                   description="Models sharing capabilities and use cases, best first.")
+    changes: Connection[ChangeRecord] = field(
+        resolver=changes, graphql_type=ChangeConnection,
+        description=("What changed in the catalogs on or after a date: new models and routes, price changes, "
+                     "deprecations and shutdown dates announced, replacements added; from the value snapshot each "
+                     "import keeps (modelatlas import), oldest first."))

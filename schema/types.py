@@ -26,6 +26,7 @@ from strawberry.types.field import StrawberryField
 
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
 from modelatlas.graph.algorithms.migration import current_replacement
+from modelatlas.graph.history import PricePoint as DatedPriceRecord, price_history, price_on
 from modelatlas.graph.knowledge import Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.precedence import is_current, votes_for
@@ -387,6 +388,34 @@ class PriceTier:
     valid_from: date | None
 
 
+def _dated_sources(root: DatedPriceRecord, info: Info) -> list[SourceRecord]:
+    return _sources(info, root.sources)
+
+
+@view(DatedPriceRecord, description="A route's prices as one source gives them from a date on (USD per 1M tokens).")
+class DatedPrice:
+    valid_from: date | None = read(description=(
+        "The day these prices started, where the source says (genai-prices' price history); null: since the "
+        "source's first listing, or not said."))
+    observed_on: date | None = read(description="The source's own date for the prices (its row's or catalog's as-of).")
+    input_price: float | None
+    output_price: float | None
+    cached_input_price: float | None
+    cache_write_price: float | None
+    announced: bool = read(description="Starts after the catalog's own date: announced, not yet in force there.")
+    rejected: bool = read(description="A value the import rejected as a data error (see the offering's claims).")
+    citation: str | None
+    sources: list[SourceRecord] = field(resolver=_dated_sources, graphql_type=list[Source])
+
+
+def _price_history(root: OfferingRecord, info: Info) -> list[DatedPriceRecord]:
+    return price_history(info.context.kg, root.slug)
+
+
+def _price_on(root: OfferingRecord, info: Info, at: date) -> DatedPriceRecord | None:
+    return price_on(info.context.kg, root.slug, at)
+
+
 @view(OfferingRecord, description="A route: one model served by one provider under one route id. Prices in USD per 1M tokens.")
 class Offering(Node):
     model: ModelRecord = field(resolver=_offering_model, graphql_type=LazyModel)
@@ -419,6 +448,16 @@ class Offering(Node):
     unconfirmed: bool = computed(_unconfirmed)
     note: str | None = computed(_note)
     claims: list[ClaimRecord] = field(resolver=_offering_claims, graphql_type=list[Claim])
+    price_history: list[DatedPriceRecord] = field(
+        resolver=_price_history, graphql_type=list[DatedPrice],
+        description=("Dated prices from every source that has them: genai-prices' price steps (with their valid-from "
+                     "dates; announced ones flagged), each catalog's current price with its date, and prices earlier "
+                     "imports took that a later one changed. Dated steps come last, oldest first."))
+    price_on: DatedPriceRecord | None = field(
+        resolver=_price_on, graphql_type=DatedPrice | None,
+        description=("The price in force on a date, where the history allows: the newest price step started by then; "
+                     "before the first step, the price listed before it; with no steps, the current price from its "
+                     "source's date on. Null when the history does not reach back that far."))
 
 
 @strawberry.enum(description="Why a router is said to reach a model.")
