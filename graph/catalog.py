@@ -46,7 +46,8 @@ def catalog_key(paths: Paths = None, *, imports: bool = False, today: date | Non
         if catalog_dir is not None:  # refreshed catalogs and the stored value snapshots (the change feed)
             from modelatlas.graph.importers.store import CatalogStore
 
-            parts += ["catalogs", CatalogStore(catalog_dir).fingerprint()]
+            stored = CatalogStore(catalog_dir).fingerprint()
+            parts += ["catalogs", stored] if stored else []  # an empty store is no store
     return cache_key(*parts)
 
 
@@ -61,10 +62,14 @@ def load_graph(
     With ``cache`` a restart on unchanged inputs loads the compiled graph (no parse, validation or import);
     ``refresh`` rebuilds it; ``background_write`` writes a new entry from a thread (the service: it can answer
     meanwhile). ``report`` receives the curated load's timings when the graph is built; its ImportReport is
-    appended to ``import_report``. ``catalog_dir`` is a catalog store (``graph.importers.store``): catalogs
-    refreshed there replace the packaged ones, and its value snapshots make the change feed (``kg.changes``).
+    appended to ``import_report``. ``catalog_dir`` (default ``<cache_dir>/catalogs`` when ``cache_dir`` is given) is a
+    catalog store (``graph.importers.store``): catalogs refreshed there replace the packaged ones, and its value
+    snapshots make the change feed (``kg.changes``).
     Raises DataError or ValidationError for bad data.
     """
+    if catalog_dir is None and cache_dir is not None:
+        catalog_dir = Path(cache_dir) / "catalogs"  # where ``modelatlas import --cache-dir`` keeps them
+
     def build() -> KnowledgeGraph:
         curated = load_curated(paths, report=report)
         if not imports:
