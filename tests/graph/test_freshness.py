@@ -43,6 +43,7 @@ def refreshed(tmp_path_factory):
 @pytest.mark.slow
 def test_change_feed_between_two_catalog_files_on_the_command_line(refreshed, monkeypatch):
     cache, first, second = refreshed
+    assert "change feed: 6 changes" in second
     monkeypatch.setenv("MODELATLAS_CACHE_DIR", str(cache))
     result = CliRunner().invoke(cli, ["changes", "--since", "2026-05-02"])
 
