@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
 from operator import attrgetter
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import strawberry
 from strawberry.annotation import StrawberryAnnotation
@@ -26,6 +26,7 @@ from strawberry.types.field import StrawberryField
 
 from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
 from modelatlas.graph.algorithms.migration import current_replacement
+from modelatlas.graph.families import FamilyLineage as FamilyLineageRecord, family_lineage, family_members, lines_of
 from modelatlas.graph.history import PricePoint as DatedPriceRecord, price_history, price_on
 from modelatlas.graph.knowledge import Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
@@ -48,6 +49,9 @@ from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, shorten
 from modelatlas.schema.ids import to_global_id
 from modelatlas.schema.pages import Connection
+
+if TYPE_CHECKING:
+    from modelatlas.schema.analysis import LineageEdge
 
 field = strawberry.field
 
@@ -88,6 +92,7 @@ LazyFamily = Annotated["Family", strawberry.lazy(__name__)]
 LazyModel = Annotated["Model", strawberry.lazy(__name__)]
 LazyOffering = Annotated["Offering", strawberry.lazy(__name__)]
 LazyRouter = Annotated["Router", strawberry.lazy(__name__)]
+LazyLineageEdge = Annotated["LineageEdge", strawberry.lazy("modelatlas.schema.analysis")]
 
 
 class _Read(StrawberryField):
@@ -642,14 +647,47 @@ def _timeline(root: FamilyRecord, info: Info) -> list[TimelineEntry]:
                           status=ModelStatus(effective_status(m, info.context.today))) for m in models]
 
 
-@view(FamilyRecord, description="A product line of versions.")
+def _family_parent(root: FamilyRecord, info: Info) -> FamilyRecord | None:
+    return info.context.kg.families.get(root.parent) if root.parent else None
+
+
+def _family_lines(root: FamilyRecord, info: Info) -> list[FamilyRecord]:
+    return lines_of(info.context.kg, root.slug)
+
+
+def _family_versions(root: FamilyRecord, info: Info) -> list[ModelRecord]:
+    return family_members(info.context.kg, root.slug)
+
+
+def _family_lineage(root: FamilyRecord, info: Info) -> FamilyLineageRecord:
+    return family_lineage(info.context.kg, root.slug)
+
+
+@view(FamilyLineageRecord, description="The lineage edges with an end among a family's versions, and their models.")
+class FamilyLineage:
+    nodes: list[ModelRecord] = read(graphql_type=list[LazyModel], description=(
+        "The family's versions and the models its edges reach, in release order."))
+    edges: list[EdgeRecord] = read(graphql_type=list[LazyLineageEdge], description=(
+        "Next versions, replacements, derivations and alias moves, ancestor -> descendant."))
+
+
+@view(FamilyRecord, description="A product line of versions, or an umbrella family above lines (Llama above Llama 3.1).")
 class Family(Node):
     name: str
     maker: OrganizationRecord = field(resolver=_maker, graphql_type=Organization)
-    models: list[ModelRecord] = field(resolver=_family_models, graphql_type=list[Model])
+    models: list[ModelRecord] = field(resolver=_family_models, graphql_type=list[Model],
+                                      description="The models placed in this family itself (not in its lines).")
     timeline: list[TimelineEntry] = field(
         resolver=_timeline,
         description="The family's versions in release order, with their status on the request's date.")
+    parent: FamilyRecord | None = field(resolver=_family_parent, graphql_type=LazyFamily | None,
+                                        description="The umbrella family of a line.")
+    lines: list[FamilyRecord] = field(resolver=_family_lines, graphql_type=list[LazyFamily],
+                                      description="The lines grouped under an umbrella family.")
+    versions: list[ModelRecord] = field(resolver=_family_versions, graphql_type=list[Model], description=(
+        "Every model of the family and of its lines, in release order (undated last)."))
+    lineage: FamilyLineageRecord = field(resolver=_family_lineage, graphql_type=FamilyLineage, description=(
+        "Succession and derivation around the family's versions, ready to draw, in one query."))
 
 
 def _router_providers(root: RouterRecord, info: Info) -> list[ProviderRecord]:

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from modelatlas.graph.changes import RouteValues
+from modelatlas.graph.families import FamilyRules
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.report import ImportReport, MakerShare
@@ -214,6 +215,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
 
     models = dict(curated.models)
     capabilities = dict(curated.capabilities)
+    family_rules = FamilyRules(curated.families.values())
     for slug, group in rows_by_model.items():
         curated_model = curated.models.get(slug)
         values, new_claims, conflicted = merge_fields(f"model:{slug}", curated_model, group, MODEL_FIELDS, is_rejected,
@@ -230,6 +232,8 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
                 models[slug] = replace(curated_model, **taken)
         else:
             models[slug] = _new_model(slug, group, values | listed, tables, organizations)
+            if models[slug].resolution == CANONICAL:  # a placeholder of unresolved rows belongs to no family
+                models[slug] = replace(models[slug], family=family_rules.family_of(slug, models[slug].maker))
         for cap in models[slug].capabilities:
             if cap not in capabilities:
                 capabilities[cap] = Capability(cap, cap.replace("-", " ").capitalize(), "named by an imported catalog flag")
