@@ -118,7 +118,7 @@ def family_lineage(kg: KnowledgeGraph, family_slug: str) -> FamilyLineage:
     >>> from modelatlas.graph import load_graph
     >>> kg = load_graph(imports=False, cache=False)
     >>> [(e.source, e.target) for e in family_lineage(kg, "mistral-small").edges][:2]
-    [('mistral-small-2402', 'mistral-small-2409'), ('mistral-small-2409', 'mistral-small-2501')]
+    [('open-mixtral-8x7b', 'mistral-small-2603'), ('mistral-small-2402', 'mistral-small-2409')]
     """
     members = family_members(kg, family_slug)
     inside = {m.slug for m in members}
