@@ -83,9 +83,11 @@ def price_history(kg: KnowledgeGraph, offering_slug: str) -> list[PricePoint]:
     cited = {p.citation for p in points}
     uncited = [c for c in offering.provenance.citations if c not in cited]
     if uncited or not points:  # sources that agree on the offering's own values
-        points.append(PricePoint(offering.price_valid_from, offering.provenance.as_of or offering.provenance.checked_on,
+        dated = [d for s in offering.provenance.sources if s in kg.sources and (d := kg.sources[s].as_of) is not None]
+        observed = offering.provenance.as_of or offering.provenance.checked_on or max(dated, default=None)
+        points.append(PricePoint(offering.price_valid_from, observed,
                                  tuple(s for s in offering.provenance.sources),
-                                 offering.provenance.citations[0] if offering.provenance.citations else None,
+                                 "; ".join(uncited or offering.provenance.citations) or None,
                                  offering.input_price, offering.output_price, offering.cached_input_price,
                                  offering.cache_write_price))
     by_change: dict[tuple[str, str, date], dict[str, Decimal | None]] = defaultdict(dict)
@@ -103,9 +105,10 @@ def price_history(kg: KnowledgeGraph, offering_slug: str) -> list[PricePoint]:
 
 
 def price_on(kg: KnowledgeGraph, offering_slug: str, day: date) -> PricePoint | None:
-    """The price in force on ``day`` where the history allows: the newest dated step that started by then;
-    else, when no dated step has started, an undated price from a source whose history reaches back (a
-    genai-prices first listing), else the current price when ``day`` is today or later."""
+    """The price in force on ``day`` where the history allows: the newest dated step that started by then; before
+    the first step, the price its source listed before the steps (a genai-prices first listing); with no steps, a
+    current price whose source's date (a models.dev row's last update, a catalog's as-of date) is on or before
+    ``day`` (the oldest such: unchanged since then); else None."""
     history = [p for p in price_history(kg, offering_slug) if not p.rejected]
     started = [p for p in history if p.valid_from is not None and p.valid_from <= day]
     if started:
@@ -115,5 +118,6 @@ def price_on(kg: KnowledgeGraph, offering_slug: str, day: date) -> PricePoint | 
         stepped = {p.citation for p in dated}
         first = [p for p in history if p.valid_from is None and p.citation in stepped]
         return first[0] if first else None
-    current = [p for p in history if p.valid_from is None and not p.announced and p.input_price is not None]
-    return current[0] if current and day >= min((p.observed_on or day for p in current), default=day) else None
+    current = [p for p in history if p.valid_from is None and not p.announced and p.input_price is not None
+               and p.observed_on is not None and p.observed_on <= day]  # unchanged since the source's date
+    return min(current, key=lambda p: p.observed_on or day) if current else None
