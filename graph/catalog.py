@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,7 +82,9 @@ def load_graph(
         kg, figures = import_catalogs(curated, tables=identity_tables_for(paths), progress=progress, store=store)
         if import_report is not None:
             import_report.append(figures)
-        return kg
+        feed = kg.changes
+        # (steps that rebuild the graph from its records go here: from_records does not carry the change feed)
+        return kg if kg.changes is feed else dataclasses.replace(kg, changes=feed)  # keep last
 
     if not cache:
         return build()
