@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,9 +16,11 @@ from typer.testing import CliRunner
 from modelatlas.api.cli import app as cli
 from modelatlas.api.http import Settings, create_app
 from modelatlas.graph.changes import ChangeKind, RouteValues, ValueSnapshot, change_feed
+from modelatlas.graph.importers import litellm
 from modelatlas.graph.importers.genai_prices import rows_from_providers
 from modelatlas.graph.importers.merge import merge_catalogs
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot
+from modelatlas.graph.importers.store import read_catalog_file
 from modelatlas.graph.precedence import Vote, consensus_set
 from tests.conftest import TODAY, gql
 from tests.graph.test_import import _genai_providers
@@ -107,6 +110,22 @@ def test_import_from_a_bad_file_is_refused_and_changes_nothing(tmp_path):
     assert not (tmp_path / "catalogs").exists() or not list((tmp_path / "catalogs").glob("*.json"))
     unknown = CliRunner().invoke(cli, ["import", "--cache-dir", str(tmp_path), "--from", "openrouter=x.json"])
     assert unknown.exit_code == 1 and "expected NAME=FILE with NAME one of genai-prices, litellm, models-dev" in unknown.output
+
+
+def test_each_catalog_reads_a_file_in_its_published_format(tmp_path):
+    genai = read_catalog_file("genai-prices", CATALOGS / "genai-prices-small.json", TODAY)
+    row = genai.rows[0]
+    assert (row.route_id, row.other_ids, row.input_price) == ("mistral-small-2603", ("mistral-small-latest",),
+                                                              Decimal("0.1"))
+    assert [p.valid_from for p in row.history] == [None, date(2026, 6, 1)] and genai.as_of == date(2026, 6, 1)
+    assert genai.version.startswith("file genai-prices-small.json ")
+
+    copy = tmp_path / "model_prices_and_context_window.json.gz"
+    shutil.copyfile(litellm.data_path(), copy)
+    lite = read_catalog_file("litellm", copy)
+    assert len(lite.rows) == len(litellm.read_litellm().rows) and lite.version.startswith("file model_prices")
+    models = read_catalog_file("models-dev", CATALOGS / "models-dev-v2.json")
+    assert (len(models.rows), models.as_of) == (9, date(2026, 6, 1))
 
 
 def test_a_models_dev_file_with_an_unreadable_row_is_refused(tmp_path):
