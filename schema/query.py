@@ -18,7 +18,7 @@ from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, m
 from modelatlas.graph.algorithms.search import search as run_search
 from modelatlas.graph.changes import Change as ChangeRecord
 from modelatlas.graph.errors import NotFoundError
-from modelatlas.graph.families import ambiguity, family_named
+from modelatlas.graph.families import ambiguity, family_members, family_named
 from modelatlas.graph.kinds import ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.memo import per_snapshot
@@ -139,7 +139,8 @@ class ModelOrder:
 
 @strawberry.input(description="Every given condition must hold (capabilities: all of them).")
 class ModelFilter:
-    family: str | None = None
+    family: str | None = strawberry.field(default=None, description=(
+        "A family by slug or name; an umbrella family (Llama) takes the models of its lines too."))
     maker: str | None = None
     capabilities: list[str] | None = None
     suited_for: list[str] | None = None
@@ -202,8 +203,9 @@ def _filter_models(info: Info, f: ModelFilter | None) -> list[ModelRecord]:
         nonlocal slugs
         slugs = set(found) if slugs is None else slugs & set(found)
 
-    if f.family:
-        narrow(idx.models_by_family.get(_known("family", _slug(f.family, "Family"), kg.families), ()))
+    if f.family:  # an umbrella family takes its lines' models too
+        family = family_named(kg, f.family.strip()) or _known("family", _slug(f.family, "Family"), kg.families)
+        narrow(m.slug for m in family_members(kg, family))
     if f.maker:
         narrow(idx.models_by_maker.get(_known("maker", _slug(f.maker, "Organization"), kg.organizations), ()))
     for cap in f.capabilities or []:

@@ -31,6 +31,8 @@ def test_the_llama_family_lists_its_lines_versions_and_lineage_in_one_query(clie
     edges = {(e["from"]["slug"], e["to"]["slug"], e["kind"]) for e in family["lineage"]["edges"]}
     assert ("llama-3.1-70b-instruct", "llama-3.3-70b-instruct", "RECOMMENDED_REPLACEMENT") in edges
     assert {"gpt-oss-20b", "llama-3.3-70b-instruct"} <= {n["slug"] for n in family["lineage"]["nodes"]}
+    listed = gql(client, '{ models(filter: {family: "Llama"}) { nodes { slug } } }')["data"]["models"]["nodes"]
+    assert [m["slug"] for m in listed] == [m["slug"] for m in family["versions"]]
     line = gql(client, '{ family(id: "llama-3.1") { parent { name } lines { slug } } }')["data"]["family"]
     assert line == {"parent": {"name": "Llama"}, "lines": []}
 
