@@ -97,3 +97,23 @@ def test_search_ranks_base_models_above_fine_tunes_and_placeholders_last():
 
     assert [h.record.slug for h in search(kg, "llama-3")] == ["llama-3-base", "llama-3-tune", "unresolved--x--llama-3"]
     assert [h.score for h in search(kg, "llama-3")] == [0.8, 0.8, 0.9]  # the placeholder matched best, and comes last
+
+
+def test_validate_names_a_bad_pattern_and_an_umbrella_cycle(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from modelatlas.api.cli import app as cli
+    from modelatlas.graph.load import default_data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data, ignore=shutil.ignore_patterns("*.gz", "__pycache__"))
+    (data / "bad-families.ttl").write_text(
+        "@prefix ma: <https://modelatlas.dev/ns#> .\n@prefix family: <https://modelatlas.dev/id/family/> .\n"
+        'family:llama ma:modelPattern "llama(" ; ma:parentFamily family:llama-3.1 .\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(data)])
+
+    assert result.exit_code == 1
+    assert "family:llama ma:modelPattern: 'llama(' is not a regular expression" in result.output
+    assert "family:llama ma:parentFamily: umbrella families form a cycle through this family" in result.output
