@@ -570,6 +570,26 @@ def _model_claims(root: ModelRecord, info: Info, field: str | None = None) -> li
     return _claims(info, f"model:{root.slug}", field)
 
 
+@strawberry.type(description="One route's price on a date.")  # built per answer, not a view
+class RoutePrice:
+    offering: OfferingRecord = read(graphql_type=LazyOffering)
+    price: DatedPriceRecord = read(graphql_type=DatedPrice)
+
+
+def _prices_on(root: ModelRecord, info: Info, at: date) -> list[RoutePrice]:
+    kg = info.context.kg
+    found = [(o, price_on(kg, o.slug, at)) for o in kg.offerings_of(root.slug)]
+    priced = [RoutePrice(offering=o, price=p) for o, p in found if p is not None]
+
+    def blended(route: RoutePrice) -> tuple[bool, bool, float]:  # unpriced last, free tiers after paid routes
+        p = route.price
+        if p.input_price is None or p.output_price is None:
+            return (True, False, 0.0)
+        return (False, p.input_price == 0 and p.output_price == 0, float(p.input_price) * 0.75 + float(p.output_price) * 0.25)
+
+    return sorted(priced, key=blended)
+
+
 @view(ModelRecord, description="One concrete model version.")
 class Model(Node):
     name: str
@@ -628,6 +648,10 @@ class Model(Node):
     claims: list[ClaimRecord] = field(
         resolver=_model_claims, graphql_type=list[Claim],
         description="Every recorded claim about this model (or one field), conflicting ones side by side.")
+    prices_on: list[RoutePrice] = field(resolver=_prices_on, description=(
+        "Each route's price in force on a date, where its history reaches back that far (see Offering.priceOn), "
+        "cheapest first (3:1 blend; free tiers after paid routes, unpriced last): with resolveAlias(name:, at:), "
+        "what an alias pointed to on a date and at what price."))
 
 
 @strawberry.type(description="One version in a family's timeline.")  # built per answer, not a view

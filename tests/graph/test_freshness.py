@@ -162,6 +162,11 @@ def test_price_history_on_a_route_with_history(with_history):
     assert route["before"] == {"inputPrice": 0.1, "validFrom": None}  # the first listing, before the first step
     assert route["after"] == {"inputPrice": 0.12, "validFrom": "2026-03-01"}
     assert route["later"] == {"inputPrice": 0.2, "announced": True}
+    with TestClient(app) as client:
+        prices = gql(client, '{ model(id: "mistral-small-2506") { pricesOn(at: "2026-06-01") { '
+                             'offering { routeId } price { inputPrice validFrom } } } }')["data"]["model"]["pricesOn"]
+    assert {"offering": {"routeId": "mistral-small-3.2-24b-instruct"},
+            "price": {"inputPrice": 0.12, "validFrom": "2026-03-01"}} in prices
 
 
 def test_a_curated_model_takes_capabilities_its_curation_leaves_empty(kg):
