@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from graphql import (
@@ -51,6 +52,7 @@ from graphql import (
     OperationDefinitionNode,
     VariableNode,
     default_type_resolver,
+    get_named_type,
     is_abstract_type,
     is_enum_type,
     is_leaf_type,
@@ -190,11 +192,21 @@ def directive_variables(document: DocumentNode) -> tuple[str, ...]:
 # ---------------------------------------------------------------- completion helpers the generated code calls
 
 
-def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
-    """graphql-core's ``complete_leaf_value``: coerce, and refuse None/Undefined (Bail instead of its TypeError)."""
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:
+    """graphql-core's completion of a leaf: null (Bail for a non-null type), else ``coerce_output_value``, which
+    must not give None/Undefined (Bail instead of graphql-core's TypeError). Enum members are looked up in a table
+    made by the enum's own coercion."""
     coerce = type_.coerce_output_value
+    names = _enum_names(type_) if isinstance(type_, GraphQLEnumType) else None
+    enum, table = names if names is not None else (None, {})
 
     def complete(value: Any) -> Any:
+        if value is None or value is Undefined:
+            if non_null:
+                raise Bail("null in a non-null field")
+            return None
+        if type(value) is enum and value in table:
+            return table[value]
         if isinstance(value, Exception):
             raise Bail("an exception as a value")
         out = coerce(value)
@@ -217,6 +229,36 @@ def _enum_names(type_: GraphQLEnumType) -> tuple[type, dict[Any, str]] | None:
         except Exception:  # noqa: BLE001 - a member that does not coerce takes the slow path, which fails the same way
             continue
     return wrapped, names
+
+
+def _objects(values: Any, rq: Request, item: Callable[[Any, Request], Any]) -> list[Any]:
+    """A list of non-null objects: each completed by ``item``, the deadline checked before each."""
+    if type(values) is not list and type(values) is not tuple and (isinstance(values, Exception)
+                                                                     or not is_iterable(values)):
+        raise Bail("not a list")
+    at, out = rq.at, []
+    add = out.append
+    for value in values:
+        if time.monotonic() >= at:
+            raise rq.timeout()
+        if value is None or value is Undefined:
+            raise Bail("null in a list of non-null items")
+        add(item(value, rq))
+    return out
+
+
+def _nullable_objects(values: Any, rq: Request, item: Callable[[Any, Request], Any]) -> list[Any]:
+    """A list of objects that may be null."""
+    if type(values) is not list and type(values) is not tuple and (isinstance(values, Exception)
+                                                                     or not is_iterable(values)):
+        raise Bail("not a list")
+    at, out = rq.at, []
+    add = out.append
+    for value in values:
+        if time.monotonic() >= at:
+            raise rq.timeout()
+        add(None if value is None or value is Undefined else item(value, rq))
+    return out
 
 
 def _raise_bail() -> NoReturn:
@@ -264,6 +306,9 @@ class _Compiler:
         self.lines: list[str] = []
         self.bindings: list[_Binding] = []
         self.count = 0
+        self.leaf_helpers: dict[tuple[str, bool], Callable[[Any], Any]] = {}
+        self.leaf_lists: dict[str, str] = {}
+        self.needs_info = False  # whether the object function being written passes ``info`` to a resolver
         if strawberry.schema_converter.exception_handlers:
             raise Uncompilable("the schema has exception handlers")
 
@@ -305,7 +350,7 @@ class _Compiler:
                 body.append(f"if not {self.const(type_.is_type_of, 'T')}(s, None): raise B")
         elif check:
             body.append("if isinstance(s, EXC): raise B")
-        body.append("I = rq.info")
+        start, outer, self.needs_info = len(body), self.needs_info, False
         keys: list[tuple[str, str]] = []
         for key, details in grouped.items():
             node = details[0].node
@@ -320,8 +365,11 @@ class _Compiler:
                 continue
             if field_name.startswith("__"):
                 raise Uncompilable(f"introspection field {field_name}")
-            body.append(f"v = {self.resolve_expression(type_, field_def, node)}")
-            body.extend(self.complete(field_def.type, details, "v", target, type_, key))
+            body.extend(self.complete(field_def.type, details, self.resolve_expression(type_, field_def, node), target,
+                                      type_, key))
+        if self.needs_info:
+            body.insert(start, "I = rq.info")
+        self.needs_info = outer
         body.append("return {" + ", ".join(f"{key!r}: {target}" for key, target in keys) + "}")
         self.emit(f"def {fname}(s, rq):", body)
         return fname
@@ -376,11 +424,12 @@ class _Compiler:
         positional = ["s"] if resolver.self_parameter is not None else []
         keywords = dict(reserved)
         if not positional and inspect.isfunction(function):
-            for parameter in inspect.signature(function, follow_wrapped=False).parameters.values():
+            for parameter in _parameters(function):
                 if parameter.name not in keywords or parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
                     break
                 positional.append(keywords.pop(parameter.name))
         parts = positional + [f"{name}={value}" for name, value in keywords.items()]
+        self.needs_info = self.needs_info or resolver.info_parameter is not None
         if field_def.args or node.arguments:
             parts.extend(self.arguments(field, field_def, node))
         return f"{self.const(function, 'F')}({', '.join(parts)})"
@@ -401,56 +450,67 @@ class _Compiler:
         return [f"**rq.args[{len(self.bindings) - 1}]"]
 
     # ------------------------------------------------------------ completion
-    def complete(self, type_: GraphQLOutputType, details: list[FieldDetails], value: str, target: str,
+    def complete(self, type_: GraphQLOutputType, details: list[FieldDetails], expression: str, target: str,
                  parent: GraphQLObjectType, key: str) -> list[str]:
-        """Lines completing ``value`` of ``type_`` into ``target`` (graphql-core's complete_value)."""
+        """Lines completing the value of ``expression`` (of ``type_``) into ``target``: graphql-core's
+        complete_value. The value is bound to ``v`` on its first use (``v`` itself needs no binding)."""
         non_null = is_non_null_type(type_)
         inner: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
-        null = f"raise B" if non_null else f"{target} = None"
+        bound = "v" if expression == "v" else f"(v := {expression})"
         if is_leaf_type(inner):
-            fast = self.fast_leaf(inner, value)
-            slow = f"{target} = {self.const(_leaf(inner), 'L')}({value})"
-            lines = []
-            if fast is not None:
-                lines += [f"if {fast}: {target} = {value}", f"elif {value} is None or {value} is U: {null}"]
-            else:
-                lines += [f"if {value} is None or {value} is U: {null}"]
-            if is_enum_type(inner):
-                names = _enum_names(inner)
-                if names is not None:
-                    enum, table = names
-                    lines += [f"elif type({value}) is {self.const(enum, 'E')} and {value} in {self.const(table, 'N')}: "
-                              f"{target} = {self.const(table, 'N')}[{value}]"]
-            return [*lines, f"else: {slow}"]
+            fast = self.fast_leaf(inner)
+            helper = self.const(self.leaf_helper(inner, non_null), "L")
+            if fast is None:
+                return [f"{target} = {helper}({expression})"]
+            return [f"{target} = v if {fast.format(bound)} else {helper}(v)"]
         if is_list_type(inner):
-            function = self.list_function(inner, details, parent, key)
-        elif is_abstract_type(inner):
-            function = self.abstract_function(inner, details, parent, key)
-        elif is_object_type(inner):
-            function = self.object_function(inner, self.subfields(inner, details))
-        else:  # pragma: no cover - every output type is one of the above
-            raise Uncompilable(f"output type {inner}")
-        return [f"if {value} is None or {value} is U: {null}", f"else: {target} = {function}({value}, rq)"]
+            item: Any = inner.of_type
+            item_type = item.of_type if isinstance(item, GraphQLNonNull) else item
+            if is_object_type(item_type) or is_abstract_type(item_type):  # a shared loop over the item's function
+                function = self.value_function(item_type, details, parent, key)
+                loop = self.const(_objects if is_non_null_type(item) else _nullable_objects, "O")
+                call = f"{loop}(v, rq, {function})"
+            else:
+                call = f"{self.list_function(inner, details, parent, key)}(v, rq)"
+        else:
+            call = f"{self.value_function(inner, details, parent, key)}(v, rq)"
+        if non_null:
+            return [f"if {bound} is None or v is U: raise B", f"{target} = {call}"]
+        return [f"{target} = None if {bound} is None or v is U else {call}"]
 
-    def fast_leaf(self, type_: Any, value: str) -> str | None:
-        """A test under which a value is its own coerced output (no call): graphql-core's built-in scalars."""
+    def leaf_helper(self, type_: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:
+        """The completion of a leaf value off the fast path (one per type and nullability)."""
+        found = self.leaf_helpers.get((type_.name, non_null))
+        if found is None:
+            found = self.leaf_helpers[(type_.name, non_null)] = _leaf(type_, non_null)
+        return found
+
+    def value_function(self, type_: Any, details: list[FieldDetails], parent: GraphQLObjectType, key: str) -> str:
+        """The function completing one value of an object, interface or union type."""
+        if is_abstract_type(type_):
+            return self.abstract_function(type_, details, parent, key)
+        if is_object_type(type_):
+            return self.object_function(type_, self.subfields(type_, details))
+        raise Uncompilable(f"output type {type_}")  # pragma: no cover - every output type is covered
+
+    def fast_leaf(self, type_: Any) -> str | None:
+        """A test (``{}``: the value) under which a value is its own coerced output: graphql-core's own scalars."""
         name = getattr(type_, "name", "")
-        specified = self.schema.get_type(name) is type_ and isinstance(type_, GraphQLScalarType)
-        if not specified:
+        if not (isinstance(type_, GraphQLScalarType) and self.schema.get_type(name) is type_
+                and getattr(type_.coerce_output_value, "__module__", "") == "graphql.type.scalars"):
             return None
-        if name in ("String", "ID") and type_.coerce_output_value.__module__ == "graphql.type.scalars":
-            return f"type({value}) is str"
-        if name == "Boolean" and type_.coerce_output_value.__module__ == "graphql.type.scalars":
-            return f"type({value}) is bool"
-        if name == "Int" and type_.coerce_output_value.__module__ == "graphql.type.scalars":
-            return f"type({value}) is int and -2147483648 <= {value} <= 2147483647"
-        if name == "Float" and type_.coerce_output_value.__module__ == "graphql.type.scalars":
-            return f"type({value}) is float and {value} - {value} == 0.0"  # finite: inf - inf and nan are nan
-        return None
+        return {"String": "type({}) is str", "ID": "type({}) is str", "Boolean": "type({}) is bool",
+                "Int": "type({}) is int and -2147483648 <= v <= 2147483647",
+                "Float": "type({}) is float and v - v == 0.0"}.get(name)  # finite: inf - inf and nan - nan are nan
 
     def list_function(self, type_: GraphQLList[Any], details: list[FieldDetails], parent: GraphQLObjectType,
                       key: str) -> str:
+        leaves = is_leaf_type(get_named_type(type_))  # then the function depends on the type alone: one per type
+        if leaves and str(type_) in self.leaf_lists:
+            return self.leaf_lists[str(type_)]
         fname = self.name("l")
+        if leaves:
+            self.leaf_lists[str(type_)] = fname
         body = ["if type(vs) is not LIST and type(vs) is not TUPLE and (isinstance(vs, EXC) or not IT(vs)): raise B",
                 "at = rq.at", "out = []", "add = out.append", "for v in vs:",
                 "    if MONO() >= at: raise rq.timeout()"]
@@ -475,6 +535,11 @@ class _Compiler:
             "return f(s, rq)",
         ])
         return fname
+
+
+@lru_cache(maxsize=4096)
+def _parameters(function: Callable[..., Any]) -> tuple[inspect.Parameter, ...]:
+    return tuple(inspect.signature(function, follow_wrapped=False).parameters.values())
 
 
 def _attribute(obj: str, name: str, compiler: _Compiler) -> str:

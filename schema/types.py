@@ -150,6 +150,7 @@ def serves(record_type: type) -> Any:
     def is_type_of(obj: object, _info: object) -> bool:
         return isinstance(obj, record_type)
 
+    is_type_of.record_type = record_type  # type: ignore[attr-defined]  # compiled plans inline the isinstance
     return staticmethod(is_type_of)
 
 
