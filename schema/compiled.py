@@ -24,6 +24,7 @@ and null propagation are graphql-core's own. The deadline is checked before ever
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import keyword
 import math
@@ -32,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from graphql import (
     DocumentNode,
@@ -54,7 +55,6 @@ from graphql import (
     default_type_resolver,
     get_named_type,
     is_abstract_type,
-    is_enum_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -73,11 +73,11 @@ from modelatlas.schema.build import schema as default_schema
 __all__ = ["Bail", "Plan", "Uncompilable", "compile_plan", "directive_variables", "select_operation"]
 
 
-class Bail(Exception):  # noqa: N818 - a signal, not an error: graphql-core answers the request instead
+class Bail(Exception):
     """The plan cannot answer this request exactly; graphql-core will."""
 
 
-class Uncompilable(Exception):  # noqa: N818
+class Uncompilable(Exception):
     """The operation uses something plans do not cover (introspection, a resolver that is not strawberry's)."""
 
 
@@ -224,10 +224,8 @@ def _enum_names(type_: GraphQLEnumType) -> tuple[type, dict[Any, str]] | None:
         return None
     names = {}
     for member in wrapped:
-        try:
+        with contextlib.suppress(Exception):  # a member that does not coerce takes the slow path, failing the same way
             names[member] = type_.coerce_output_value(member)
-        except Exception:  # noqa: BLE001 - a member that does not coerce takes the slow path, which fails the same way
-            continue
     return wrapped, names
 
 
@@ -236,7 +234,7 @@ def _objects(values: Any, rq: Request, item: Callable[[Any, Request], Any]) -> l
     if type(values) is not list and type(values) is not tuple and (isinstance(values, Exception)
                                                                      or not is_iterable(values)):
         raise Bail("not a list")
-    at, out = rq.at, []
+    at, out = rq.at, cast(list[Any], [])
     add = out.append
     for value in values:
         if time.monotonic() >= at:
@@ -252,7 +250,7 @@ def _nullable_objects(values: Any, rq: Request, item: Callable[[Any, Request], A
     if type(values) is not list and type(values) is not tuple and (isinstance(values, Exception)
                                                                      or not is_iterable(values)):
         raise Bail("not a list")
-    at, out = rq.at, []
+    at, out = rq.at, cast(list[Any], [])
     add = out.append
     for value in values:
         if time.monotonic() >= at:
@@ -275,7 +273,7 @@ def _abstract_resolver(abstract: GraphQLAbstractType, field_name: str, key: str,
     path = Path(None, key, parent.name)
 
     def runtime_type(value: Any, rq: Request) -> Any:
-        info: GraphQLResolveInfo = GraphQLResolveInfo(
+        info: GraphQLResolveInfo[Any] = GraphQLResolveInfo(
             field_name, nodes, return_type, parent, path, schema, fragments, None, operation, rq.variables,
             rq.context, _never_awaitable, None, None)  # type: ignore[arg-type]
         return resolve_type(value, info, abstract)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,8 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    IntValueNode,
     GraphQLNonNull,
+    IntValueNode,
     NamedTypeNode,
     NameNode,
     OperationDefinitionNode,
@@ -39,9 +38,7 @@ from graphql import (
     VariableNode,
     Visitor,
     get_named_type,
-    parse,
     print_ast,
-    type_from_ast,
     visit,
 )
 from graphql.utilities import value_from_ast_untyped
@@ -100,14 +97,14 @@ def test_every_bench_query_runs_as_a_plan_with_the_reference_bytes(kg, name, que
 MODEL = "mistral-small-2402"
 HAND_WRITTEN = [
     # fragments and inline fragments on an interface, __typename, aliases
-    ('query($id: ID!) { node(id: $id) { __typename id ... on Model { slug name maker { ...Org } } '
-     '... on Provider { kind } } } fragment Org on Organization { slug name __typename }',
+    (('query($id: ID!) { node(id: $id) { __typename id ... on Model { slug name maker { ...Org } } '
+     '... on Provider { kind } } } fragment Org on Organization { slug name __typename }'),
      {"id": to_global_id("Model", MODEL)}),
     ('{ a: node(id: "%s") { __typename ... on Organization { name models { slug } } } '
      'b: node(id: "%s") { id } }' % (to_global_id("Organization", "mistral"), to_global_id("Provider", "nope")), {}),
     # search hits: an interface field inside a list
-    ('{ search(text: "mistral small", first: 5) { kind slug score node { __typename id ... on Model { status } '
-     '... on Family { name } } } }', {}),
+    (('{ search(text: "mistral small", first: 5) { kind slug score node { __typename id ... on Model { status } '
+     '... on Family { name } } } }'), {}),
     # @skip/@include with variables: one plan per set of values
     ('query($a: Boolean!, $b: Boolean = false) { model(id: "%s") { slug name @skip(if: $a) '
      'license @include(if: $b) { spdxId } offerings @include(if: $a) { slug } } }' % MODEL, {"a": True}),
@@ -116,8 +113,8 @@ HAND_WRITTEN = [
     # enums in arguments and outputs, input objects from variables, defaults
     ('query($o: OfferingOrder, $w: Float) { model(id: "%s") { offerings(orderBy: $o, inputWeight: $w) { slug '
      'blendedPrice(inputWeight: 1.5) status } } }' % MODEL, {"o": "INPUT_PRICE", "w": 2.0}),
-    ('query($f: ModelFilter) { models(filter: $f, first: 3) { totalCount pageInfo { hasNextPage endCursor } '
-     'edges { cursor node { slug status releaseDate } } } }', {"f": {"status": "ACTIVE", "releasedAfter": "2024-01-01"}}),
+    (('query($f: ModelFilter) { models(filter: $f, first: 3) { totalCount pageInfo { hasNextPage endCursor } '
+     'edges { cursor node { slug status releaseDate } } } }'), {"f": {"status": "ACTIVE", "releasedAfter": "2024-01-01"}}),
     # errors: unknown ids, bad cursors, impossible dates, out-of-range arguments, null propagation
     ('{ model(id: "no-such-model") { slug } }', {}),
     ('{ models(first: 2, after: "not-a-cursor") { totalCount } }', {}),
@@ -349,13 +346,8 @@ def operations(draw: st.DrawFn, strings: tuple[list[str], list[str]]) -> tuple[s
     operation = OperationDefinitionNode(operation=operation.operation, name=NameNode(value="Q"),
                                         variable_definitions=tuple(rewrite.definitions), directives=(),
                                         selection_set=operation.selection_set)
-    fragments = [_final(f, rewrite) for f in rewrite.fragments]
-    final = DocumentNode(definitions=(operation, *fragments))
+    final = DocumentNode(definitions=(operation, *rewrite.fragments))
     return print_ast(final), rewrite.variables
-
-
-def _final(fragment: FragmentDefinitionNode, rewrite: _Rewrite) -> FragmentDefinitionNode:
-    return fragment  # fragments keep the rewritten selections they were made from
 
 
 def _check_random(engine: Engine, kg: Any, query: str, variables: dict[str, Any]) -> None:
@@ -367,9 +359,6 @@ def _check_random(engine: Engine, kg: Any, query: str, variables: dict[str, Any]
         reference = engine.execute(prepared, Context(kg=kg, today=TODAY), values, "Q", executor="reference")
         compiled = engine.execute(prepared, Context(kg=kg, today=TODAY), values, "Q", executor="compiled")
         assert answer(compiled) == answer(reference), (query, values)
-
-
-_CURATED_STRINGS: list[str] = []
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
@@ -445,7 +434,3 @@ def test_impossible_dates_are_the_reference_errors(kg):
         return
     compiled, reference = both(engine, kg, query)
     assert compiled == reference
-
-
-def _unused() -> None:  # keep imports that document the AST vocabulary used above
-    _ = (date, parse, type_from_ast)
