@@ -234,7 +234,8 @@ def _objects(values: Any, rq: Request, item: Callable[[Any, Request], Any]) -> l
     if type(values) is not list and type(values) is not tuple and (isinstance(values, Exception)
                                                                      or not is_iterable(values)):
         raise Bail("not a list")
-    at, out = rq.at, cast(list[Any], [])
+    at = rq.at
+    out: list[Any] = []
     add = out.append
     for value in values:
         if time.monotonic() >= at:
@@ -250,7 +251,8 @@ def _nullable_objects(values: Any, rq: Request, item: Callable[[Any, Request], A
     if type(values) is not list and type(values) is not tuple and (isinstance(values, Exception)
                                                                      or not is_iterable(values)):
         raise Bail("not a list")
-    at, out = rq.at, cast(list[Any], [])
+    at = rq.at
+    out: list[Any] = []
     add = out.append
     for value in values:
         if time.monotonic() >= at:
