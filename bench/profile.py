@@ -8,6 +8,7 @@ ratio.
     modelatlas bench --profile                   # model_page, 300 requests -> bench-results/profile-model_page-cache-off.*
     modelatlas bench --profile -q lineage --iterations 1000
     modelatlas bench --profile --cache on        # the response cache's hit path
+    modelatlas bench --profile --executor reference   # graphql-core's executor instead of the compiled plans
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ async def timed_requests(app: Any, path: str, body: bytes, n: int) -> list[float
     return durations
 
 
-def profile_query(query: BenchQuery, iterations: int = 300,
-                  response_cache: bool = False) -> tuple[Profiler, dict[str, list[float]]]:
+def profile_query(query: BenchQuery, iterations: int = 300, response_cache: bool = False,
+                  executor: str = "compiled") -> tuple[Profiler, dict[str, list[float]]]:
     """Return (pyinstrument Profiler, {"graphql_ms": [...], "ceiling_ms": [...]}) for ``iterations`` requests."""
     from pyinstrument import Profiler
 
-    app = with_ceiling(create_app(Settings.from_env(rate_limit="", response_cache=response_cache)), [query])
+    app = with_ceiling(create_app(Settings.from_env(rate_limit="", response_cache=response_cache,
+                                                    executor=executor)), [query])
     profiler = Profiler(interval=0.0005, async_mode="enabled")
     timings: dict[str, list[float]] = {}
 
@@ -65,13 +67,14 @@ def profile_query(query: BenchQuery, iterations: int = 300,
 
 def profile_model_page(*, iterations: int = 300, output: Path = Path("bench-results"), queries_dir: Path | None = None,
                        echo: Callable[[str], None] = print, name: str = "model_page",
-                       response_cache: bool = False) -> None:
+                       response_cache: bool = False, executor: str = "compiled") -> None:
     """Profile one bench query (the model page by default), print the summary and the call tree, write them out."""
     query = load_queries(queries_dir or default_queries_dir(), [name])[0]
-    profiler, timings = profile_query(query, iterations, response_cache)
+    profiler, timings = profile_query(query, iterations, response_cache, executor)
     graphql, ceiling = timings["graphql_ms"], timings["ceiling_ms"]
     mode = "on" if response_cache else "off"
-    summary = (f"{name}, in process (ASGI, no network), response cache {mode}, {iterations} sequential requests:\n"
+    summary = (f"{name}, in process (ASGI, no network), response cache {mode}, {executor} executor, "
+               f"{iterations} sequential requests:\n"
                f"  /graphql  median {statistics.median(graphql):.2f} ms, p90 {_p(graphql, 0.9):.2f} ms, "
                f"max {max(graphql):.2f} ms -> {1000 / statistics.median(graphql):.0f} req/s on one core\n"
                f"  ceiling   median {statistics.median(ceiling):.2f} ms, p90 {_p(ceiling, 0.9):.2f} ms "
@@ -80,7 +83,7 @@ def profile_model_page(*, iterations: int = 300, output: Path = Path("bench-resu
                f"{statistics.median(ceiling) / statistics.median(graphql):.3f}")
     tree = profiler.output_text(unicode=True, color=False, show_all=False)
     output.mkdir(parents=True, exist_ok=True)
-    stem = f"profile-{name}-cache-{mode}"
+    stem = f"profile-{name}-cache-{mode}" + ("" if executor == "compiled" else f"-{executor}")
     (output / f"{stem}.txt").write_text(summary + "\n\n" + tree, encoding="utf-8")
     (output / f"{stem}.html").write_text(profiler.output_html(), encoding="utf-8")
     echo(summary + "\n\n" + tree)
