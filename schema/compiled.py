@@ -31,6 +31,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from typing import Any, NoReturn
@@ -43,6 +44,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLFloat,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -192,13 +194,20 @@ def directive_variables(document: DocumentNode) -> tuple[str, ...]:
 # ---------------------------------------------------------------- completion helpers the generated code calls
 
 
+MEMO_ENTRIES = 1024  # leaf values remembered per enum type (values of the data: a few dozen)
+
+
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callable[[Any], Any]:
     """graphql-core's completion of a leaf: null (Bail for a non-null type), else ``coerce_output_value``, which
-    must not give None/Undefined (Bail instead of graphql-core's TypeError). Enum members are looked up in a table
-    made by the enum's own coercion."""
+    must not give None/Undefined (Bail instead of graphql-core's TypeError).
+
+    Enum values are looked up in a table made by the enum's own coercion (members, and each other hashable value
+    once coerced, keyed by type and value). Float has graphql-core's Decimal rule inline: a finite float of it."""
     coerce = type_.coerce_output_value
     names = _enum_names(type_) if isinstance(type_, GraphQLEnumType) else None
     enum, table = names if names is not None else (None, {})
+    memo: dict[tuple[type, Any], Any] = {}
+    decimal_floats = type_ is GraphQLFloat and coerce is GraphQLFloat.coerce_output_value
 
     def complete(value: Any) -> Any:
         if value is None or value is Undefined:
@@ -207,11 +216,21 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Callabl
             return None
         if type(value) is enum and value in table:
             return table[value]
+        if decimal_floats and type(value) is Decimal and value.is_finite():
+            number = float(value)  # what serialize_float does with a numeric object
+            if number - number == 0.0:
+                return number
+        if names is not None and value.__hash__ is not None:
+            found = memo.get((type(value), value))
+            if found is not None:
+                return found
         if isinstance(value, Exception):
             raise Bail("an exception as a value")
         out = coerce(value)
         if out is None or out is Undefined:
             raise Bail("a leaf coerced to null")
+        if names is not None and value.__hash__ is not None and len(memo) < MEMO_ENTRIES:
+            memo[(type(value), value)] = out
         return out
 
     return complete

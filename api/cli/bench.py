@@ -39,6 +39,8 @@ def bench(
         "Instead: profile a query in process (pyinstrument; the model page, or the first --query) and print where "
         "its time goes."))] = False,
     iterations: Annotated[int, typer.Option(help="With --profile: requests profiled.")] = 300,
+    deadline: Annotated[bool, typer.Option("--deadline", help=(
+        "Instead: measure in process how soon a 0.03 s deadline stops a slow query, per executor."))] = False,
     executor: Annotated[str, typer.Option(help=(
         "Executors to run side by side (MODELATLAS_EXECUTOR): compiled, reference or compiled,reference "
         "(--profile: the first)."))] = "compiled,reference",
@@ -47,6 +49,12 @@ def bench(
         "none)."))] = "model_page",
 ) -> None:
     """HTTP benchmark: each bench query through /graphql against a bare route returning the same bytes (wrk)."""
+    if deadline:
+        from modelatlas.bench.deadline import deadline_figures, render
+        from modelatlas.graph import load_graph
+
+        typer.echo(render(deadline_figures(load_graph()), 0.03))
+        return
     if profile:
         require("pyinstrument", "bench", "modelatlas bench --profile")
         from modelatlas.bench.profile import profile_model_page
