@@ -27,7 +27,26 @@ from modelatlas.bench.query import BenchQuery, default_queries_dir, load_queries
 if TYPE_CHECKING:
     from pyinstrument import Profiler  # the bench extra; imported when a profile runs
 
-__all__ = ["profile_model_page", "profile_query", "timed_requests"]
+__all__ = ["compile_times", "profile_model_page", "profile_query", "timed_requests"]
+
+
+def compile_times(queries: list[BenchQuery], runs: int = 30) -> dict[str, tuple[float, float]]:
+    """Per query: (median, min) ms to compile its plan (``schema.compiled.compile_plan``) from the parsed document."""
+    from graphql import parse
+
+    from modelatlas.schema.compiled import compile_plan
+
+    out = {}
+    for query in queries:
+        document = parse(query.document)
+        compile_plan(document, query.operation_name, query.variables)  # imports and caches warm
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            compile_plan(document, query.operation_name, query.variables)
+            times.append((time.perf_counter() - start) * 1000)
+        out[query.name] = (statistics.median(times), min(times))
+    return out
 
 
 async def timed_requests(app: Any, path: str, body: bytes, n: int) -> list[float]:
@@ -81,6 +100,10 @@ def profile_model_page(*, iterations: int = 300, output: Path = Path("bench-resu
                f"-> {1000 / statistics.median(ceiling):.0f} req/s\n"
                f"  ratio (median time of the ceiling / of /graphql): "
                f"{statistics.median(ceiling) / statistics.median(graphql):.3f}")
+    if executor == "compiled":
+        plans = compile_times(load_queries(queries_dir or default_queries_dir()))
+        summary += "\n  compile time of each bench query's plan (median / min of 30): " + ", ".join(
+            f"{n} {median:.2f} / {low:.2f} ms" for n, (median, low) in plans.items())
     tree = profiler.output_text(unicode=True, color=False, show_all=False)
     output.mkdir(parents=True, exist_ok=True)
     stem = f"profile-{name}-cache-{mode}" + ("" if executor == "compiled" else f"-{executor}")

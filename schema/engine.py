@@ -276,7 +276,7 @@ class Engine:
     def __init__(self, *, production: bool = True, max_depth: int = 8, max_aliases: int = 15, max_tokens: int = 1000,
                  max_directives: int = 10, cache_size: int = 1024, cache_bytes: int = 32 * 2**20,
                  validated_size: int = 4096, validated_bytes: int = 8 * 2**20, executor: str = "compiled",
-                 plan_size: int = 1024, plan_bytes: int = 64 * 2**20) -> None:
+                 plan_size: int = 1024, plan_bytes: int = 32 * 2**20) -> None:
         if executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
         self.executor = executor
