@@ -221,3 +221,21 @@ def test_the_bench_runs_without_the_test_extra():
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip() == "error: --cache must be off, on or off,on, not 'sometimes'"
+
+
+def test_compile_times_are_measured_per_bench_query():
+    from modelatlas.bench.profile import compile_times
+
+    times = compile_times(QUERIES[:2], runs=3)
+    assert list(times) == [q.name for q in QUERIES[:2]]
+    assert all(0 < low <= median for median, low in times.values())
+
+
+def test_the_deadline_figures_show_each_executor_stopped(kg):
+    from modelatlas.bench.deadline import deadline_figures, render
+
+    rows = deadline_figures(kg, timeout=0.0, repeat=1, aliases=2)  # spent at once: the figures, not the timing
+    assert [r["executor"].split(":")[0] for r in rows] == ["before", "reference", "compiled"]
+    assert all(r["outcome"] in ("TimeoutExceeded", "AbortedGraphQLExecutionError", "completed") for r in rows)
+    assert rows[1]["outcome"] == rows[2]["outcome"] == "TimeoutExceeded"
+    assert "| compiled: plan, check per list item | 2 copies |" in render(rows, 0.0)
