@@ -27,7 +27,39 @@ from modelatlas.bench.query import BenchQuery, default_queries_dir, load_queries
 if TYPE_CHECKING:
     from pyinstrument import Profiler  # the bench extra; imported when a profile runs
 
-__all__ = ["compile_times", "profile_model_page", "profile_query", "timed_requests"]
+__all__ = ["compile_times", "executor_times", "profile_model_page", "profile_query", "timed_requests"]
+
+
+def executor_times(queries: list[BenchQuery], kg: Any, runs: int = 300) -> dict[str, dict[str, float]]:
+    """Per query, in one process, interleaved: median ms of ``Engine.execute`` + orjson with each executor, the
+    response size and whether both gave the same bytes."""
+    from datetime import date
+
+    import orjson
+
+    from modelatlas.schema.context import Context
+    from modelatlas.schema.engine import Engine
+
+    engine = Engine(production=True)
+    today = date.today()
+    out = {}
+    for query in queries:
+        prepared = engine.prepare(query.document)
+        bodies: dict[str, bytes] = {}
+        times: dict[str, list[float]] = {"compiled": [], "reference": []}
+        for i in range(runs + 20):
+            for executor in ("compiled", "reference") if i % 2 else ("reference", "compiled"):
+                start = time.perf_counter()
+                result = engine.execute(prepared, Context(kg=kg, today=today), query.variables, query.operation_name,
+                                        executor=executor)
+                body = orjson.dumps({"data": result.data})
+                if i >= 20:  # after a warm-up
+                    times[executor].append((time.perf_counter() - start) * 1000)
+                bodies[executor] = body
+        out[query.name] = {"compiled_ms": statistics.median(times["compiled"]),
+                           "reference_ms": statistics.median(times["reference"]),
+                           "bytes": len(bodies["compiled"]), "same": bodies["compiled"] == bodies["reference"]}
+    return out
 
 
 def compile_times(queries: list[BenchQuery], runs: int = 30) -> dict[str, tuple[float, float]]:
@@ -101,9 +133,17 @@ def profile_model_page(*, iterations: int = 300, output: Path = Path("bench-resu
                f"  ratio (median time of the ceiling / of /graphql): "
                f"{statistics.median(ceiling) / statistics.median(graphql):.3f}")
     if executor == "compiled":
-        plans = compile_times(load_queries(queries_dir or default_queries_dir()))
+        from modelatlas.graph import load_graph
+
+        every = load_queries(queries_dir or default_queries_dir())
+        plans = compile_times(every)
         summary += "\n  compile time of each bench query's plan (median / min of 30): " + ", ".join(
             f"{n} {median:.2f} / {low:.2f} ms" for n, (median, low) in plans.items())
+        summary += ("\n  Engine.execute + orjson in process, interleaved, median of 300 (compiled / reference):\n"
+                    + "\n".join(f"    {n}: {t['compiled_ms']:.3f} / {t['reference_ms']:.3f} ms "
+                                 f"({t['reference_ms'] / t['compiled_ms']:.1f}x), {t['bytes']:,} bytes, "
+                                 + ("same bytes" if t["same"] else "DIFFERENT BYTES")
+                                 for n, t in executor_times(every, load_graph()).items()))
     tree = profiler.output_text(unicode=True, color=False, show_all=False)
     output.mkdir(parents=True, exist_ok=True)
     stem = f"profile-{name}-cache-{mode}" + ("" if executor == "compiled" else f"-{executor}")
