@@ -63,7 +63,7 @@ from strawberry.extensions.query_depth_limiter import (
 )
 
 from modelatlas.schema.build import schema
-from modelatlas.schema.compiled import Bail, Plan, Uncompilable, compile_plan, directive_variables, select_operation
+from modelatlas.schema.compiled import Bail, Plan, compile_plan, directive_variables, select_operation
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import estimate_cost
 
@@ -416,7 +416,9 @@ class Engine:
         try:
             plan: Plan | None = compile_plan(cast(DocumentNode, prepared.document), operation_name, variables,
                                              strawberry=schema, hide_suggestions=self.production)
-        except (Uncompilable, Bail):
+        except Bail:  # about this request (its variables), not the document: nothing to remember
+            return None
+        except Exception:  # noqa: BLE001 - Uncompilable, or anything the compiler cannot handle: the reference answers
             plan = None
         compiled.plans[switch] = plan
         compiled.size += plan.size if plan is not None else VERDICT_BYTES

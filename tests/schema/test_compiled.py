@@ -160,6 +160,20 @@ def test_a_request_with_errors_is_answered_by_the_reference():
     assert engine.counts == {"compiled": 0, "fallback": 1, "reference": 0}
 
 
+def test_introspection_is_answered_by_the_reference_and_compiled_once(kg, monkeypatch):
+    import modelatlas.schema.engine as engine_module
+
+    engine = Engine(production=False)
+    prepared = engine.prepare('{ __typename __schema { queryType { name } } dataVersion }')
+    calls = []
+    real = engine_module.compile_plan
+    monkeypatch.setattr(engine_module, "compile_plan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    answers = {answer(engine.execute(prepared, Context(kg=kg, today=TODAY), executor=e)) for e in
+               ("compiled", "reference", "compiled")}
+    assert len(answers) == 1 and b'"queryType":{"name":"Query"}' in answers.pop()
+    assert len(calls) == 1 and engine.counts == {"compiled": 0, "fallback": 2, "reference": 1}
+
+
 def test_one_plan_per_document_and_operation_bounded_by_the_lru(kg):
     engine = Engine(production=True, plan_size=2)
     for i in range(4):
