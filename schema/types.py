@@ -28,7 +28,7 @@ from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, 
 from modelatlas.graph.algorithms.migration import current_replacement
 from modelatlas.graph.families import FamilyLineage as FamilyLineageRecord, family_lineage, family_members, lines_of
 from modelatlas.graph.history import PricePoint as DatedPriceRecord, price_history, price_on
-from modelatlas.graph.knowledge import Reach, effective_status, route_status
+from modelatlas.graph.knowledge import KnowledgeGraph, Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.precedence import is_current, votes_for
 from modelatlas.graph.records import (
@@ -156,6 +156,7 @@ def serves(record_type: type) -> Any:
     def is_type_of(obj: object, _info: object) -> bool:
         return isinstance(obj, record_type)
 
+    is_type_of.record_type = record_type  # type: ignore[attr-defined]  # compiled plans inline the isinstance
     return staticmethod(is_type_of)
 
 
@@ -501,10 +502,14 @@ class LineageLink:
     @staticmethod
     def seen(info: Info, edge: EdgeRecord, far_slug: str) -> LineageLink:
         """The edge as seen from its other end, ``far_slug``."""
-        kg = info.context.kg
+        return LineageLink.seen_in(info.context.kg, edge, far_slug)
+
+    @staticmethod
+    def seen_in(kg: KnowledgeGraph, edge: EdgeRecord, far_slug: str) -> LineageLink:
+        """The edge as seen from its other end, ``far_slug``, in the snapshot ``kg``."""
         link = edge.link
         prov = link.provenance if link else None
-        sources = _sources(info, prov.sources) if prov else []
+        sources = [kg.sources[s] for s in prov.sources if s in kg.sources] if prov else []
         return LineageLink(
             model=kg.models[far_slug], kind=LineageKind(edge.kind),
             valid_from=edge.valid_from, valid_to=edge.valid_to, source=sources[0] if sources else None,
@@ -550,12 +555,30 @@ def _model_routers(root: ModelRecord, info: Info) -> list[Reach]:
     return info.context.kg.reaches(root.slug)
 
 
+LINK_LISTS = 8192  # models whose lineage links a snapshot keeps (both directions): ~1 KB each, ~8 MB at most
+
+
+def _links(kg: KnowledgeGraph, slug: str, arriving: bool) -> list[LineageLink]:
+    """The model's lineage links, arriving or leaving: the same for every request of a snapshot, so built once per
+    snapshot and model (the first ``LINK_LISTS`` models asked for; later ones are built per request)."""
+    memo: dict[tuple[str, bool], list[LineageLink]] = per_snapshot(kg, "lineage-links", dict)
+    found = memo.get((slug, arriving))
+    if found is None:
+        if arriving:
+            found = [LineageLink.seen_in(kg, e, e.source) for e in edges_to(kg, slug)]
+        else:
+            found = [LineageLink.seen_in(kg, e, e.target) for e in edges_from(kg, slug)]
+        if len(memo) < LINK_LISTS:
+            memo[(slug, arriving)] = found
+    return found
+
+
 def _predecessors(root: ModelRecord, info: Info) -> list[LineageLink]:
-    return [LineageLink.seen(info, e, e.source) for e in edges_to(info.context.kg, root.slug)]
+    return _links(info.context.kg, root.slug, True)
 
 
 def _successors(root: ModelRecord, info: Info) -> list[LineageLink]:
-    return [LineageLink.seen(info, e, e.target) for e in edges_from(info.context.kg, root.slug)]
+    return _links(info.context.kg, root.slug, False)
 
 
 def _replacement(root: ModelRecord, info: Info) -> ModelRecord | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import limits
 from pydantic import ValidationError, ValidationInfo, field_validator
@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     response_cache: bool = True  # cache responses by (document, variables, data version); ETag and 304
     max_cost: int = 10000  # estimated nodes a request may touch (reported in extensions.cost)
     timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
+    executor: Literal["compiled", "reference"] = "compiled"  # compiled plans, or graphql-core's executor alone
     rate_limit: str = "600/minute"  # per client address, in the `limits` notation; "" turns it off
     cors_origins: Annotated[list[str], NoDecode] = []  # comma-separated allow-list; empty: no cross-origin access
     trusted_proxies: Annotated[list[str], NoDecode] = []  # addresses/CIDRs whose X-Forwarded-For counts; empty: none
