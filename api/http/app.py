@@ -25,6 +25,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from modelatlas.api.http.linked import mount_linked
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
 from modelatlas.api.http.ratelimit import Lockout
@@ -98,6 +99,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         return await endpoint(request)                 # of a cached answer's time (measured by the bench profile)
 
     app.add_route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    mount_linked(app, settings, snapshots, endpoint.limiter)  # /sparql, /id/..., /ns, /void, /dumps (api/http/linked.py)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
     cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
     today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
+    sparql_timeout_seconds: float = 10.0  # wall-clock budget of one /sparql query (500 QUERY_TIMEOUT past it)
+    sparql_max_results: int = 10000  # rows or triples one /sparql answer may hold (500 RESULT_LIMIT_EXCEEDED past it)
+    sparql_workers: int = 2  # /sparql queries evaluated at once (threads); others wait within their time budget
 
     @field_validator("*", mode="before")
     @classmethod
