@@ -99,14 +99,16 @@ class SnapshotStores:
         self._futures: dict[int, tuple[KnowledgeGraph, Future[SnapshotStore]]] = {}
 
     def future(self, kg: KnowledgeGraph) -> Future[SnapshotStore]:
-        """The (maybe still running) build of ``kg``'s store; older snapshots' stores are let go."""
+        """The (maybe still running) build of ``kg``'s store; only the two newest snapshots' stores are kept."""
         self.used = True
         with self._lock:
             held = self._futures.get(id(kg))
             if held is None or held[0] is not kg:
                 held = (kg, self._builder.submit(self.build, kg, self.paths))
-                self._futures = {key: value for key, value in self._futures.items() if value[1].running()}
+                self._futures.pop(id(kg), None)
                 self._futures[id(kg)] = held
+                while len(self._futures) > 2:  # the current snapshot's and the one a reload is about to swap in
+                    del self._futures[next(iter(self._futures))]
             return held[1]
 
     async def get(self, kg: KnowledgeGraph) -> SnapshotStore:
