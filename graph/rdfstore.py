@@ -151,17 +151,18 @@ def build_store(kg: KnowledgeGraph, paths: Paths = None) -> SnapshotStore:
 def _standard_triples(store: ox.Store) -> Iterator[ox.QueryTriples]:
     """What the mappings of ``data/mappings.ttl`` construct from the instance data (not from the mappings)."""
     mappings, vocab = ox.NamedNode(GRAPH_NS + "mappings"), ox.NamedNode(GRAPH_NS + "vocab")
-    data = [g for g in store.named_graphs() if g not in (mappings, vocab)]
+    data: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        g for g in store.named_graphs() if g not in (mappings, vocab)]
     rules = store.query("SELECT ?rule ?construct WHERE { ?rule a ma:StandardMapping ; ma:construct ?construct } "
                         "ORDER BY ?rule", prefixes=PREFIXES, default_graph=mappings)
     assert isinstance(rules, ox.QuerySolutions)
-    texts = [(str(row["rule"].value), row["construct"].value) for row in rules]  # type: ignore[union-attr]
+    texts = [(str(row["rule"].value), row["construct"].value) for row in rules]
     alignments = store.query(
         "SELECT ?kind ?term ?standard WHERE { VALUES ?kind { rdfs:subPropertyOf rdfs:subClassOf } ?term ?kind ?standard "
         "FILTER(STRSTARTS(STR(?term), STR(ma:))) }", prefixes=PREFIXES, default_graph=mappings)
     assert isinstance(alignments, ox.QuerySolutions)
     for row in alignments:
-        term, standard = f"<{row['term'].value}>", f"<{row['standard'].value}>"  # type: ignore[union-attr]
+        term, standard = f"<{row['term'].value}>", f"<{row['standard'].value}>"
         if row["kind"] == ox.NamedNode(PREFIXES["rdfs"] + "subClassOf"):
             texts.append((term, f"CONSTRUCT {{ ?s a {standard} }} WHERE {{ ?s a {term} }}"))
         else:
@@ -179,7 +180,7 @@ def _standard_triples(store: ox.Store) -> Iterator[ox.QueryTriples]:
 def _count(store: ox.Store, iri: str) -> int:
     result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
     assert isinstance(result, ox.QuerySolutions)
-    return int(next(iter(result))["n"].value)  # type: ignore[union-attr]
+    return int(next(iter(result))["n"].value)
 
 
 class _NTriples:

@@ -39,7 +39,7 @@ from modelatlas.api.http.snapshot import Snapshots
 from modelatlas.api.http.sparql import FORMAT_NAMES, GRAPH_TYPES, SnapshotStores, SparqlEndpoint, SparqlError
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import default_data_dir
-from modelatlas.graph.rdfstore import GRAPH_NS, PREFIXES, SnapshotStore
+from modelatlas.graph.rdfstore import GRAPH_NS, PREFIXES, SnapshotStore, mappings_file
 from modelatlas.graph.vocab import ID_BASE, KIND_SEGMENTS
 
 __all__ = ["CONTEXT_PATH", "LinkedData", "jsonld_context", "mount_linked", "service_description"]
@@ -83,14 +83,16 @@ def mount_linked(app: FastAPI, settings: Settings, snapshots: Snapshots, limiter
 
 @cache
 def jsonld_context() -> dict[str, Any]:
-    """The JSON-LD context of the vocabulary: a term per ``ma:`` property (typed as its range), plus prefixes.
+    """The JSON-LD context of the vocabulary and its mappings: a term per ``ma:`` property (typed as its range),
+    plus prefixes.
 
     >>> context = jsonld_context()["@context"]
     >>> context["contextWindow"], context["maker"]["@type"], context["ma"]
     ({'@id': 'ma:contextWindow', '@type': 'xsd:integer'}, '@id', 'https://modelatlas.dev/ns#')
     """
     vocab = ox.Store()
-    vocab.load(path=default_data_dir() / "vocab.ttl", format=ox.RdfFormat.TURTLE)
+    for path in (default_data_dir() / "vocab.ttl", mappings_file()):
+        vocab.load(path=path, format=ox.RdfFormat.TURTLE)
     rows = vocab.query("SELECT ?p ?kind ?range WHERE { VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty "
                        "rdf:Property } ?p a ?kind OPTIONAL { ?p rdfs:range ?range } FILTER(STRSTARTS(STR(?p), STR(ma:))) }"
                        " ORDER BY ?p", prefixes=PREFIXES)
@@ -350,8 +352,8 @@ def void_description(snap: SnapshotStore, kg: KnowledgeGraph, base: str) -> list
     for position, row in enumerate(counts):
         part = iri(f"{SITE}void#class-{position}")
         out += [ox.Triple(dataset, iri(void + "classPartition"), part),
-                ox.Triple(part, iri(void + "class"), row["class"]),  # type: ignore[arg-type]
-                ox.Triple(part, iri(void + "entities"), row["n"])]  # type: ignore[arg-type]
+                ox.Triple(part, iri(void + "class"), row["class"]),
+                ox.Triple(part, iri(void + "entities"), row["n"])]
     return sorted(out, key=lambda t: t.subject != dataset)  # stable: each node's triples together, for Turtle
 
 

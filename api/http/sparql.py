@@ -184,9 +184,7 @@ def _choose(accept: str, offered: list[str], kind: str) -> str:
 
 def _bounded(items: Iterable[Any], limits: Limits) -> Iterable[Any]:
     """The items, checking the deadline between any two and stopping past the result cap."""
-    count = 0
-    for item in items:
-        count += 1
+    for count, item in enumerate(items, 1):
         if count > limits.max_results:
             raise SparqlError(500, "RESULT_LIMIT_EXCEEDED", f"The query gives more than {limits.max_results} results, "
                               "the limit of this service; add a LIMIT (and OFFSET to page).")

@@ -17,9 +17,9 @@ from typing import Any
 
 from rdflib import Dataset, URIRef
 
+from modelatlas.graph.importers.values import SOURCE_SLUGS
 from modelatlas.graph.kinds import Origin
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.importers.values import SOURCE_SLUGS
 from modelatlas.graph.mapping import CLAIM, MODEL, OFFERING, PROVIDER, SOURCE, RecordMap, Triple
 from modelatlas.graph.records import Provenance
 from modelatlas.graph.vocab import PREFIXES
