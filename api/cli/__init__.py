@@ -8,6 +8,7 @@
     modelatlas export-schema          print the GraphQL SDL                                          (serve.py)
     modelatlas import / resolve / eval  catalog imports, identity resolution, the gold-set evaluation  (catalog.py)
     modelatlas bench                  HTTP benchmark against the service's own ceiling               (bench.py)
+    modelatlas bench-sparql           the lineage query via /sparql against /graphql                 (bench.py)
     modelatlas synth / bench-scale    synthetic catalogs and the scale benchmark                     (scale.py)
 
 Every command loads data as the service does (``common.load``: ``MODELATLAS_*`` settings, imports and compiled
@@ -32,5 +33,6 @@ app.command("import")(catalog.import_catalogs)
 app.command("resolve")(catalog.resolve)
 app.command("eval")(catalog.evaluate)
 app.command("bench")(bench.bench)
+app.command("bench-sparql")(bench.bench_sparql)
 app.command("synth")(scale.synth)
 app.command("bench-scale")(scale.bench_scale)

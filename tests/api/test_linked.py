@@ -10,7 +10,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF
 
 from modelatlas.api.http import Settings, create_app
 from modelatlas.graph.errors import DataError
@@ -173,6 +173,9 @@ def test_successor_of_restates_every_next_version_link(kg, standard):
     assert links
     made = {(str(s).rsplit("/", 1)[-1], str(o).rsplit("/", 1)[-1]) for s, o in standard.subject_objects(SDO.successorOf)}
     assert made == links
+    replaced = {(link.source, link.target) for link in kg.links if link.kind == LinkKind.RECOMMENDED_REPLACEMENT}
+    made = {(str(s).rsplit("/", 1)[-1], str(o).rsplit("/", 1)[-1]) for s, o in standard.subject_objects(DCTERMS.isReplacedBy)}
+    assert made == replaced and replaced
 
 
 def test_fine_tuned_from_only_for_fine_tunes(kg, standard):

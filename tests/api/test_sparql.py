@@ -191,20 +191,24 @@ def test_cors_as_for_graphql(kg):
 
 
 # ---------------------------------------------------------------------------------------------- same answers
-LINEAGE_GQL = """query($id: ID!) { lineage(modelId: $id, direction: DESCENDANTS, kinds: [NEXT_VERSION]) {
-  nodes { slug } } }"""
+LINEAGE_GQL = """query($id: ID!, $direction: LineageDirection!) { lineage(modelId: $id, direction: $direction,
+  kinds: [NEXT_VERSION, RECOMMENDED_REPLACEMENT, DERIVED_FROM]) { nodes { slug } } }"""
+#: lineage as property paths over the predicates data/mappings.ttl restates the links in
+PATHS = {"DESCENDANTS": "(^schema:successorOf|dcterms:isReplacedBy|^prov:wasDerivedFrom)+",
+         "ANCESTORS": "(schema:successorOf|^dcterms:isReplacedBy|prov:wasDerivedFrom)+"}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_lineage_through_sparql_is_graphql_lineage(sparql_client, kg, data):
-    """Differential: the next-version descendants of a model by a SPARQL property path over schema:successorOf
-    (made by data/mappings.ttl) are GraphQL's lineage nodes."""
-    slug = data.draw(st.sampled_from(sorted(kg.models)))
-    nodes = gql(sparql_client, LINEAGE_GQL, {"id": slug})["data"]["lineage"]["nodes"]
+    """Differential: a model's descendants or ancestors by a SPARQL property path are GraphQL's lineage nodes."""
+    linked = sorted({link.source for link in kg.links} | {link.target for link in kg.links})
+    slug = data.draw(st.sampled_from(linked) | st.sampled_from(sorted(kg.models)))
+    direction = data.draw(st.sampled_from(sorted(PATHS)))
+    nodes = gql(sparql_client, LINEAGE_GQL, {"id": slug, "direction": direction})["data"]["lineage"]["nodes"]
     expected = {n["slug"] for n in nodes} - {slug}
-    query = f"SELECT DISTINCT ?newer WHERE {{ ?newer schema:successorOf+ <https://modelatlas.dev/id/model/{slug}> }}"
-    got = {row[0].rsplit("/", 1)[-1] for row in rows(select(sparql_client, query))}
+    query = f"SELECT DISTINCT ?m WHERE {{ <https://modelatlas.dev/id/model/{slug}> {PATHS[direction]} ?m }}"
+    got = {row[0].rsplit("/", 1)[-1] for row in rows(select(sparql_client, query))} - {slug}
     assert got == expected
 
 
