@@ -39,19 +39,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+SPARQL_QUERIES = {"lineage via /sparql (SPARQL 1.1)": "lineage.sparql",
+                  "lineage via /sparql (LATERAL)": "lineage-lateral.sparql"}
+
+
 @dataclass(frozen=True)
 class SparqlBench:
-    """Latencies (ms) of each side, and whether the answers agreed."""
+    """Latencies (ms) per query, and whether every SPARQL answer reached GraphQL's lineage nodes."""
 
-    graphql_ms: list[float]
-    sparql_ms: list[float]
+    timings: dict[str, list[float]]
     same_nodes: bool
     nodes: int
     data_version: str
 
     def table(self) -> str:
         lines = ["| query | requests | p50 ms | p90 ms | p99 ms | mean ms |", "|---|---:|---:|---:|---:|---:|"]
-        for name, values in (("lineage via /graphql", self.graphql_ms), ("lineage via /sparql", self.sparql_ms)):
+        for name, values in self.timings.items():
             lines.append(f"| {name} | {len(values)} | {percentile(values, 50):.2f} | {percentile(values, 90):.2f} | "
                          f"{percentile(values, 99):.2f} | {statistics.fmean(values):.2f} |")
         return "\n".join(lines)
@@ -61,7 +64,7 @@ def run_sparql_bench(requests: int = 300, warmup: int = 30, imports: bool = True
                      echo: Callable[[str], None] = print) -> SparqlBench:
     """Start a server, check both answers agree, then time ``requests`` of each, alternating."""
     lineage = next(q for q in load_queries(default_queries_dir(), ["lineage"]))
-    sparql_text = (default_queries_dir() / "lineage.sparql").read_text(encoding="utf-8")
+    texts = {name: (default_queries_dir() / file).read_text(encoding="utf-8") for name, file in SPARQL_QUERIES.items()}
     kept = {k: v for k, v in os.environ.items()  # the caller's data and cache directories, no other setting
             if not k.startswith("MODELATLAS_") or k in ("MODELATLAS_CACHE_DIR", "MODELATLAS_DATA_DIR")}
     env = {**kept, "MODELATLAS_PRODUCTION": "true", "MODELATLAS_RESPONSE_CACHE": "false", "MODELATLAS_RATE_LIMIT": "",
@@ -76,26 +79,31 @@ def run_sparql_bench(requests: int = 300, warmup: int = 30, imports: bool = True
             response.raise_for_status()
             return response.json()
 
-        def sparql() -> Any:
-            response = client.post(server.url("/sparql"), content=sparql_text.encode(),
-                                   headers={"content-type": "application/sparql-query",
-                                            "accept": "application/sparql-results+json"})
-            response.raise_for_status()
-            return response.json()
+        def sparql(text: str) -> Callable[[], Any]:
+            def call() -> Any:
+                response = client.post(server.url("/sparql"), content=text.encode(),
+                                       headers={"content-type": "application/sparql-query",
+                                                "accept": "application/sparql-results+json"})
+                response.raise_for_status()
+                return response.json()
+            return call
 
+        calls: dict[str, Callable[[], Any]] = {"lineage via /graphql": graphql}
+        calls.update({name: sparql(text) for name, text in texts.items()})
         started = time.perf_counter()
-        first = sparql()  # builds the snapshot's store
-        echo(f"store built and first /sparql answered in {time.perf_counter() - started:.1f} s")
-        nodes = {n["slug"] for n in graphql()["data"]["lineage"]["nodes"]}
-        reached = {b["m"]["value"].rsplit("/", 1)[-1] for b in first["results"]["bindings"]}
+        answers = {name: call() for name, call in calls.items()}  # the first /sparql builds the snapshot's store
+        echo(f"store built and first answers in {time.perf_counter() - started:.1f} s")
+        nodes = {n["slug"] for n in answers.pop("lineage via /graphql")["data"]["lineage"]["nodes"]}
+        same = all({b["m"]["value"].rsplit("/", 1)[-1] for b in answer["results"]["bindings"]} == nodes
+                   for answer in answers.values())
         version = server.ready()["dataVersion"]
         for _ in range(warmup):
-            graphql()
-            sparql()
-        timings: dict[str, list[float]] = {"graphql": [], "sparql": []}
+            for call in calls.values():
+                call()
+        timings: dict[str, list[float]] = {name: [] for name in calls}
         for _ in range(requests):
-            for name, call in (("graphql", graphql), ("sparql", sparql)):
+            for name, call in calls.items():
                 start = time.perf_counter()
                 call()
                 timings[name].append((time.perf_counter() - start) * 1000)
-    return SparqlBench(timings["graphql"], timings["sparql"], nodes == reached, len(nodes), version)
+    return SparqlBench(timings, same, len(nodes), version)
