@@ -93,6 +93,13 @@ class Settings(BaseSettings):
             raise ValueError(f"must have at least {MIN_ADMIN_TOKEN} characters")
         return value
 
+    @field_validator("sparql_timeout_seconds", "sparql_max_results", "sparql_workers")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
+        return value
+
     @field_validator("rate_limit")
     @classmethod
     def _limits_notation(cls, value: str) -> str:
