@@ -33,10 +33,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from modelatlas.api.http.negotiate import accepts_html, negotiate
-from modelatlas.api.http.ratelimit import RateLimiter
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import Snapshots
 from modelatlas.api.http.sparql import FORMAT_NAMES, GRAPH_TYPES, SnapshotStores, SparqlEndpoint, SparqlError
+from modelatlas.api.http.stores import Limiter
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import default_data_dir
 from modelatlas.graph.rdfstore import GRAPH_NS, PREFIXES, SnapshotStore, mappings_file
@@ -55,7 +55,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CONTEXT_PREFIXES = ("ma", "schema", "dcterms", "rdfs", "rdf", "xsd", "owl", "prov", "fair4ml", "spdx", "void")
 
 
-def mount_linked(app: FastAPI, settings: Settings, snapshots: Snapshots, limiter: RateLimiter | None) -> SnapshotStores:
+def mount_linked(app: FastAPI, settings: Settings, snapshots: Snapshots, limiter: Limiter | None) -> SnapshotStores:
     """Add ``/sparql`` and the linked-data routes to ``app``; a reload builds the new store before its swap."""
     stores = SnapshotStores(settings.data_paths())
     load = snapshots.load
@@ -128,7 +128,7 @@ class LinkedData:
     """The route handlers of the linked-data paths."""
 
     def __init__(self, settings: Settings, snapshots: Snapshots, stores: SnapshotStores,
-                 limiter: RateLimiter | None) -> None:
+                 limiter: Limiter | None) -> None:
         self.settings, self.snapshots, self.stores, self.limiter = settings, snapshots, stores, limiter
         self._dump_dir: Path | None = None
 

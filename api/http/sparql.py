@@ -33,9 +33,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from modelatlas.api.http.negotiate import negotiate
-from modelatlas.api.http.ratelimit import RateLimiter
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import Snapshots
+from modelatlas.api.http.stores import Limiter
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import Paths
 from modelatlas.graph.rdfstore import PREFIXES, SnapshotStore, build_store
@@ -289,7 +289,7 @@ class SparqlEndpoint:
     """The ``/sparql`` route handler."""
 
     def __init__(self, settings: Settings, snapshots: Snapshots, stores: SnapshotStores,
-                 limiter: RateLimiter | None) -> None:
+                 limiter: Limiter | None) -> None:
         self.settings = settings
         self.snapshots = snapshots
         self.stores = stores
