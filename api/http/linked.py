@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import FastAPI
@@ -52,6 +53,7 @@ DUMP_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "nq": 
 DUMP_OF_TYPE = {"text/turtle": "ttl", "application/n-triples": "nt", "application/n-quads": "nq",
                 "application/trig": "trig"}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+INBOUND_LIMIT = 1000  # triples pointing at an entity that its document lists; past it, rdfs:seeAlso a SPARQL query
 CONTEXT_PREFIXES = ("ma", "schema", "dcterms", "rdfs", "rdf", "xsd", "owl", "prov", "fair4ml", "spdx", "void")
 
 
@@ -67,6 +69,14 @@ def mount_linked(app: FastAPI, settings: Settings, snapshots: Snapshots, limiter
         return kg
 
     snapshots.load = load_with_store
+    on_swap = snapshots.on_swap
+
+    def swapped(new: KnowledgeGraph) -> None:
+        stores.retain(new)  # the old snapshot's store goes with it
+        if on_swap is not None:
+            on_swap(new)
+
+    snapshots.on_swap = swapped
     sparql = SparqlEndpoint(settings, snapshots, stores, limiter)
     linked = LinkedData(settings, snapshots, stores, limiter)
     async def sparql_route(request: Request) -> Response:  # a function: Starlette would take an object for ASGI
@@ -167,7 +177,7 @@ class LinkedData:
                               f"{', '.join(sorted(set(KIND_SEGMENTS.values())))}.")
         iri = f"{ID_BASE}{kind}/{slug}"
         snapshot, snap = await self._store()
-        triples = describe(snap.store, iri)
+        triples = describe(snap.store, iri, self._base(request) + "/sparql")
         if not triples:
             raise SparqlError(404, "NOT_FOUND", f"Nothing is known about {iri} in data version {snapshot.version}.")
         accept = self._accept(request)
@@ -274,9 +284,10 @@ class LinkedData:
         return path
 
 
-def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
-    """Every triple about ``iri`` in any graph, those of the nodes it owns (blank, or ``<iri>#…``), and every
-    triple pointing at it; each once, in a stable order."""
+def describe(store: ox.Store, iri: str, sparql_url: str = "/sparql") -> list[ox.Triple]:
+    """Every triple about ``iri`` in any graph, those of the nodes it owns (blank, or ``<iri>#…``), and the triples
+    pointing at it (the first ``INBOUND_LIMIT``, then ``rdfs:seeAlso`` a query at ``sparql_url`` for all of them);
+    each once, in a stable order."""
     node = ox.NamedNode(iri)
     seen: dict[ox.Triple, None] = {}
     todo: list[ox.NamedNode | ox.BlankNode] = [node]
@@ -293,8 +304,16 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
                 todo.append(obj)
     if len(seen) == 0:
         return []
+    inbound = 0
     for quad in store.quads_for_pattern(None, None, node, None):
-        seen.setdefault(quad.triple)
+        if quad.triple not in seen:
+            inbound += 1
+            if inbound > INBOUND_LIMIT:  # e.g. a catalog source, which every imported node cites
+                query = quote(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }}")
+                seen.setdefault(ox.Triple(node, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"),
+                                          ox.NamedNode(f"{sparql_url}?query={query}")))
+                break
+            seen.setdefault(quad.triple)
     return sorted(seen, key=lambda t: (t.subject != node, str(t.subject), str(t.predicate), str(t.object)))
 
 

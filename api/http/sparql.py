@@ -60,6 +60,10 @@ _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 _LANG_STRING = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 _UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+#: string literals, IRIs and comments: removed before looking for a keyword, so that no text inside them counts
+_OPAQUE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                     r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+_SERVICE = re.compile(r"(?<![?$\w:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
 
 
 class SparqlError(Exception):
@@ -72,6 +76,17 @@ class SparqlError(Exception):
     def response(self) -> Response:
         return Response(f"{self.code}: {self.message}\n", status_code=self.status, headers=self.headers,
                         media_type="text/plain; charset=utf-8")
+
+
+def is_federated(text: str) -> bool:
+    """Whether a query calls another endpoint (``SERVICE``), outside strings, IRIs and comments.
+
+    >>> is_federated("SELECT * { SERVICE <http://other/sparql> { ?s ?p ?o } }")
+    True
+    >>> is_federated('SELECT ?service { ?service <http://e/SERVICE> "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_SERVICE.search(_OPAQUE.sub(" ", text)))
 
 
 def is_update(text: str) -> bool:
@@ -110,6 +125,11 @@ class SnapshotStores:
                 while len(self._futures) > 2:  # the current snapshot's and the one a reload is about to swap in
                     del self._futures[next(iter(self._futures))]
             return held[1]
+
+    def retain(self, kg: KnowledgeGraph) -> None:
+        """Let go of every store but ``kg``'s (called when ``kg`` is swapped in)."""
+        with self._lock:
+            self._futures = {key: held for key, held in self._futures.items() if held[0] is kg}
 
     async def get(self, kg: KnowledgeGraph) -> SnapshotStore:
         return await asyncio.wrap_future(self.future(kg))
@@ -387,6 +407,9 @@ class SparqlEndpoint:
         text = queries[0] if queries else None
         if text is not None and is_update(text):
             raise _update_refused()
+        if text is not None and is_federated(text):
+            raise SparqlError(403, "SERVICE_NOT_ALLOWED", "Federated queries (SERVICE) are refused: this endpoint "
+                              "answers from its own data only and makes no requests of its own.")
         if text is not None and not text.strip():
             raise SparqlError(400, "MALFORMED_QUERY", "The query is empty.")
         return (text, [v for n, v in params if n == "default-graph-uri"],

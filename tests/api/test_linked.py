@@ -82,6 +82,23 @@ def test_an_iri_describes_its_subject_its_owned_nodes_and_what_points_at_it(link
     assert (newer, SDO.successorOf, URIRef(ID + "model/mistral-small-2402")) in model  # an inbound triple
 
 
+def test_a_much_cited_iri_lists_the_first_inbound_triples_and_a_query_for_all(linked, monkeypatch):
+    import modelatlas.api.http.linked as module
+
+    source = URIRef(ID + "source/mistral-docs")
+    see_also = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    full = Graph().parse(data=linked.get("/id/source/mistral-docs").content, format="turtle")
+    cited = {(s, p) for s, p, o in full if o == source}
+    assert len(cited) > 5 and not list(full.objects(source, see_also))
+    monkeypatch.setattr(module, "INBOUND_LIMIT", 5)
+    capped = Graph().parse(data=linked.get("/id/source/mistral-docs").content, format="turtle")
+    assert len([t for t in capped if t[2] == source]) == 5
+    query = str(next(capped.objects(source, see_also)))
+    assert query.startswith("http://testserver/sparql?query=")
+    answer = linked.get(query.removeprefix("http://testserver")).json()["results"]["bindings"]
+    assert {(URIRef(b["s"]["value"]), URIRef(b["p"]["value"])) for b in answer} == cited
+
+
 def test_html_gets_a_page_or_the_explorer(linked, kg):
     page = linked.get("/id/model/mistral-small-2402", headers={"accept": "text/html,*/*;q=0.8"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

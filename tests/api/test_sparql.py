@@ -114,6 +114,16 @@ def test_update_is_refused(sparql_client):
     assert len(rows(select(sparql_client, MODELS))) > 10
 
 
+def test_federated_queries_are_refused(sparql_client):
+    """SERVICE would make the server send requests of its own (Oxigraph would POST to any URL): refused."""
+    for query in ("SELECT * WHERE { SERVICE <http://127.0.0.1:6379/> { ?s ?p ?o } }",
+                  "PREFIX e: <http://e/>\nSELECT * { ?s ?p ?o . service silent <http://x/> { ?s ?p ?o } }"):
+        response = sparql_client.get("/sparql", params={"query": query})
+        assert response.status_code == 403 and code_of(response) == "SERVICE_NOT_ALLOWED", response.text
+    harmless = 'SELECT ?service WHERE { ?service schema:name "SERVICE" } LIMIT 1  # SERVICE'
+    assert sparql_client.get("/sparql", params={"query": harmless}).status_code == 200
+
+
 @pytest.mark.parametrize(("request_kwargs", "status", "code"), [
     ({"method": "GET", "params": {"query": "SELEC ?x {}"}}, 400, "MALFORMED_QUERY"),
     ({"method": "GET", "params": {"query": "   "}}, 400, "MALFORMED_QUERY"),
