@@ -180,6 +180,18 @@ def test_timeout_is_a_coded_error_and_the_service_goes_on(kg):
         assert gql(client, "{ model(id: \"mistral-small-2402\") { slug } }")["data"]["model"]["slug"]
 
 
+def test_a_blocking_aggregate_is_answered_on_time(kg):
+    """An aggregate gives its first result only once it has read everything, and Oxigraph cannot be interrupted
+    inside that step: the client still gets QUERY_TIMEOUT at the deadline, and the other worker keeps answering
+    while the first one finishes (35M joins: seconds of work here)."""
+    app = create_app(Settings(rate_limit="", sparql_timeout_seconds=0.25, sparql_workers=2), kg=kg)
+    with TestClient(app) as client:
+        client.get("/sparql", params={"query": "ASK {}"})
+        blocking = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"})
+        assert blocking.status_code == 500 and code_of(blocking) == "QUERY_TIMEOUT"
+        assert client.get("/sparql", params={"query": "ASK { ?s a ma:Model }"}).json()["boolean"] is True
+
+
 def test_rate_limit_is_shared_with_graphql(kg):
     app = create_app(Settings(rate_limit="3/minute"), kg=kg)
     with TestClient(app) as client:
