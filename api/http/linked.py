@@ -77,6 +77,8 @@ def mount_linked(app: FastAPI, settings: Settings, snapshots: Snapshots, limiter
             on_swap(new)
 
     snapshots.on_swap = swapped
+    if settings.sparql_prebuild:
+        stores.future(snapshots.current)  # in the builder thread; the first query waits for it if it comes first
     sparql = SparqlEndpoint(settings, snapshots, stores, limiter)
     linked = LinkedData(settings, snapshots, stores, limiter)
     async def sparql_route(request: Request) -> Response:  # a function: Starlette would take an object for ASGI

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     sparql_timeout_seconds: float = 10.0  # wall-clock budget of one /sparql query (500 QUERY_TIMEOUT past it)
     sparql_max_results: int = 10000  # rows or triples one /sparql answer may hold (500 RESULT_LIMIT_EXCEEDED past it)
     sparql_workers: int = 2  # /sparql queries evaluated at once (threads); others wait within their time budget
+    sparql_prebuild: bool = True  # build the snapshot's RDF store at start (in a thread), not on the first request
 
     @field_validator("*", mode="before")
     @classmethod
