@@ -18,14 +18,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
+from modelatlas.api.http.explorer import mount_explorer
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
-from modelatlas.api.http.linked import mount_linked
+from modelatlas.api.http.linked import EXPLORER_ROUTES, mount_linked
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
 from modelatlas.api.http.settings import Settings
@@ -148,10 +149,8 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         outcome = await reload("admin")
         return JSONResponse(outcome.as_dict(), status_code=422 if outcome.status == "rejected" else 200)
 
-    @app.get("/", include_in_schema=False)
-    async def root() -> PlainTextResponse:
-        return PlainTextResponse("modelatlas: GraphQL at /graphql (schema: schema.graphql), health at /healthz and "
-                                 "/readyz, metrics at /metrics\n")
+    mount_explorer(app, endpoint)  # the web app at /, its assets, its persisted-query manifest
+    app.state.explorer_paths = EXPLORER_ROUTES  # /id/<kind>/<slug> with Accept: text/html -> the explorer's page
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], max_age=600,

@@ -8,8 +8,8 @@ served at that origin, every IRI dereferences.
 An entity is described by every triple whose subject it is (from every named graph), the nodes it owns (blank
 nodes and ``<its IRI>#…``, such as the price specifications of an offering) and every triple that points at it.
 Content negotiation: Turtle, N-Triples, JSON-LD (compacted with the context published at ``/ns/context.jsonld``),
-RDF/XML; ``text/html`` gets the explorer page if the app has one (``app.state.explorer_path``, a format string with
-``{kind}`` and ``{slug}``), else a plain HTML page; anything else 406.
+RDF/XML; ``text/html`` gets the explorer page if the app has one (``app.state.explorer_paths``: a format string with
+``{slug}`` per kind), else a plain HTML page; anything else 406.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from modelatlas.graph.load import default_data_dir
 from modelatlas.graph.rdfstore import GRAPH_NS, PREFIXES, SnapshotStore, mappings_file
 from modelatlas.graph.vocab import ID_BASE, KIND_SEGMENTS
 
-__all__ = ["CONTEXT_PATH", "LinkedData", "jsonld_context", "mount_linked", "service_description"]
+__all__ = ["CONTEXT_PATH", "EXPLORER_ROUTES", "LinkedData", "jsonld_context", "mount_linked", "service_description"]
 
 SITE = "https://modelatlas.dev/"
 CONTEXT_PATH = "/ns/context.jsonld"
@@ -53,6 +53,9 @@ DUMP_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "nq": 
 DUMP_OF_TYPE = {"text/turtle": "ttl", "application/n-triples": "nt", "application/n-quads": "nq",
                 "application/trig": "trig"}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: the explorer's page of each kind it shows (web/src/ui.js ``route``); the other kinds get the plain HTML page
+EXPLORER_ROUTES = {"model": "/#/model/{slug}", "family": "/#/family/{slug}", "provider": "/#/provider/{slug}",
+                   "router": "/#/router/{slug}"}
 INBOUND_LIMIT = 1000  # triples pointing at an entity that its document lists; past it, rdfs:seeAlso a SPARQL query
 CONTEXT_PREFIXES = ("ma", "schema", "dcterms", "rdfs", "rdf", "xsd", "owl", "prov", "fair4ml", "spdx", "void")
 
@@ -184,9 +187,9 @@ class LinkedData:
             raise SparqlError(404, "NOT_FOUND", f"Nothing is known about {iri} in data version {snapshot.version}.")
         accept = self._accept(request)
         if accepts_html(accept):
-            explorer = getattr(request.app.state, "explorer_path", None)
-            if explorer:
-                return RedirectResponse(explorer.format(kind=kind, slug=slug), status_code=303,
+            explorer = (getattr(request.app.state, "explorer_paths", None) or {}).get(kind)
+            if explorer:  # the explorer's page of this entity
+                return RedirectResponse(explorer.format(slug=quote(slug, safe="")), status_code=303,
                                         headers={"Vary": "Accept"})
             return _html(iri, triples, snapshot.version)
         return self._rdf(request, triples, snapshot.version, accept)

@@ -99,16 +99,22 @@ def test_a_much_cited_iri_lists_the_first_inbound_triples_and_a_query_for_all(li
     assert {(URIRef(b["s"]["value"]), URIRef(b["p"]["value"])) for b in answer} == cited
 
 
-def test_html_gets_a_page_or_the_explorer(linked, kg):
-    page = linked.get("/id/model/mistral-small-2402", headers={"accept": "text/html,*/*;q=0.8"})
+def test_html_gets_the_explorer_or_a_page(linked, kg):
+    for path, target in (("/id/model/mistral-small-2402", "/#/model/mistral-small-2402"),
+                         ("/id/provider/aws-bedrock", "/#/provider/aws-bedrock"),
+                         ("/id/family/mistral-small", "/#/family/mistral-small")):
+        redirect = linked.get(path, headers={"accept": "text/html,*/*;q=0.8"}, follow_redirects=False)
+        assert redirect.status_code == 303 and redirect.headers["location"] == target
+        assert linked.get(target.split("#")[0]).headers["content-type"].startswith("text/html")  # the explorer
+    page = linked.get("/id/org/mistral", headers={"accept": "text/html"})  # a kind the explorer has no page for
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "Mistral Small 1.0 (v24.02)" in page.text and 'href="/id/model/mistral-small-2409"' in page.text
+    assert 'href="/id/family/mistral-small"' in page.text
     app = create_app(Settings(rate_limit=""), kg=kg)
-    app.state.explorer_path = "/#/{kind}/{slug}"
+    app.state.explorer_paths = {}
     with TestClient(app) as client:
-        redirect = client.get("/id/model/mistral-small-2402", headers={"accept": "text/html"}, follow_redirects=False)
-        assert redirect.status_code == 303 and redirect.headers["location"] == "/#/model/mistral-small-2402"
-        assert client.get("/id/model/mistral-small-2402", headers={"accept": "text/turtle"}).status_code == 200
+        plain = client.get("/id/model/mistral-small-2402", headers={"accept": "text/html"})
+        assert plain.status_code == 200 and "Mistral Small 1.0 (v24.02)" in plain.text
+        assert 'href="/id/model/mistral-small-2409"' in plain.text
 
 
 @pytest.mark.parametrize(("path", "accept", "status", "code"), [
