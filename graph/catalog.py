@@ -59,15 +59,19 @@ def load_graph(
     appended to ``import_report``. Raises DataError or ValidationError for bad data.
     """
     def build() -> KnowledgeGraph:
+        from modelatlas.graph.licensing import read_rules, with_license_rules
+
         curated = load_curated(paths, report=report)
         if not imports:
-            return curated
+            return with_license_rules(curated, read_rules(paths))[0]
+        from modelatlas.graph.derivation import with_derivations
         from modelatlas.graph.importers import import_catalogs
 
         kg, figures = import_catalogs(curated, tables=identity_tables_for(paths), progress=progress)
         if import_report is not None:
             import_report.append(figures)
-        return kg
+        kg = with_license_rules(kg, read_rules(paths))[0]  # after the import: catalog rows may name the weights open
+        return with_derivations(kg)
 
     if not cache:
         return build()
