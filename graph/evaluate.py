@@ -24,6 +24,7 @@ from pathlib import Path
 from modelatlas.graph.errors import DataError
 from modelatlas.graph.importers.fold import base_route_id
 from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Model
 from modelatlas.graph.resolve.spellings import duplicate_pairs, moving_aliases
 
 __all__ = [
@@ -207,10 +208,27 @@ class Coverage:
         return self.deprecated_linked / self.deprecated if self.deprecated else 1.0
 
 
+def _maker_deprecated(kg: KnowledgeGraph, model: Model, day: date) -> bool:
+    """Deprecated or retired by its maker: curated so, or so on the maker's own API (a host's free tier ending, or a
+    marketplace dropping a route, is not the maker deprecating the model)."""
+    from modelatlas.graph.kinds import Status
+    from modelatlas.graph.knowledge import route_status
+
+    if model.resolution is None:
+        return True
+    for offering in kg.offerings_of(model.slug):
+        provider = kg.providers.get(offering.provider)
+        if provider is not None and provider.kind == "maker_api" and route_status(offering, model, provider, day) in (
+                Status.DEPRECATED, Status.RETIRED):
+            return True
+    return False
+
+
 def coverage(kg: KnowledgeGraph, today: date | None = None, makers: int = 15) -> Coverage:
     """The coverage figures: licenses known for the models of the ``makers`` largest makers (the unknown maker
-    apart), moving aliases (curated, with dated bindings) and their makers, deprecated models (by the maker: status
-    or dates) with a replacement or next-version link, DERIVED_FROM edges, curated models with capabilities.
+    apart), moving aliases with dated bindings and their makers, models their maker has deprecated or retired (curated
+    so, or so on the maker's own API) with a replacement or next-version link, DERIVED_FROM edges, curated models with
+    capabilities.
 
     >>> from modelatlas.graph import load_graph
     >>> c = coverage(load_graph(imports=False, cache=False))
@@ -233,8 +251,8 @@ def coverage(kg: KnowledgeGraph, today: date | None = None, makers: int = 15) ->
     bound = {b.alias for b in kg.bindings}
     alias_makers = sorted({kg.models[b.target].maker for b in kg.bindings if b.target in kg.models})
     linked = {l.source for l in kg.links if l.kind in (LinkKind.RECOMMENDED_REPLACEMENT, LinkKind.NEXT_VERSION)}
-    deprecated = sorted(m.slug for m in kg.models.values() if m.resolution is None or m.maker != "unknown"
-                        if effective_status(m, day) in (Status.DEPRECATED, Status.RETIRED))
+    deprecated = sorted(m.slug for m in kg.models.values()
+                        if effective_status(m, day) in (Status.DEPRECATED, Status.RETIRED) and _maker_deprecated(kg, m, day))
     derived = [l for l in kg.links if l.kind == LinkKind.DERIVED_FROM]
     curated = [m for m in kg.models.values() if m.resolution is None]
     return Coverage(
