@@ -40,14 +40,16 @@ __all__ = ["RULE", "Derivation", "base_key", "base_keys", "derivation_of", "with
 
 RULE = "derived-from-id"
 
-#: words that name a maker's own variant of a model, not a derivative
-VARIANT_WORDS = frozenset("""
+_VARIANTS = """
 instruct it chat base vision vl thinking think reasoning reasoner non nothink nothinking preview exp experimental turbo
 fast free latest pro mini lite flash plus max tts audio search versatile instant spec specdec long tput cloud original
 variant el us spot ultrafast highspeed lightning code coder fp tool use online basic draft customtools captioner omni
 realtime embed embedding guard large small medium nano ultra super rope hf multilingual text image video edit safety
-content safeguard translate transcribe sft rl dpo distill cheaper high low xhigh minimal none next open\npaddle together fireworks groq sambanova cerebras deepinfra spot
-""".split())
+content safeguard translate transcribe sft rl dpo distill cheaper high low xhigh minimal none next open
+paddle together fireworks groq sambanova cerebras deepinfra
+"""
+#: words that name a maker's own variant of a model (or a host's copy), not a derivative
+VARIANT_WORDS = frozenset(_VARIANTS.split())
 QUANT = re.compile(r"^(\d+bit|int-?\d+|fp-?\d+|nvfp-?\d+|mxfp(-?\d+)?|awq|gguf|gptq|bnb|exl2|mlx|q\d(_k(_m)?)?|w\d+a\d+)"
                    r"(-(mixed|ar|mtp))*$")
 SIZE = re.compile(r"^(\d+(\.\d+)?b|\d+x\d+b)$")
