@@ -101,9 +101,9 @@ def test_implied_binding_needs_the_same_release_or_price() -> None:
         Model("z-pro", "Z", "m", "active", resolution="canonical"),
         Model("z-pro-2501", "Z", "m", "active", resolution="canonical"),
         Model("z-pro-2506", "Z", "m", "active", resolution="canonical")], offerings=[
-        Offering("u", "z-pro", "p", "z-pro", input_price=Decimal("2"), output_price=Decimal("8")),
-        Offering("a", "z-pro-2501", "p", "z-pro-2501", input_price=Decimal("3"), output_price=Decimal("9")),
-        Offering("b", "z-pro-2506", "p", "z-pro-2506", input_price=Decimal("2"), output_price=Decimal("8"))])
+        Offering("u", "z-pro", "p", "z-pro", input_price=Decimal(2), output_price=Decimal(8)),
+        Offering("a", "z-pro-2501", "p", "z-pro-2501", input_price=Decimal(3), output_price=Decimal(9)),
+        Offering("b", "z-pro-2506", "p", "z-pro-2506", input_price=Decimal(2), output_price=Decimal(8))])
     aliases, bindings, _ = catalog_aliases(kg, [], IdentityTables.load())
     assert [(b.alias, b.target, b.provenance.unconfirmed) for b in bindings] == [("z-pro", "z-pro-2506", True)]
     assert aliases == [Alias("z-pro", "z-pro", "m")]
