@@ -5,6 +5,7 @@ and the conditions a model must meet, every given one at once:
 
 * ``ma:appliesToModel``: this very model (an override: it wins over every other rule);
 * ``ma:appliesToMaker``: the model's maker slug, e.g. ``"meta"``;
+* ``ma:appliesToFamily``: the model's family (a curated ``ma:ModelFamily``);
 * ``ma:idPattern``: a regular expression that must match the start of the model's slug or of one of its API ids
   (case-insensitive), e.g. ``"llama-?v?3(\\.|p)3"``;
 * ``ma:whenOpenWeights``: ``true``, the catalogs say the weights are published; ``false``, they do not say so
@@ -56,6 +57,7 @@ class LicenseRule:
     slug: str
     license: str
     maker: str | None = None
+    family: str | None = None
     pattern: str | None = None
     model: str | None = None  # an override for this one model slug
     when_open_weights: bool | None = None
@@ -71,6 +73,8 @@ class LicenseRule:
         if self.model is not None and model.slug != self.model:
             return False
         if self.maker is not None and model.maker != self.maker:
+            return False
+        if self.family is not None and model.family != self.family:
             return False
         if self.when_open_weights is True and model.open_weights is not True:
             return False
@@ -155,7 +159,7 @@ def read_rules(paths: Paths = None) -> list[LicenseRule]:
             value = one(pred)
             return str(value) if value is not None else None
 
-        lic, model = one(MA.license), one(MA.appliesToModel)
+        lic, model, family = one(MA.license), one(MA.appliesToModel), one(MA.appliesToFamily)
         weights, priority, unconfirmed = one(MA.whenOpenWeights), one(MA.rulePriority), one(MA.unconfirmed)
         slug = _slug(node, RULE_BASE)
         pattern = text(MA.idPattern)
@@ -165,6 +169,9 @@ def read_rules(paths: Paths = None) -> list[LicenseRule]:
             except re.error as exc:
                 raise DataError(f"{RULES_FILE}: license rule {slug}: ma:idPattern {pattern!r} is not a regular "
                                 f"expression ({exc})") from exc
+        if all(x is None for x in (pattern, model, family, one(MA.appliesToMaker))):
+            raise DataError(f"{RULES_FILE}: license rule {slug} has no condition (ma:appliesToModel, ma:appliesToMaker, "
+                            "ma:appliesToFamily or ma:idPattern): it would decide every model")
         sources = tuple(sorted(_slug(s, "https://modelatlas.dev/id/source/")
                                for s in props.get(table.interned(DCTERMS.source), ())))
         citations = tuple(sorted(str(c) for c in props.get(table.interned(MA.citation), ())))
@@ -172,6 +179,7 @@ def read_rules(paths: Paths = None) -> list[LicenseRule]:
         rules.append(LicenseRule(
             slug=slug, license=_slug(lic, "https://modelatlas.dev/id/license/") if lic is not None else "",
             maker=text(MA.appliesToMaker), pattern=pattern,
+            family=_slug(family, "https://modelatlas.dev/id/family/") if family is not None else None,
             model=_slug(model, "https://modelatlas.dev/id/model/") if model is not None else None,
             when_open_weights=bool(weights.toPython()) if isinstance(weights, Literal) else None,
             priority=int(priority.toPython()) if isinstance(priority, Literal) else 0,
@@ -207,6 +215,7 @@ def with_license_rules(kg: KnowledgeGraph, rules: Iterable[LicenseRule]) -> tupl
                + ", ".join(part for part in (
                    f"model {rule.model}" if rule.model else "",
                    f"maker {rule.maker}" if rule.maker else "",
+                   f"family {rule.family}" if rule.family else "",
                    f"id matches {rule.pattern!r}" if rule.pattern else "",
                    ("weights published" if rule.when_open_weights else "no catalog says the weights are published")
                    if rule.when_open_weights is not None else "",

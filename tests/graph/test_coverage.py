@@ -40,6 +40,20 @@ def test_rule_conditions_all_hold() -> None:
     assert rule.matches(model("z", "zhipu", open_weights=True, api_ids=("GLM-4.5",)))  # or an API id, any case
 
 
+def test_family_condition() -> None:
+    rule = LicenseRule("f", "gemma-terms", family="gemma-3")
+    assert rule.matches(model("g", "google", family="gemma-3")) and not rule.matches(model("g", "google"))
+
+
+def test_a_rule_without_a_condition_is_an_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data, ignore=shutil.ignore_patterns("*.py", "__pycache__", "catalogs", "gold"))
+    rules = data / "license-rules.ttl"
+    rules.write_text(rules.read_text().replace('ma:appliesToMaker "anthropic" ;\n', ""))
+    with pytest.raises(DataError, match="license rule anthropic-api has no condition"):
+        read_rules([data])
+
+
 def test_when_open_weights_false_means_not_said_open() -> None:
     rule = LicenseRule("r", "proprietary-api", maker="g", when_open_weights=False)
     assert rule.matches(model("a", "g", open_weights=False)) and rule.matches(model("b", "g"))
