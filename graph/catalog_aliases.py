@@ -15,9 +15,9 @@ their own node (the resolver placed them before); the binding says what that id 
 
 >>> from modelatlas.graph.records import Model
 >>> kg = KnowledgeGraph.from_records(version="t", models=[
-...     Model("x", "X", "m", "active", release_date=date(2025, 1, 1)),
-...     Model("x-2501", "X", "m", "active", release_date=date(2025, 1, 1)),
-...     Model("x-2406", "X", "m", "active", release_date=date(2024, 6, 1))])
+...     Model("x", "X", "m", "active", release_date=date(2025, 1, 1), resolution="canonical"),
+...     Model("x-2501", "X", "m", "active", release_date=date(2025, 1, 1), resolution="canonical"),
+...     Model("x-2406", "X", "m", "active", release_date=date(2024, 6, 1), resolution="canonical")])
 >>> [(b.alias, b.target) for b in implied_bindings(kg)[1]]
 [('x', 'x-2501')]
 """
