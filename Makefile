@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install modelatlas with its test tools
 
-run: $(STAMP) ## start the GraphQL service (with GraphiQL) on http://127.0.0.1:8000/graphql
+run: $(STAMP) ## start the service: the explorer on http://127.0.0.1:8000/, GraphQL (with GraphiQL) at /graphql
 	$(BIN)/modelatlas serve --dev
 
 test: $(STAMP) ## run the whole test suite

@@ -18,12 +18,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
+from modelatlas.api.http.explorer import mount_explorer
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
@@ -146,10 +147,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         outcome = await reload("admin")
         return JSONResponse(outcome.as_dict(), status_code=422 if outcome.status == "rejected" else 200)
 
-    @app.get("/", include_in_schema=False)
-    async def root() -> PlainTextResponse:
-        return PlainTextResponse("modelatlas: GraphQL at /graphql (schema: schema.graphql), health at /healthz and "
-                                 "/readyz, metrics at /metrics\n")
+    mount_explorer(app, endpoint)  # the web app at /, its assets, its persisted-query manifest
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], max_age=600,

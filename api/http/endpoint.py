@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from modelatlas.api.http.lru import BoundedLRU
-from modelatlas.api.http.persisted import sha256_hex
+from modelatlas.api.http.persisted import TrustedDocuments, sha256_hex
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import Snapshots
 from modelatlas.api.http.stores import Stores, stores_for
@@ -85,6 +85,7 @@ class GraphQLEndpoint:
                              max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
         stores = stores or stores_for(settings)  # in process, or shared through Redis (MODELATLAS_REDIS_URL)
         self.persisted = stores.persisted
+        self.trusted = TrustedDocuments()  # the explorer's manifest (mount_explorer), known to every worker
         self.cache = stores.cache
         self.limiter = stores.limiter
         self.costs: BoundedLRU[bytes, int] = BoundedLRU(COST_ENTRIES, COST_ENTRIES * COST_ENTRY_BYTES,
@@ -227,6 +228,8 @@ class GraphQLEndpoint:
             raise RequestError(400, "PERSISTED_QUERY_REQUIRED", "GET is only for persisted queries in production: send "
                                "extensions.persistedQuery.sha256Hash alone (register the query with a POST first), "
                                "or POST the query.")
+        if self.settings.trusted_documents:  # safelisting: only the pinned documents run, and nothing is registered
+            return self._trusted_query(persisted, query), variables, operation_name, None
         register = None
         if persisted is not None:
             query, register = self._persisted_query(persisted, query)
@@ -240,13 +243,24 @@ class GraphQLEndpoint:
         if not isinstance(sha, str) or persisted.get("version", 1) != 1:
             raise RequestError(400, "BAD_REQUEST", "extensions.persistedQuery needs version 1 and a sha256Hash string.")
         if query is None:
-            found = self.persisted.get(sha.lower())
+            found = self.trusted.get(sha) or self.persisted.get(sha.lower())
             if found is None:
                 raise RequestError(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
             return found, None
         if sha256_hex(query) != sha.lower():
             raise RequestError(400, "BAD_REQUEST", "provided sha does not match query.")
         return query, sha.lower()
+
+    def _trusted_query(self, persisted: Any, query: str | None) -> str:
+        """The trusted document a request names by hash (or whose full text is one); anything else is refused."""
+        sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if sha is None and query is not None:
+            sha = sha256_hex(query)
+        found = self.trusted.get(sha) if isinstance(sha, str) else None
+        if found is None or (query is not None and query != found):
+            raise RequestError(400, "PERSISTED_QUERY_NOT_FOUND", "Only trusted documents run on this service "
+                               "(MODELATLAS_TRUSTED_DOCUMENTS): send extensions.persistedQuery.sha256Hash of one.")
+        return found
 
     # ------------------------------------------------------------------ execution
     def _admit(self, prepared: Prepared, operation_name: str | None, variables: JSONObject | None, method: str,

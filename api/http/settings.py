@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     max_tokens: int = 1000
     max_body_bytes: int = 65536
     max_page_size: int = 100
+    trusted_documents: bool = False  # execute only the trusted documents (the explorer's manifest), by hash
     response_cache: bool = True  # cache responses by (document, variables, data version); ETag and 304
     max_cost: int = 10000  # estimated nodes a request may touch (reported in extensions.cost)
     timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
