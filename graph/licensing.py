@@ -29,6 +29,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -246,4 +247,5 @@ def rebuilt(kg: KnowledgeGraph, **parts: object) -> KnowledgeGraph:
         "bindings": kg.bindings, "links": kg.links, "claims": kg.claims,
     }
     current.update(parts)
-    return KnowledgeGraph.from_records(version=kg.version, **current)  # type: ignore[arg-type]
+    new = KnowledgeGraph.from_records(version=kg.version, **current)  # type: ignore[arg-type]
+    return dataclasses.replace(new, changes=kg.changes) if kg.changes else new  # from_records has no change feed

@@ -43,7 +43,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
 
     def load() -> KnowledgeGraph:
         return load_graph(settings.data_paths(), imports=settings.imports, cache=settings.cache,
-                          cache_dir=settings.cache_dir, background_write=True)
+                          cache_dir=settings.cache_dir, background_write=True, catalog_dir=settings.catalog_path())
 
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)

@@ -81,7 +81,7 @@ class GraphQLEndpoint:
         self.settings = settings
         self.snapshots = snapshots
         self.fixed_today = settings.today  # answer "today" questions as of this date (tests); None: the real date
-        self.engine = Engine(production=settings.production, max_depth=settings.max_depth,
+        self.engine = Engine(production=settings.production, executor=settings.executor, max_depth=settings.max_depth,
                              max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
         stores = stores or stores_for(settings)  # in process, or shared through Redis (MODELATLAS_REDIS_URL)
         self.persisted = stores.persisted
