@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -79,9 +80,18 @@ def spoofed_statuses(server, forwarded: list[str]) -> list[int]:
         return [client.post("/graphql", json=QUERY, headers={"x-forwarded-for": f}).status_code for f in forwarded]
 
 
-def access_clients(server) -> set[str]:
-    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{") and '"path"' in line]
-    return {line["client"] for line in lines if line["path"] == "/graphql"}
+def access_clients(server, expected: int) -> set[str]:
+    """The clients of the access log's /graphql lines, once `expected` of them are written (within 10 s).
+
+    The server writes a request's access line after sending its response, so the last line may lag the answer.
+    """
+    give_up = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{") and '"path"' in line]
+        hits = [line for line in lines if line["path"] == "/graphql"]
+        if len(hits) >= expected or time.monotonic() > give_up:
+            return {line["client"] for line in hits}
+        time.sleep(0.05)
 
 
 @pytest.mark.timeout(60)
@@ -89,7 +99,7 @@ def test_by_default_a_forwarded_header_does_not_choose_the_rate_limit_key(tmp_pa
     with start_server(tmp_path, rate_limit=f"{LIMIT}/minute", response_cache="false") as server:
         statuses = spoofed_statuses(server, [f"198.51.100.{i}" for i in range(LIMIT + 3)])
         assert statuses == [200] * LIMIT + [429] * 3, statuses
-        assert access_clients(server) == {"127.0.0.1"}
+        assert access_clients(server, LIMIT + 3) == {"127.0.0.1"}
 
 
 @pytest.mark.timeout(60)
@@ -100,4 +110,4 @@ def test_behind_a_trusted_proxy_the_right_most_untrusted_hop_is_the_key(tmp_path
         statuses = spoofed_statuses(server, [f"198.51.100.{i}, 203.0.113.7" for i in range(LIMIT + 2)])
         assert statuses == [200] * LIMIT + [429] * 2, statuses
         assert spoofed_statuses(server, ["203.0.113.8"]) == [200]  # another client: its own key
-        assert access_clients(server) == {"203.0.113.7", "203.0.113.8"}
+        assert access_clients(server, LIMIT + 3) == {"203.0.113.7", "203.0.113.8"}
