@@ -1,0 +1,327 @@
+"""What the GraphQL resolvers ask of the graph's structure (lineage, reach, alternatives), answered in memory
+or by the store.
+
+:class:`InMemory` is the graph's own algorithms (``graph.algorithms``, ``KnowledgeGraph.reaches``).
+:class:`SparqlStore` pushes the walks and the ranking down to a SPARQL 1.1 store (``graph.store.queries``) and
+turns the answers into the same records, with the same order: the records themselves (models, links, routers)
+still come from the snapshot loaded at start. A differential test keeps the two equal on the shipped data.
+
+>>> from datetime import date
+>>> from modelatlas.graph import load_graph
+>>> backend = InMemory(load_graph(imports=False, cache=False))
+>>> [m.slug for m in backend.version_chain("mistral-small-2402")][:2]
+['mistral-small-2402', 'mistral-small-2409']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Protocol
+
+import networkx as nx
+
+from modelatlas.graph.algorithms import alternatives as alt, lineage as lin
+from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.kinds import LinkKind, ReachEvidence
+from modelatlas.graph.knowledge import KnowledgeGraph, Reach
+from modelatlas.graph.records import LineageLink, Model, Provider, Router
+from modelatlas.graph.store.client import Row, SparqlClient, value
+from modelatlas.graph.store.queries import alternatives_query, lineage_query, reach_query
+
+__all__ = ["Backend", "InMemory", "SparqlStore"]
+
+
+class Backend(Protocol):
+    """Lineage, reach and alternatives of one snapshot."""
+
+    kg: KnowledgeGraph
+
+    def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
+                max_depth: int | None = None) -> lin.Lineage: ...
+
+    def edges_from(self, model_slug: str) -> list[lin.Edge]: ...
+
+    def edges_to(self, model_slug: str) -> list[lin.Edge]: ...
+
+    def version_chain(self, model_slug: str) -> list[Model]: ...
+
+    def reaches(self, model_slug: str) -> list[Reach]: ...
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]: ...
+
+    def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
+                     include_same_family: bool = False) -> list[alt.Alternative]: ...
+
+
+class InMemory:
+    """The snapshot's own indexes and algorithms."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
+                max_depth: int | None = None) -> lin.Lineage:
+        return lin.lineage(self.kg, model_slug, direction, kinds, max_depth)
+
+    def edges_from(self, model_slug: str) -> list[lin.Edge]:
+        return lin.edges_from(self.kg, model_slug)
+
+    def edges_to(self, model_slug: str) -> list[lin.Edge]:
+        return lin.edges_to(self.kg, model_slug)
+
+    def version_chain(self, model_slug: str) -> list[Model]:
+        return lin.version_chain(self.kg, model_slug)
+
+    def reaches(self, model_slug: str) -> list[Reach]:
+        return self.kg.reaches(model_slug)
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
+        return self.kg.routers_reaching(model_slug)
+
+    def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
+                     include_same_family: bool = False) -> list[alt.Alternative]:
+        return alt.alternatives(self.kg, model_slug, criteria, today=today, first=first,
+                                include_same_family=include_same_family)
+
+
+def _slug(iri: str | None) -> str:
+    return (iri or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class SparqlStore:
+    """Lineage, reach and alternatives computed by the store at ``client``; records from ``kg``."""
+
+    def __init__(self, kg: KnowledgeGraph, client: SparqlClient, *, page: int = 50) -> None:
+        self.kg = kg
+        self.client = client
+        self.page = page
+        self._links: dict[str, LineageLink] | None = None
+
+    @property
+    def links(self) -> dict[str, LineageLink]:
+        if self._links is None:
+            self._links = {link.slug: link for link in self.kg.links}
+        return self._links
+
+    def _model(self, model_slug: str) -> Model:
+        model = self.kg.models.get(model_slug)
+        if model is None:
+            raise NotFoundError("model", model_slug)
+        return model
+
+    # ------------------------------------------------------------------ lineage
+    def _edge(self, row: Row) -> tuple[lin.Edge, tuple[str, int]] | None:
+        """The edge of one row, with its place among equal keys (the last alias change wins, as in memory)."""
+        kind, node = value(row, "k") or "", value(row, "e") or ""
+        if kind == lin.ALIAS:
+            name = value(row, "alias") or ""
+            alias_slug = node.rstrip("/").rsplit("/", 2)[-2]
+            up_down = (value(row, "n"), value(row, "t")) if value(row, "part") != "A" else (value(row, "t"), value(row, "n"))
+            edge = lin.Edge(_slug(up_down[0]), _slug(up_down[1]), lin.ALIAS, _day(value(row, "from")),
+                            _day(value(row, "to")), None, name)
+            return edge, (alias_slug, int(value(row, "order") or 0))
+        link = self.links.get(_slug(node))
+        if link is None:
+            return None
+        return lin._oriented(link), ("", 0)
+
+    def _walk_rows(self, model_slug: str, direction: str, kinds: frozenset[str], chain: bool,
+                   closure: bool = True) -> dict[str, list[Row]]:
+        parts: dict[str, list[Row]] = defaultdict(list)
+        for row in self.client.select(lineage_query(model_slug, direction, kinds, chain, closure)):
+            parts[value(row, "part") or ""].append(row)
+        return parts
+
+    def _adjacency(self, rows: list[Row], outgoing: bool) -> dict[str, list[lin.Edge]]:
+        """Node -> its edges in the walk's direction, links by slug first, then alias changes in history order;
+        of alias edges with one key, only the last (memory keeps the last one written)."""
+        best: dict[tuple[str, str, str, str], tuple[tuple[int, str, int], lin.Edge]] = {}
+        for row in rows:
+            found = self._edge(row)
+            if found is None:
+                continue
+            edge, (alias_slug, order) = found
+            rank = (1 if edge.kind == lin.ALIAS else 0, alias_slug, order)
+            held = best.get(edge.key)
+            if held is None or held[0] < rank:
+                best[edge.key] = (rank, edge)
+        out: dict[str, list[lin.Edge]] = defaultdict(list)
+        for _, edge in sorted(best.values(), key=lambda item: (item[0], item[1].key)):
+            out[edge.source if outgoing else edge.target].append(edge)
+        return out
+
+    def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
+                max_depth: int | None = None) -> lin.Lineage:
+        """As ``graph.algorithms.lineage.lineage``, the walks done by the store."""
+        kg = self.kg
+        root = self._model(model_slug)
+        if direction not in ("ANCESTORS", "DESCENDANTS", "BOTH"):
+            raise ValueError(f"direction must be ANCESTORS, DESCENDANTS or BOTH, not {direction!r}")
+        depth = lin.MAX_DEPTH if max_depth is None else max_depth
+        if not 0 <= depth <= lin.MAX_DEPTH:
+            raise ValueError(f"maxDepth must be between 0 and {lin.MAX_DEPTH}, not {depth}")
+        wanted = frozenset(kinds) if kinds else lin.ALL_KINDS
+        parts = self._walk_rows(model_slug, direction, wanted, chain=True)
+        found_edges: dict[tuple[str, str, str, str], lin.Edge] = {}
+        nodes = {model_slug}
+        walks = [("D", True)] if direction in ("DESCENDANTS", "BOTH") else []
+        walks += [("A", False)] if direction in ("ANCESTORS", "BOTH") else []
+        for part, outgoing in walks:
+            adjacency = self._adjacency(parts.get(part, []), outgoing)
+            frontier, seen = [model_slug], {model_slug}
+            for _ in range(depth):
+                following: list[str] = []
+                for slug in frontier:
+                    for edge in adjacency.get(slug, ()):
+                        if edge.source not in kg.models or edge.target not in kg.models:
+                            continue
+                        found_edges[edge.key] = edge
+                        other = edge.target if outgoing else edge.source
+                        if other not in seen:
+                            seen.add(other)
+                            following.append(other)
+                nodes |= seen
+                frontier = following
+                if not frontier:
+                    break
+        ordered = sorted(nodes, key=lambda s: lin._release_key(kg, s))
+        edges = sorted(found_edges.values(),
+                       key=lambda e: (lin._release_key(kg, e.source), lin._release_key(kg, e.target), e.key))
+        return lin.Lineage(root=root, chain=tuple(self._chain(model_slug, parts.get("C", []))),
+                           nodes=tuple(kg.models[s] for s in ordered), edges=tuple(edges))
+
+    def _chain(self, model_slug: str, rows: list[Row]) -> list[Model]:
+        """The version line from the NEXT_VERSION edges of its component (as ``version_chain`` orders it)."""
+        kg = self.kg
+        neighbours: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for row in rows:
+            link = self.links.get(_slug(value(row, "e")))
+            if link is None or link.kind != LinkKind.NEXT_VERSION:
+                continue
+            neighbours[link.source].append((link.source, link.target))
+            neighbours[link.target].append((link.source, link.target))
+        line: nx.DiGraph[str] = nx.DiGraph()
+        line.add_node(model_slug)
+        todo, seen = [model_slug], {model_slug}
+        while todo:
+            slug = todo.pop()
+            for source, target in neighbours.get(slug, ()):
+                if source not in kg.models or target not in kg.models:
+                    continue
+                line.add_edge(source, target)
+                for other in (source, target):
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        try:
+            order = list(nx.lexicographical_topological_sort(line, key=lambda s: lin._release_key(kg, s)))
+        except nx.NetworkXUnfeasible:
+            order = sorted(seen, key=lambda s: lin._release_key(kg, s))
+        return [kg.models[s] for s in order]
+
+    def version_chain(self, model_slug: str) -> list[Model]:
+        self._model(model_slug)
+        return self._chain(model_slug, self._walk_rows(model_slug, "BOTH", frozenset(), chain=True).get("C", []))
+
+    def _one_step(self, model_slug: str, outgoing: bool) -> list[lin.Edge]:
+        self._model(model_slug)
+        direction = "DESCENDANTS" if outgoing else "ANCESTORS"
+        rows = self._walk_rows(model_slug, direction, lin.ALL_KINDS, chain=False, closure=False)
+        ranked: list[tuple[tuple[int, str, int], lin.Edge]] = []
+        for row in rows.get("D" if outgoing else "A", []):
+            found = self._edge(row)
+            if found is not None:
+                edge, (alias_slug, order) = found
+                link_rank = (1 if edge.kind == LinkKind.DERIVED_FROM else 0, edge.link.slug if edge.link else "", 0)
+                ranked.append(((2, alias_slug, order) if edge.link is None else link_rank, edge))
+        return [edge for _, edge in sorted(ranked, key=lambda item: item[0])]
+
+    def edges_from(self, model_slug: str) -> list[lin.Edge]:
+        """As ``graph.algorithms.lineage.edges_from``: the edges leaving the model, from the store."""
+        return self._one_step(model_slug, outgoing=True)
+
+    def edges_to(self, model_slug: str) -> list[lin.Edge]:
+        """As ``graph.algorithms.lineage.edges_to``: the edges arriving at the model, from the store."""
+        return self._one_step(model_slug, outgoing=False)
+
+    # ------------------------------------------------------------------ reach
+    def reaches(self, model_slug: str) -> list[Reach]:
+        """As ``KnowledgeGraph.reaches``: per (router, provider), the first evidence by route slug, listed first."""
+        kg = self.kg
+        if model_slug not in kg.models:
+            return []
+        rows = []
+        for row in self.client.select(reach_query(model_slug)):
+            offering, router, provider = (_slug(value(row, n)) for n in ("o", "r", "p"))
+            if offering in kg.offerings and router in kg.routers and provider in kg.providers:
+                rows.append((offering, 0 if value(row, "ev") == "listed" else 1, router, provider))
+        found: dict[tuple[str, str], Reach] = {}
+        for offering_slug, rank, router_slug, provider_slug in sorted(set(rows)):
+            key = (router_slug, provider_slug)
+            if key in found:
+                continue
+            router, via, offering = kg.routers[router_slug], kg.providers[provider_slug], kg.offerings[offering_slug]
+            if rank == 0:
+                found[key] = Reach(router, via, ReachEvidence.LISTED, offering.route_id, offering.provenance.as_of)
+            else:
+                found[key] = Reach(router, via, ReachEvidence.VIA_PROVIDER, None, router.provenance.checked_on)
+        return [found[k] for k in sorted(found)]
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
+        return [(r.router, r.via) for r in self.reaches(model_slug)]
+
+    # ------------------------------------------------------------------ alternatives
+    def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
+                     include_same_family: bool = False) -> list[alt.Alternative]:
+        """As ``graph.algorithms.alternatives.alternatives``: candidates ranked by the store, page by page; the
+        criteria the store does not check (status, prices, provider, license terms) checked on the records."""
+        kg = self.kg
+        model = self._model(model_slug)
+        base_offer = next(iter(kg.offerings_of(model.slug)), None)
+        base_price = base_offer.blended_price() if base_offer else None
+        results: list[alt.Alternative] = []
+        if first <= 0:
+            return results
+        exclude_family = not include_same_family and model.family is not None
+        offset = 0
+        while len(results) < first:
+            rows = self.client.select(alternatives_query(
+                model_slug, must_have=criteria.keep_capabilities, exclude_family=exclude_family,
+                min_context=criteria.min_context, open_weights=criteria.require_open_weights,
+                licenses=criteria.licenses, limit=self.page, offset=offset))
+            for row in rows:
+                cand = kg.models.get(_slug(value(row, "c")))
+                if cand is None or not satisfies(kg, cand, criteria, today):
+                    continue
+                num, den = float(value(row, "num") or 0), float(value(row, "den") or 0)
+                score = round(num / den, 6) if den else 0.0
+                offer = next(iter(kg.live_offerings(cand.slug, today)), None)
+                price = offer.blended_price() if offer else None
+                results.append(alt.Alternative(
+                    model=cand, score=score,
+                    shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
+                    missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
+                    extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
+                    cheapest_offering=offer,
+                    price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
+                    context_ratio=round(cand.context_window / model.context_window, 4)
+                    if cand.context_window and model.context_window else None,
+                ))
+                if len(results) == first:
+                    break
+            if len(rows) < self.page:
+                break
+            offset += self.page
+        results.sort(key=lambda a: (
+            -a.score, -(a.model.context_window or 0),
+            a.cheapest_offering.blended_price() if a.cheapest_offering and a.cheapest_offering.blended_price() is not None
+            else float("inf"),
+            a.model.slug,
+        ))
+        return results[:first]
