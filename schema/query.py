@@ -11,9 +11,9 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from modelatlas.graph.algorithms.aliases import resolve_alias
-from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord, alternatives as find_alternatives
+from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord
 from modelatlas.graph.algorithms.filters import Constraints, satisfies
-from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord, lineage as find_lineage
+from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord
 from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, migration_paths as find_paths
 from modelatlas.graph.algorithms.search import search as run_search
 from modelatlas.graph.errors import NotFoundError
@@ -345,7 +345,7 @@ def _routers(info: Info, filter: RouterFilter | None = None, first: int | None =
             routers = [r for r in routers if slug in r.providers]
         if filter.model:
             model = _model(info, filter.model)
-            reach = {r.slug for r, _ in kg.routers_reaching(model.slug)}
+            reach = {r.slug for r, _ in info.context.backend.routers_reaching(model.slug)}
             routers = [r for r in routers if r.slug in reach]
     return Connection.page(info, routers, "routers", first, after)
 
@@ -388,7 +388,7 @@ def _lineage(info: Info, model_id: strawberry.ID, direction: LineageDirection = 
     if max_depth is not None and not 0 <= max_depth <= MAX_DEPTH:
         raise bad_input(f"maxDepth must be between 0 and {MAX_DEPTH}, got {max_depth}.", "maxDepth")
     wanted = frozenset(k.value for k in kinds) & ALL_KINDS if kinds else None
-    return find_lineage(info.context.kg, model.slug, direction.value, wanted, max_depth)
+    return info.context.backend.lineage(model.slug, direction.value, wanted, max_depth)
 
 
 def _migration_paths(info: Info, from_model_id: strawberry.ID, to_model_id: strawberry.ID | None = None,
@@ -405,8 +405,8 @@ def _alternatives(info: Info, model_id: strawberry.ID, criteria: AlternativeCrit
     count = page_size(first, default=10, low=1, high=info.context.max_page_size)
     model = _model(info, model_id)
     constraints, same_family = to_criteria(info, criteria)
-    return find_alternatives(info.context.kg, model.slug, constraints, today=info.context.today, first=count,
-                             include_same_family=same_family)
+    return info.context.backend.alternatives(model.slug, constraints, today=info.context.today, first=count,
+                                             include_same_family=same_family)
 
 
 @strawberry.type

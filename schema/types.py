@@ -24,7 +24,7 @@ import strawberry
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.field import StrawberryField
 
-from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
+from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord
 from modelatlas.graph.algorithms.migration import current_replacement
 from modelatlas.graph.knowledge import Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
@@ -503,15 +503,15 @@ def _cheapest_offering(root: ModelRecord, info: Info) -> OfferingRecord | None:
 
 
 def _model_routers(root: ModelRecord, info: Info) -> list[Reach]:
-    return info.context.kg.reaches(root.slug)
+    return info.context.backend.reaches(root.slug)
 
 
 def _predecessors(root: ModelRecord, info: Info) -> list[LineageLink]:
-    return [LineageLink.seen(info, e, e.source) for e in edges_to(info.context.kg, root.slug)]
+    return [LineageLink.seen(info, e, e.source) for e in info.context.backend.edges_to(root.slug)]
 
 
 def _successors(root: ModelRecord, info: Info) -> list[LineageLink]:
-    return [LineageLink.seen(info, e, e.target) for e in edges_from(info.context.kg, root.slug)]
+    return [LineageLink.seen(info, e, e.target) for e in info.context.backend.edges_from(root.slug)]
 
 
 def _replacement(root: ModelRecord, info: Info) -> ModelRecord | None:
@@ -519,7 +519,7 @@ def _replacement(root: ModelRecord, info: Info) -> ModelRecord | None:
 
 
 def _versions(root: ModelRecord, info: Info) -> list[ModelRecord]:
-    return list(version_chain(info.context.kg, root.slug))
+    return list(info.context.backend.version_chain(root.slug))
 
 
 def _model_claims(root: ModelRecord, info: Info, field: str | None = None) -> list[ClaimRecord]:

@@ -9,6 +9,7 @@
     modelatlas import / resolve / eval  catalog imports, identity resolution, the gold-set evaluation  (catalog.py)
     modelatlas bench                  HTTP benchmark against the service's own ceiling               (bench.py)
     modelatlas synth / bench-scale    synthetic catalogs and the scale benchmark                     (scale.py)
+    modelatlas store load / check     the graph in a SPARQL 1.1 store (Oxigraph)                     (store.py)
 
 Every command loads data as the service does (``common.load``: ``MODELATLAS_*`` settings, imports and compiled
 cache), so ``show``, ``stats``, ``export`` and the API answer from the same graph unless told otherwise.
@@ -16,7 +17,7 @@ cache), so ``show``, ``stats``, ``export`` and the API answer from the same grap
 
 import typer
 
-from modelatlas.api.cli import bench, catalog, data, scale, serve, show
+from modelatlas.api.cli import bench, catalog, data, scale, serve, show, store
 
 __all__ = ["app"]
 
@@ -34,3 +35,4 @@ app.command("eval")(catalog.evaluate)
 app.command("bench")(bench.bench)
 app.command("synth")(scale.synth)
 app.command("bench-scale")(scale.bench_scale)
+app.add_typer(store.app, name="store")

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from modelatlas.api.cli.common import load, settings
+from modelatlas.api.cli.common import fail, load, settings
 
 __all__ = ["export_schema", "serve"]
 
@@ -38,6 +38,14 @@ def serve(
     single = config.workers == 1
     # load before the server starts: bad data is a clear message and exit 1, never a half-started server
     kg = load(None, config=config, background_write=single)
+    if config.sparql_store:  # the store must hold this data version: a clear message, never a half-started server
+        from modelatlas.graph import KnowledgeGraphError
+        from modelatlas.graph.store.backend import StoreBackends
+
+        try:
+            StoreBackends(config.sparql_store)(kg)
+        except KnowledgeGraphError as exc:
+            fail(exc)
     os.environ.update(config.to_env())
     typer.echo(f"modelatlas serving on http://{config.host}:{config.port}/graphql", err=True)
     # uvicorn must not rewrite the client from X-Forwarded-For (it trusts 127.0.0.1 by default): the app does,

@@ -48,6 +48,11 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     snapshots = Snapshots(kg or load(), load)
     settle_memory()
     endpoint = GraphQLEndpoint(settings, snapshots)
+    if settings.sparql_store:  # lineage, reach and alternatives from the store; it must hold this data version
+        from modelatlas.graph.store.backend import StoreBackends
+
+        endpoint.store_for = StoreBackends(settings.sparql_store)
+        endpoint.store_for(snapshots.current)
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:

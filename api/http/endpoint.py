@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,8 @@ from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import Snapshots
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.memo import per_snapshot
+from modelatlas.graph.store.backend import Backend
+from modelatlas.graph.store.client import StoreError
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import list_sizes
 from modelatlas.schema.engine import Engine, Prepared, TimeoutExceeded
@@ -89,6 +92,7 @@ class GraphQLEndpoint:
         self.limiter = RateLimiter.from_setting(settings.rate_limit)
         self.costs: BoundedLRU[bytes, int] = BoundedLRU(COST_ENTRIES, COST_ENTRIES * COST_ENTRY_BYTES,
                                                          lambda _cost: COST_ENTRY_BYTES)
+        self.store_for: Callable[[KnowledgeGraph], Backend] | None = None  # the SPARQL store's backend of a snapshot
 
     # ------------------------------------------------------------------ entry point
     async def __call__(self, request: Request) -> Response:
@@ -268,7 +272,11 @@ class GraphQLEndpoint:
 
     def _execute(self, prepared: Prepared, variables: JSONObject | None, operation_name: str | None,
                  snapshot: KnowledgeGraph, today: date, request_id: str, budget: JSONObject) -> tuple[int, bytes]:
-        context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size)
+        try:
+            store = self.store_for(snapshot) if self.store_for is not None else None
+        except StoreError as exc:
+            raise RequestError(503, "STORE_UNAVAILABLE", str(exc)) from None
+        context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size, store=store)
         try:
             result = self.engine.execute(prepared, context, variables, operation_name, self.settings.timeout_seconds)
         except TimeoutExceeded as exc:

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
     cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
     today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
+    sparql_store: str = ""  # http://host:port of a SPARQL 1.1 store (Oxigraph server) loaded by `modelatlas store load`:
+    #                         lineage, reach and alternatives are then computed there; empty: in memory
 
     @field_validator("*", mode="before")
     @classmethod

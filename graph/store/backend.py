@@ -27,10 +27,11 @@ from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.kinds import LinkKind, ReachEvidence
 from modelatlas.graph.knowledge import KnowledgeGraph, Reach
 from modelatlas.graph.records import LineageLink, Model, Provider, Router
-from modelatlas.graph.store.client import Row, SparqlClient, value
+from modelatlas.graph.store.client import Row, SparqlClient, StoreError, value
+from modelatlas.graph.store.dataset import data_version
 from modelatlas.graph.store.queries import alternatives_query, lineage_query, reach_query
 
-__all__ = ["Backend", "InMemory", "SparqlStore"]
+__all__ = ["Backend", "InMemory", "SparqlStore", "StoreBackends"]
 
 
 class Backend(Protocol):
@@ -258,17 +259,17 @@ class SparqlStore:
             return []
         rows = []
         for row in self.client.select(reach_query(model_slug)):
-            offering, router, provider = (_slug(value(row, n)) for n in ("o", "r", "p"))
-            if offering in kg.offerings and router in kg.routers and provider in kg.providers:
-                rows.append((offering, 0 if value(row, "ev") == "listed" else 1, router, provider))
+            o, r, p = (_slug(value(row, n)) for n in ("o", "r", "p"))
+            if o in kg.offerings and r in kg.routers and p in kg.providers:
+                rows.append((o, 0 if value(row, "ev") == "listed" else 1, r, p))
         found: dict[tuple[str, str], Reach] = {}
         for offering_slug, rank, router_slug, provider_slug in sorted(set(rows)):
             key = (router_slug, provider_slug)
             if key in found:
                 continue
-            router, via, offering = kg.routers[router_slug], kg.providers[provider_slug], kg.offerings[offering_slug]
+            router, via, route = kg.routers[router_slug], kg.providers[provider_slug], kg.offerings[offering_slug]
             if rank == 0:
-                found[key] = Reach(router, via, ReachEvidence.LISTED, offering.route_id, offering.provenance.as_of)
+                found[key] = Reach(router, via, ReachEvidence.LISTED, route.route_id, route.provenance.as_of)
             else:
                 found[key] = Reach(router, via, ReachEvidence.VIA_PROVIDER, None, router.provenance.checked_on)
         return [found[k] for k in sorted(found)]
@@ -325,3 +326,28 @@ class SparqlStore:
             a.model.slug,
         ))
         return results[:first]
+
+
+class StoreBackends:
+    """One :class:`SparqlStore` per snapshot, for the store at ``url``; each checks, once, that the store holds that
+    snapshot's data version (``modelatlas store load`` writes it), so no answer mixes two versions.
+
+    >>> StoreBackends("http://127.0.0.1:1").client.base
+    'http://127.0.0.1:1'
+    """
+
+    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+        self.client = SparqlClient(url, timeout=timeout)
+        self._current: SparqlStore | None = None
+
+    def __call__(self, kg: KnowledgeGraph) -> SparqlStore:
+        """The backend of ``kg``; StoreError when the store is unreachable or holds another data version."""
+        current = self._current
+        if current is not None and current.kg is kg:
+            return current
+        held = data_version(self.client)
+        if held != kg.version:
+            raise StoreError(f"the SPARQL store at {self.client.base} holds data version {held or 'none'}, the "
+                             f"service {kg.version}: load it with `modelatlas store load --endpoint {self.client.base}`")
+        self._current = SparqlStore(kg, self.client)
+        return self._current

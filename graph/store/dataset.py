@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from modelatlas.graph.kinds import LinkKind
+from modelatlas.graph.kinds import LinkKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import Paths, graph_names
 from modelatlas.graph.mapping import RECORDS
@@ -202,7 +202,7 @@ def alias_edge_quads(client: SparqlClient) -> list[ox.Quad]:
         bindings.setdefault(slug, AliasBinding(slug, a, target, _day(value(row, "from")), _day(value(row, "to")),
                                                _day(value(row, "seen"))))
         releases.setdefault(target, _day(value(row, "release")))
-    models = [Model(s, s, "", "active", release_date=r) for s, r in releases.items()]
+    models = [Model(s, s, "", Status.ACTIVE, release_date=r) for s, r in releases.items()]
     mini = KnowledgeGraph.from_records(version="aliases", models=models, aliases=aliases.values(),
                                        bindings=bindings.values())
     index = ox.NamedNode(INDEX_GRAPH)

@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import pyoxigraph as ox
 
@@ -68,7 +69,7 @@ class OxigraphServer:
         self.startup_s = startup_s
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> OxigraphServer:
+    def start(self) -> Self:
         """Start the server and wait until it answers a query; StoreError with its output if it does not."""
         self.location.mkdir(parents=True, exist_ok=True)
         command = [str(oxigraph_binary()), "serve-read-only" if self.read_only else "serve",
@@ -115,7 +116,7 @@ class OxigraphServer:
                 self.process.wait()
         self.process = None
 
-    def __enter__(self) -> OxigraphServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
