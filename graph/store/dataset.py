@@ -3,7 +3,8 @@
 Each record (``graph.mapping``) is written once, into one named graph: the curated file that states it
 (``file:///models/mistral.ttl``, as ``graph.load`` names files), the catalog it was imported from
 (``https://modelatlas.dev/graph/import/<source>``), or ``https://modelatlas.dev/graph/inferred`` for an inferred
-succession link. A triple is in exactly one graph, so the union of the graphs holds no duplicate.
+succession link. Each record has its own subject, so a triple is in one graph only: the union of the graphs holds
+no duplicate.
 
 The index graph (``INDEX_GRAPH``) holds what the pushed-down queries walk, derived in the store by SPARQL UPDATE
 (:data:`INDEX_UPDATES`) from the records' triples:
@@ -101,9 +102,9 @@ def nquads(kg: KnowledgeGraph, paths: Paths = None, *, batch: int = 20000) -> It
             if index is not None:
                 curated[f"{type_name}:{str(subject).rstrip('/').rsplit('/', 1)[-1]}"] = names[index]
     del table
-    seen: set[tuple[str, str, str]] = set()
     quads: list[ox.Quad] = []
     graphs: dict[str, ox.NamedNode] = {}
+    terms: dict[Node, Any] = {}  # rdflib term -> Oxigraph term (IRIs and dates repeat a lot)
     for kind in RECORDS:
         part = getattr(kg, kind.part)
         records = part.values() if hasattr(part, "values") else part
@@ -111,11 +112,8 @@ def nquads(kg: KnowledgeGraph, paths: Paths = None, *, batch: int = 20000) -> It
             name = _record_graph(record, curated)
             graph = graphs.get(name) or graphs.setdefault(name, ox.NamedNode(name))
             for s, p, o in kind.triples(record):
-                key = (str(s), str(p), o.n3())
-                if key in seen:
-                    continue
-                seen.add(key)
-                quads.append(ox.Quad(_term(s), _term(p), _term(o), graph))  # type: ignore[arg-type]
+                sub, pred, obj = (terms[t] if t in terms else terms.setdefault(t, _term(t)) for t in (s, p, o))
+                quads.append(ox.Quad(sub, pred, obj, graph))
             if len(quads) >= batch:
                 yield ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
                 quads = []

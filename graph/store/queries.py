@@ -1,8 +1,9 @@
 """The SPARQL that lineage, reach and alternatives push down to the store (over the index graph of
 ``graph.store.dataset``; run with the union of the named graphs as the default graph).
 
-* lineage: property paths from the model over the kinds asked for (``(^mas:up_K/mas:down_K | ...)*``), returning
-  every edge that leaves a node of the closure; the version chain likewise over NEXT_VERSION in both directions.
+* lineage: property paths from the model over the kinds asked for (``(^mas:up_K/mas:down_K | ...)*``), then
+  every edge that leaves a node of that closure (the closure as a DISTINCT sub-select first: joined to the edges
+  inside one pattern, Oxigraph's plan is ~500x slower); the version chain likewise over NEXT_VERSION in both directions.
   The hop limit and the ordering are then applied to those few edges (``graph.store.backend``).
 * reach: a model's routes, their providers and the routers that list a route or proxy its provider.
 * alternatives: candidates scored in the store (weighted Jaccard from shared features and ``mas:weight``), ranked
@@ -28,9 +29,13 @@ def _iri(segment: str, slug: str) -> str:
     return f"<{ID_BASE}{segment}/{slug}>"
 
 
-def _edge_values(kinds: Iterable[str]) -> str:
-    rows = " ".join(f'("{k}" mas:up_{k} mas:down_{k})' for k in sorted(kinds))
-    return f"VALUES (?k ?up ?down) {{ {rows} }}"
+def _edges(kinds: Iterable[str], near: str, far: str) -> str:
+    """The edges of each kind with ``?n`` at their ``near`` end (up / down) and ``?t`` at the other."""
+    def one(kind: str) -> str:
+        details = _edge_details() if kind == "ALIAS" else ""  # an alias change carries its dates and name
+        return f'{{ ?e mas:{near}_{kind} ?n ; mas:{far}_{kind} ?t . BIND("{kind}" AS ?k) {details} }}'
+
+    return " UNION ".join(one(k) for k in sorted(kinds))
 
 
 def _edge_details() -> str:
@@ -51,16 +56,16 @@ def lineage_query(model_slug: str, direction: str, kinds: frozenset[str], chain:
         if not wanted or direction not in asked:
             continue
         path = "|".join(f"(^mas:{near}_{k}/mas:{far}_{k})" for k in wanted)
-        start = f"{root} ({path})* ?n ." if closure else f"VALUES ?n {{ {root} }}"
-        parts.append(f'{{ {start} {_edge_values(wanted)} ?e ?{near} ?n ; ?{far} ?t . BIND("{part}" AS ?part) }}')
+        start = f"{{ SELECT DISTINCT ?n WHERE {{ {root} ({path})* ?n }} }}" if closure else f"VALUES ?n {{ {root} }}"
+        parts.append(f'{{ {start} {{ {_edges(wanted, near, far)} }} BIND("{part}" AS ?part) }}')
     if chain:
         path = "(^mas:up_NEXT_VERSION/mas:down_NEXT_VERSION)|(^mas:down_NEXT_VERSION/mas:up_NEXT_VERSION)"
-        parts.append(f'{{ {root} ({path})* ?n . ?e mas:up_NEXT_VERSION ?n ; mas:down_NEXT_VERSION ?t . '
-                     f'BIND("NEXT_VERSION" AS ?k) BIND("C" AS ?part) }}')
+        parts.append(f'{{ {{ SELECT DISTINCT ?n WHERE {{ {root} ({path})* ?n }} }} '
+                     f'{{ {_edges(["NEXT_VERSION"], "up", "down")} }} BIND("C" AS ?part) }}')
     if not parts:
         return f"{PREFIXES}SELECT * WHERE {{ FILTER(false) }}"
     body = " UNION ".join(parts)
-    return f"{PREFIXES}SELECT ?part ?n ?e ?k ?t ?alias ?order ?from ?to WHERE {{ {body} {_edge_details()} }}"
+    return f"{PREFIXES}SELECT ?part ?n ?e ?k ?t ?alias ?order ?from ?to WHERE {{ {body} }}"
 
 
 def reach_query(model_slug: str) -> str:
@@ -93,9 +98,6 @@ def alternatives_query(model_slug: str, *, must_have: frozenset[str] = frozenset
     if must_have:
         needs = " ".join(_iri("capability", c) for c in sorted(must_have))
         filters.append(f"FILTER NOT EXISTS {{ VALUES ?need {{ {needs} }} FILTER NOT EXISTS {{ ?c ma:capability ?need }} }}")
-    else:
-        filters.append(f"FILTER EXISTS {{ {{ {root} ma:capability ?x1 . ?c ma:capability ?x1 }} "
-                       f"UNION {{ {root} ma:suitedFor ?x2 . ?c ma:suitedFor ?x2 }} }}")
     if exclude_family:
         filters.append(f"FILTER NOT EXISTS {{ {root} ma:family ?fam . ?c ma:family ?fam }}")
     if min_context is not None:
@@ -105,13 +107,14 @@ def alternatives_query(model_slug: str, *, must_have: frozenset[str] = frozenset
     if licenses:
         values = " ".join(_iri("license", s) for s in sorted(licenses))
         filters.append(f"?c ma:license ?lic . VALUES ?lic {{ {values} }}")
+    having = "" if must_have else "HAVING(SUM(?strong) > 0)"  # shares a capability or a use case
     return f"""{PREFIXES}SELECT ?c ?num ?den ?ctx ?price WHERE {{
-  {{ SELECT ?c (SUM(?x) AS ?num) WHERE {{ SELECT DISTINCT ?c ?k ?f ?x WHERE {{
-      {{ {root} ma:capability ?f . ?c ma:capability ?f . BIND("c" AS ?k) BIND(1.0 AS ?x) }}
-      UNION {{ {root} ma:suitedFor ?f . ?c ma:suitedFor ?f . BIND("u" AS ?k) BIND(2.0 AS ?x) }}
-      UNION {{ {root} ma:inputModality ?f . ?c ma:inputModality ?f . BIND("i" AS ?k) BIND(0.5 AS ?x) }}
-      UNION {{ {root} ma:outputModality ?f . ?c ma:outputModality ?f . BIND("o" AS ?k) BIND(0.5 AS ?x) }}
-  }} }} GROUP BY ?c }}
+  {{ SELECT ?c (SUM(?x) AS ?num) WHERE {{ SELECT DISTINCT ?c ?k ?f ?x ?strong WHERE {{
+      {{ {root} ma:capability ?f . ?c ma:capability ?f . BIND("c" AS ?k) BIND(1.0 AS ?x) BIND(1 AS ?strong) }}
+      UNION {{ {root} ma:suitedFor ?f . ?c ma:suitedFor ?f . BIND("u" AS ?k) BIND(2.0 AS ?x) BIND(1 AS ?strong) }}
+      UNION {{ {root} ma:inputModality ?f . ?c ma:inputModality ?f . BIND("i" AS ?k) BIND(0.5 AS ?x) BIND(0 AS ?strong) }}
+      UNION {{ {root} ma:outputModality ?f . ?c ma:outputModality ?f . BIND("o" AS ?k) BIND(0.5 AS ?x) BIND(0 AS ?strong) }}
+  }} }} GROUP BY ?c {having} }}
   ?c mas:weight ?wc . OPTIONAL {{ {root} mas:weight ?wq0 }} BIND(COALESCE(?wq0, 0) AS ?wq)
   OPTIONAL {{ ?c ma:contextWindow ?ctx0 }} BIND(COALESCE(?ctx0, 0) AS ?ctx)
   OPTIONAL {{ ?c mas:tiePrice ?price }}
