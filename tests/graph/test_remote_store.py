@@ -82,7 +82,7 @@ CRITERIA = st.builds(
     Constraints,
     keep_capabilities=st.frozensets(st.sampled_from(["function-calling", "json-mode", "reasoning", "vision",
                                                      "structured-outputs", "no-such-capability"]), max_size=2),
-    max_input_price=st.none() | st.sampled_from([Decimal("0.5"), Decimal("3")]),
+    max_input_price=st.none() | st.sampled_from([Decimal("0.5"), Decimal(3)]),
     min_context=st.none() | st.sampled_from([32000, 128000]),
     licenses=st.sampled_from([frozenset(), frozenset({"apache-2.0"}), frozenset({"apache-2.0", "mit"})]),
     require_open_weights=st.booleans(),
