@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,9 +206,10 @@ def run_remote(models: int, out_dir: Path, *, queries: int, seed: int, log: Call
     import shutil
 
     from modelatlas.graph.algorithms.lineage import ALL_KINDS
+    from modelatlas.graph.store.backend import ranked_candidates, walk
     from modelatlas.graph.store.client import SparqlClient
     from modelatlas.graph.store.dataset import build_index
-    from modelatlas.graph.store.queries import alternatives_query, lineage_query
+    from modelatlas.graph.store.queries import weights_query
     from modelatlas.graph.store.server import OxigraphServer, bulk_load, turtle_to_nquads
     from modelatlas.graph.synth import write_catalog
 
@@ -247,9 +249,10 @@ def run_remote(models: int, out_dir: Path, *, queries: int, seed: int, log: Call
         slugs = sorted(r["m"]["value"].rsplit("/", 1)[-1] for r in client.select(
             "SELECT ?m WHERE { ?m a <https://modelatlas.dev/ns#Model> }"))
         sample = random.Random(seed).choices(slugs, k=queries)
+        weights = [r["w"]["value"] for r in client.select(weights_query())]  # once, as a SparqlStore does
         calls: dict[str, Callable[[str], object]] = {
-            "lineage": lambda s: client.select(lineage_query(s, "BOTH", ALL_KINDS)),
-            "alternatives": lambda s: client.select(alternatives_query(s, limit=10)),
+            "lineage": lambda s: walk(client, s, "BOTH", ALL_KINDS),  # closure, then its edges: two round trips
+            "alternatives": lambda s: list(islice(ranked_candidates(client, s, weights, page=10), 10)),
         }
         latency: dict[str, dict[str, float]] = {}
         for name, call in calls.items():

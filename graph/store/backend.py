@@ -7,6 +7,7 @@ turns the answers into the same records, with the same order: the records themse
 still come from the snapshot loaded at start. A differential test keeps the two equal on the shipped data.
 
 >>> from datetime import date
+from functools import partial
 >>> from modelatlas.graph import load_graph
 >>> backend = InMemory(load_graph(imports=False, cache=False))
 >>> [m.slug for m in backend.version_chain("mistral-small-2402")][:2]
@@ -16,8 +17,10 @@ still come from the snapshot loaded at start. A differential test keeps the two 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Protocol
+from functools import partial
+from typing import Any, Protocol, TypeAlias
 
 import networkx as nx
 
@@ -28,10 +31,18 @@ from modelatlas.graph.kinds import LinkKind, ReachEvidence
 from modelatlas.graph.knowledge import KnowledgeGraph, Reach
 from modelatlas.graph.records import LineageLink, Model, Provider, Router
 from modelatlas.graph.store.client import Row, SparqlClient, StoreError, value
-from modelatlas.graph.store.dataset import data_version
-from modelatlas.graph.store.queries import alternatives_query, lineage_query, reach_query
+from modelatlas.graph.store.dataset import NO_PRICE, data_version
+from modelatlas.graph.store.queries import (
+    alternatives_query,
+    closure_query,
+    edges_query,
+    features_query,
+    lineage_query,
+    reach_query,
+    weights_query,
+)
 
-__all__ = ["Backend", "InMemory", "SparqlStore", "StoreBackends"]
+__all__ = ["Backend", "InMemory", "SparqlStore", "StoreBackends", "ranked_candidates", "walk"]
 
 
 class Backend(Protocol):
@@ -95,6 +106,96 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def walk(client: SparqlClient, model_slug: str, direction: str, kinds: frozenset[str], *, chain: bool = True,
+         closure: bool = True) -> dict[str, list[Row]]:
+    """The lineage rows of the store by part (see ``graph.store.queries``): the closure, then the edges at its
+    nodes (two round trips); without ``closure``, the edges at the model's own node (one)."""
+    if closure:
+        nodes: dict[str, list[str]] = defaultdict(list)
+        for row in client.select(closure_query(model_slug, direction, kinds, chain)):
+            nodes[value(row, "part") or ""].append(_slug(value(row, "n")))
+        query = edges_query(nodes, kinds)
+    else:
+        query = lineage_query(model_slug, direction, kinds, chain)
+    parts: dict[str, list[Row]] = defaultdict(list)
+    for row in client.select(query):
+        parts[value(row, "part") or ""].append(row)
+    return parts
+
+
+Candidate: TypeAlias = tuple[tuple[float, int, float, str], Row]  # (rank key, row)
+_EPSILON = 1e-6  # as graph.similarity: a bound must beat a score by more than rounding to be passed
+
+
+def _bound(wq: float, w: float) -> float:
+    return min(wq, w) / max(wq, w) if wq > 0 and w > 0 else 0.0
+
+
+def _rank(row: Row) -> tuple[float, int, float, str]:
+    """A candidate's place: score, larger context, lower tie price, slug (as the store orders them)."""
+    num, den = float(value(row, "num") or 0), float(value(row, "den") or 0)
+    return (-(round(num / den, 6) if den else 0.0), -int(value(row, "ctx") or 0), float(value(row, "price") or NO_PRICE),
+            _slug(value(row, "c")))
+
+
+class _Cursor:
+    """The candidates of one batch of weights, read page by page (pages grow 4x: LIMIT / OFFSET re-runs the query)."""
+
+    def __init__(self, client: SparqlClient, query: Callable[[int, int], str], page: int) -> None:
+        self.client, self.query, self.page = client, query, page
+        self.rows: list[Candidate] = []
+        self.offset, self.more = 0, True
+
+    def head(self) -> Candidate | None:
+        if not self.rows and self.more:
+            found = self.client.select(self.query(self.page, self.offset))
+            self.offset += len(found)
+            self.more = len(found) == self.page
+            self.page *= 4
+            self.rows = sorted(((_rank(r), r) for r in found), reverse=True)  # popped from the end
+        return self.rows[-1] if self.rows else None
+
+
+def _page_query(model_slug: str, features: list[str], wq: str, batch: list[str], criteria: dict[str, Any],
+                limit: int, offset: int) -> str:
+    return alternatives_query(model_slug, features, wq, batch, limit=limit, offset=offset, **criteria)
+
+
+def ranked_candidates(client: SparqlClient, model_slug: str, weights: list[str], *, page: int = 50,
+                      **criteria: Any) -> Iterator[Candidate]:
+    """The store's candidates for replacing the model, best first, as ``graph.similarity`` walks them: the models of
+    each total weight ``w`` (``weights``: every weight in the store) are asked for by best size bound
+    min(wq, w) / max(wq, w) first (``alternatives_query``, ``criteria`` passed on), in batches of weights that
+    double, each read lazily page by page; a candidate is given out once no batch can rank a better one and no
+    weight not yet asked for can reach its score. Stop iterating to stop asking."""
+    fws = client.select(features_query(model_slug))
+    if not fws:
+        return
+    wq_text = value(fws[0], "w") or "0"
+    wq = float(wq_text)
+    features = [value(r, "fw") or "" for r in fws]
+    order = sorted(weights, key=lambda w: (-_bound(wq, float(w)), float(w)))
+    cursors: list[_Cursor] = []
+    i, size = 0, 1
+    while True:
+        following = _bound(wq, float(order[i])) if i < len(order) else -1.0
+        heads = [(head, cursor) for cursor in cursors if (head := cursor.head()) is not None]
+        best = min(heads, key=lambda hc: hc[0][0], default=None)
+        if best is None or -best[0][0][0] <= following + _EPSILON:
+            if i >= len(order) or following <= 0.0:
+                if best is None:
+                    return
+            else:  # a weight not asked for yet could rank first: ask for the next batch
+                batch = order[i:i + size]
+                i, size = i + size, size * 2
+                cursors.append(_Cursor(client, partial(_page_query, model_slug, features, wq_text, batch, criteria),
+                                       page))
+                continue
+        assert best is not None
+        best[1].rows.pop()
+        yield best[0]
+
+
 class SparqlStore:
     """Lineage, reach and alternatives computed by the store at ``client``; records from ``kg``."""
 
@@ -103,6 +204,14 @@ class SparqlStore:
         self.client = client
         self.page = page
         self._links: dict[str, LineageLink] | None = None
+        self._weights: list[str] | None = None
+
+    @property
+    def weights(self) -> list[str]:
+        """Every model weight in the store (read once per snapshot)."""
+        if self._weights is None:
+            self._weights = [value(r, "w") or "0" for r in self.client.select(weights_query())]
+        return self._weights
 
     @property
     def links(self) -> dict[str, LineageLink]:
@@ -134,10 +243,7 @@ class SparqlStore:
 
     def _walk_rows(self, model_slug: str, direction: str, kinds: frozenset[str], chain: bool,
                    closure: bool = True) -> dict[str, list[Row]]:
-        parts: dict[str, list[Row]] = defaultdict(list)
-        for row in self.client.select(lineage_query(model_slug, direction, kinds, chain, closure)):
-            parts[value(row, "part") or ""].append(row)
-        return parts
+        return walk(self.client, model_slug, direction, kinds, chain=chain, closure=closure)
 
     def _adjacency(self, rows: list[Row], outgoing: bool) -> dict[str, list[lin.Edge]]:
         """Node -> its edges in the walk's direction, links by slug first, then alias changes in history order;
@@ -290,35 +396,29 @@ class SparqlStore:
         if first <= 0:
             return results
         exclude_family = not include_same_family and model.family is not None
-        offset = 0
-        while len(results) < first:
-            rows = self.client.select(alternatives_query(
-                model_slug, must_have=criteria.keep_capabilities, exclude_family=exclude_family,
-                min_context=criteria.min_context, open_weights=criteria.require_open_weights,
-                licenses=criteria.licenses, limit=self.page, offset=offset))
-            for row in rows:
-                cand = kg.models.get(_slug(value(row, "c")))
-                if cand is None or not satisfies(kg, cand, criteria, today):
-                    continue
-                num, den = float(value(row, "num") or 0), float(value(row, "den") or 0)
-                score = round(num / den, 6) if den else 0.0
-                offer = next(iter(kg.live_offerings(cand.slug, today)), None)
-                price = offer.blended_price() if offer else None
-                results.append(alt.Alternative(
-                    model=cand, score=score,
-                    shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
-                    missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
-                    extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
-                    cheapest_offering=offer,
-                    price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
-                    context_ratio=round(cand.context_window / model.context_window, 4)
-                    if cand.context_window and model.context_window else None,
-                ))
-                if len(results) == first:
-                    break
-            if len(rows) < self.page:
+        found = ranked_candidates(self.client, model_slug, self.weights, page=self.page,
+                                  must_have=criteria.keep_capabilities, exclude_family=exclude_family,
+                                  min_context=criteria.min_context, open_weights=criteria.require_open_weights,
+                                  licenses=criteria.licenses)
+        for rank, _row in found:
+            cand = kg.models.get(rank[3])
+            if cand is None or not satisfies(kg, cand, criteria, today):
+                continue
+            score = -rank[0]
+            offer = next(iter(kg.live_offerings(cand.slug, today)), None)
+            price = offer.blended_price() if offer else None
+            results.append(alt.Alternative(
+                model=cand, score=score,
+                shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
+                missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
+                extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
+                cheapest_offering=offer,
+                price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
+                context_ratio=round(cand.context_window / model.context_window, 4)
+                if cand.context_window and model.context_window else None,
+            ))
+            if len(results) == first:
                 break
-            offset += self.page
         results.sort(key=lambda a: (
             -a.score, -(a.model.context_window or 0),
             a.cheapest_offering.blended_price() if a.cheapest_offering and a.cheapest_offering.blended_price() is not None

@@ -14,9 +14,13 @@ The index graph (``INDEX_GRAPH``) holds what the pushed-down queries walk, deriv
   follow the kinds asked for;
 * ``mas:weight`` of each model (1 per capability, 2 per suited-for use case, 0.5 per modality: the total weight
   of ``graph.similarity``) and ``mas:tiePrice``, the blended price of its cheapest route as the price ladder
-  ranks them (paid routes first, then free tiers): the tie-break of alternatives;
+  ranks them (paid routes first, then free tiers; ``NO_PRICE`` without one) and ``mas:ctx``, its context window
+  (0 when unknown): the tie-breaks of alternatives, as required triples (an OPTIONAL costs a scan in Oxigraph);
+* ``mas:fw`` ``<fw/<kind>/<feature>/<weight>>``: each feature of a model at the model's total weight, so the
+  alternatives walk reads only the candidates of the weights it asks for (the size bound of ``graph.similarity``);
 * ALIAS edges between consecutive targets of a moving alias (``alias_edge_quads``): computed by
-  ``graph.algorithms.aliases`` from the bindings the store returns, then inserted.
+  ``graph.algorithms.aliases`` from the bindings the store returns, then inserted; ``mas:validFrom`` /
+  ``mas:validTo`` are always there ("" for an open end), so the walk reads them without an OPTIONAL.
 
 >>> from modelatlas.graph import load_graph
 >>> kg = load_graph(imports=False, cache=False)
@@ -44,8 +48,20 @@ from modelatlas.graph.store.client import SparqlClient, value
 from modelatlas.graph.table import read_table
 from modelatlas.graph.vocab import ID_BASE, MA
 
-__all__ = ["EDGE_KINDS", "GRAPH_BASE", "INDEX_GRAPH", "INDEX_UPDATES", "INFERRED_GRAPH", "MAS", "alias_edge_quads",
-           "build_index", "data_version", "nquads"]
+__all__ = [
+    "EDGE_KINDS",
+    "FW_BASE",
+    "GRAPH_BASE",
+    "INDEX_GRAPH",
+    "INDEX_UPDATES",
+    "INFERRED_GRAPH",
+    "MAS",
+    "NO_PRICE",
+    "alias_edge_quads",
+    "build_index",
+    "data_version",
+    "nquads",
+]
 
 MAS = "https://modelatlas.dev/ns/store#"  # the store's index vocabulary (never in data/)
 GRAPH_BASE = "https://modelatlas.dev/graph/import/"  # as graph.importers.rdf names the catalogs' graphs
@@ -146,6 +162,24 @@ WHERE {{ SELECT ?m (SUM(?x) AS ?w) WHERE {{ SELECT DISTINCT ?m ?k ?f ?x WHERE {{
   UNION {{ GRAPH ?g {{ ?m ma:outputModality ?f }} BIND("o" AS ?k) BIND(0.5 AS ?x) }}
 }} }} GROUP BY ?m }}"""
 
+FW_BASE = "https://modelatlas.dev/ns/store/fw/"  # <fw/<kind>/<feature>/<model weight>>: c, u, i, o as in _WEIGHT
+_FEATURE_AT_WEIGHT = f"""{PREFIXES}INSERT {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:fw ?fw }} }}
+WHERE {{
+  GRAPH <{INDEX_GRAPH}> {{ ?m mas:weight ?w }}
+  {{ GRAPH ?g {{ ?m ma:capability ?f }} BIND("c" AS ?k) }} UNION {{ GRAPH ?g {{ ?m ma:suitedFor ?f }} BIND("u" AS ?k) }}
+  UNION {{ GRAPH ?g {{ ?m ma:inputModality ?f }} BIND("i" AS ?k) }}
+  UNION {{ GRAPH ?g {{ ?m ma:outputModality ?f }} BIND("o" AS ?k) }}
+  BIND(IRI(CONCAT("{FW_BASE}", ?k, "/", ENCODE_FOR_URI(STR(?f)), "/", STR(?w))) AS ?fw)
+}}"""
+
+NO_PRICE = "1e30"  # mas:tiePrice of a model without a priced route (ranked last); mas:ctx is 0 without a context
+_CONTEXT = f"""{PREFIXES}INSERT {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:ctx ?ctx }} }}
+WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:weight ?w }}
+  OPTIONAL {{ SELECT ?m (MIN(?c) AS ?c0) WHERE {{ GRAPH ?g {{ ?m ma:contextWindow ?c }} }} GROUP BY ?m }}
+  BIND(COALESCE(?c0, 0) AS ?ctx) }}"""
+_NO_PRICE = f"""{PREFIXES}INSERT {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:tiePrice {NO_PRICE} }} }}
+WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:weight ?w }} FILTER NOT EXISTS {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:tiePrice ?p }} }} }}"""
+
 # the ladder's first route: the cheapest paid one (both prices known, not both zero), else a free tier (0 / 0)
 _PAID_PRICE = f"""{PREFIXES}INSERT {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:tiePrice ?p }} }}
 WHERE {{ SELECT ?m (MIN(?b) AS ?p) WHERE {{
@@ -161,8 +195,8 @@ WHERE {{ SELECT DISTINCT ?m WHERE {{
 }} }}"""
 
 #: the updates that derive the index graph from the records' triples, in order
-INDEX_UPDATES: tuple[str, ...] = (f"DROP SILENT GRAPH <{INDEX_GRAPH}>", *_link_updates(), _WEIGHT, _PAID_PRICE,
-                                  _FREE_PRICE)
+INDEX_UPDATES: tuple[str, ...] = (f"DROP SILENT GRAPH <{INDEX_GRAPH}>", *_link_updates(), _WEIGHT,
+                                  _FEATURE_AT_WEIGHT, _CONTEXT, _PAID_PRICE, _FREE_PRICE, _NO_PRICE)
 
 _BINDINGS = f"""{PREFIXES}SELECT ?b ?a ?name ?t ?from ?to ?seen ?release WHERE {{
   ?b rdf:type ma:AliasBinding ; ma:alias ?a ; ma:target ?t .
@@ -217,10 +251,10 @@ def alias_edge_quads(client: SparqlClient) -> list[ox.Quad]:
                       ox.Quad(node, ox.NamedNode(MAS + "aliasName"), ox.Literal(aliases[alias].name), index),
                       ox.Quad(node, ox.NamedNode(MAS + "order"), ox.Literal(str(i), datatype=ox.NamedNode(
                           "http://www.w3.org/2001/XMLSchema#integer")), index)]
-            for pred, day in (("validFrom", start), ("validTo", end)):
-                if day is not None:
-                    quads.append(ox.Quad(node, ox.NamedNode(MAS + pred), ox.Literal(day.isoformat(), datatype=ox.NamedNode(
-                        "http://www.w3.org/2001/XMLSchema#date")), index))
+            for pred, day in (("validFrom", start), ("validTo", end)):  # always there: "" for an open end
+                term = ox.Literal("") if day is None else ox.Literal(day.isoformat(), datatype=ox.NamedNode(
+                    "http://www.w3.org/2001/XMLSchema#date"))
+                quads.append(ox.Quad(node, ox.NamedNode(MAS + pred), term, index))
     return quads
 
 
