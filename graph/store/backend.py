@@ -6,8 +6,6 @@ or by the store.
 turns the answers into the same records, with the same order: the records themselves (models, links, routers)
 still come from the snapshot loaded at start. A differential test keeps the two equal on the shipped data.
 
->>> from datetime import date
-from functools import partial
 >>> from modelatlas.graph import load_graph
 >>> backend = InMemory(load_graph(imports=False, cache=False))
 >>> [m.slug for m in backend.version_chain("mistral-small-2402")][:2]

@@ -10,7 +10,7 @@
   by score, context, ``mas:tiePrice`` and slug; asked weight by weight, best size bound first (``mas:fw`` holds
   each feature at its model's weight), one page at a time, until no weight left can reach the results found.
 
->>> "(^mas:up_NEXT_VERSION/mas:down_NEXT_VERSION)*" in closure_query("m", "DESCENDANTS", frozenset({"NEXT_VERSION"}))
+>>> "((^mas:up_NEXT_VERSION/mas:down_NEXT_VERSION))*" in closure_query("m", "DESCENDANTS", frozenset({"NEXT_VERSION"}))
 True
 """
 
