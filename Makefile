@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench bench-scale clean help
+.PHONY: run test lint install bench bench-scale deploy-deps clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,15 @@ bench: $(STAMP) ## HTTP benchmark of the service against its own ceiling (wrk), 
 
 bench-scale: $(STAMP) ## load time, memory and query latency at 1k, 10k and 100k synthetic models
 	$(BIN)/modelatlas bench-scale
+
+deploy-deps: ## install redis-server and nginx with apt when missing (the replica test and deploy/ use them)
+	@if command -v redis-server >/dev/null 2>&1 && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1; then \
+		echo "redis-server and nginx: present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server nginx; \
+	else \
+		echo "redis-server or nginx missing: run 'sudo apt-get install -y redis-server nginx' (tests/deploy skip without them)"; \
+	fi
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache *.egg-info

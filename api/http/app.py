@@ -20,16 +20,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
-from modelatlas.api.http.ratelimit import Lockout
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import ReloadOutcome, Snapshots
+from modelatlas.api.http.stores import stores_for
 from modelatlas.graph import KnowledgeGraph, load_graph
 
 __all__ = ["app_from_env", "create_app"]
@@ -47,12 +47,18 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
     settle_memory()
-    endpoint = GraphQLEndpoint(settings, snapshots)
+    stores = stores_for(settings)  # in process, or shared by the replicas through Redis (MODELATLAS_REDIS_URL)
+    endpoint = GraphQLEndpoint(settings, snapshots, stores)
     if settings.sparql_store:  # lineage, reach and alternatives from the store; it must hold this data version
         from modelatlas.graph.store.backend import StoreBackends
 
         endpoint.store_for = StoreBackends(settings.sparql_store)
         endpoint.store_for(snapshots.current)
+    if (shared := stores.shared) is not None:
+        Gauge("modelatlas_redis_up", "1 while the shared Redis answers, 0 while this process falls back to its own state",
+              registry=metrics.registry).set_function(lambda: 0.0 if shared.down else 1.0)
+        Gauge("modelatlas_redis_failed_calls", "Redis calls that failed since the start (each fell back)",
+              registry=metrics.registry).set_function(lambda: float(shared.failures))
 
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:
@@ -117,7 +123,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    lockout = Lockout()  # per client address: 5 failed attempts within a minute lock it out for a minute
+    lockout = stores.lockout  # per client address: 5 failed attempts within a minute lock it out for a minute
 
     @app.post("/admin/reload")
     async def admin_reload(request: Request) -> JSONResponse:

@@ -23,11 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from modelatlas.api.http.lru import BoundedLRU
-from modelatlas.api.http.persisted import PersistedQueries, sha256_hex
-from modelatlas.api.http.ratelimit import RateLimiter
-from modelatlas.api.http.response_cache import ResponseCache
+from modelatlas.api.http.persisted import sha256_hex
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import Snapshots
+from modelatlas.api.http.stores import Stores, stores_for
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.store.backend import Backend
@@ -81,15 +80,16 @@ def _code_for(message: str) -> str:
 class GraphQLEndpoint:
     """The ``/graphql`` route handler; one per app."""
 
-    def __init__(self, settings: Settings, snapshots: Snapshots) -> None:
+    def __init__(self, settings: Settings, snapshots: Snapshots, stores: Stores | None = None) -> None:
         self.settings = settings
         self.snapshots = snapshots
         self.fixed_today = settings.today  # answer "today" questions as of this date (tests); None: the real date
         self.engine = Engine(production=settings.production, max_depth=settings.max_depth,
                              max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
-        self.persisted = PersistedQueries()
-        self.cache = ResponseCache() if settings.response_cache else None
-        self.limiter = RateLimiter.from_setting(settings.rate_limit)
+        stores = stores or stores_for(settings)  # in process, or shared through Redis (MODELATLAS_REDIS_URL)
+        self.persisted = stores.persisted
+        self.cache = stores.cache
+        self.limiter = stores.limiter
         self.costs: BoundedLRU[bytes, int] = BoundedLRU(COST_ENTRIES, COST_ENTRIES * COST_ENTRY_BYTES,
                                                          lambda _cost: COST_ENTRY_BYTES)
         self.store_for: Callable[[KnowledgeGraph], Backend] | None = None  # the SPARQL store's backend of a snapshot

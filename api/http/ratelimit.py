@@ -1,5 +1,5 @@
-"""Per-client rate limiting: requests with the ``limits`` library (moving window, in memory, per worker process),
-failed admin logins with a lockout.
+"""Per-client rate limiting: requests with the ``limits`` library (moving window; in memory, per worker process,
+or in any ``limits`` storage such as Redis: see ``redis_stores``), failed admin logins with a lockout.
 
 >>> limiter = RateLimiter.from_setting("2/minute")
 >>> [limiter.check("10.0.0.1").allowed for _ in range(3)]
@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 
 import limits
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 __all__ = ["Lockout", "RateLimiter", "Verdict"]
@@ -41,9 +41,9 @@ class Verdict:
 class RateLimiter:
     """``limit`` requests per window and client key (the client address)."""
 
-    def __init__(self, item: limits.RateLimitItem) -> None:
+    def __init__(self, item: limits.RateLimitItem, storage: Storage | None = None) -> None:
         self.item = item
-        self.strategy = MovingWindowRateLimiter(MemoryStorage())
+        self.strategy = MovingWindowRateLimiter(storage or MemoryStorage())
 
     @classmethod
     def from_setting(cls, text: str) -> RateLimiter | None:

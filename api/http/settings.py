@@ -37,7 +37,7 @@ __all__ = ["MIN_ADMIN_TOKEN", "PREFIX", "Settings", "env_text"]
 
 PREFIX = "MODELATLAS_"
 MIN_ADMIN_TOKEN = 32  # characters: a token worth guessing at 2,500 tries a second must be long
-SECRETS = {"admin_token"}  # never printed in an error message
+SECRETS = {"admin_token", "redis_url"}  # never printed in an error message (a Redis URL may hold a password)
 
 
 class Settings(BaseSettings):
@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
     cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
     today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
+    redis_url: str = ""  # rate limits, persisted queries and response cache shared in this Redis; empty: in process
     sparql_store: str = ""  # http://host:port of a SPARQL 1.1 store (Oxigraph server) loaded by `modelatlas store load`:
     #                         lineage, reach and alternatives are then computed there; empty: in memory
 
@@ -98,6 +99,15 @@ class Settings(BaseSettings):
         if value.strip():
             limits.parse(value)  # a ValueError on text such as "fast"
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value.strip():
+            import redis
+
+            redis.ConnectionPool.from_url(value.strip())  # a ValueError on a URL that is not redis://, rediss://, unix://
+        return value.strip()
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
