@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench bench-scale deploy-deps clean help
+.PHONY: run test lint install node-tools bench bench-scale deploy-deps clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -18,10 +18,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install modelatlas with its test tools
 
-run: $(STAMP) ## start the GraphQL service (with GraphiQL) on http://127.0.0.1:8000/graphql
+run: $(STAMP) ## start the service: the explorer on http://127.0.0.1:8000/, GraphQL (with GraphiQL) at /graphql
 	$(BIN)/modelatlas serve --dev
 
-test: $(STAMP) ## run the whole test suite
+GRAPHQL_HTTP := 1.23.1
+node-tools: ## the GraphQL-over-HTTP audit (npm graphql-http) in .ci/node; node and npm with apt when missing (root)
+	@if [ -d .ci/node/node_modules/graphql-http ] && command -v node >/dev/null 2>&1; then :; \
+	else \
+		if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; fi; \
+		if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --no-save \
+			--prefix .ci/node graphql-http@$(GRAPHQL_HTTP) graphql@16.15.0; \
+		else echo "npm missing: run 'sudo apt-get install -y nodejs npm' (tests/api/test_conformance.py skips)"; fi; \
+	fi
+
+test: $(STAMP) node-tools ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff over the tree, mypy --strict over every package

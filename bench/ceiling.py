@@ -113,21 +113,23 @@ def ceiling_app_from_env() -> FastAPI:
     return with_ceiling(create_app(Settings.from_env(rate_limit="")), load_queries(directory))
 
 
-def server_env(*, response_cache: bool, queries_dir: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def server_env(*, response_cache: bool, queries_dir: Path, environ: Mapping[str, str] | None = None,
+               executor: str = "compiled", workers: int = 1) -> dict[str, str]:
     """The bench server's environment: the caller's MODELATLAS_* settings, production on, rate limit off."""
     env = dict(os.environ if environ is None else environ)
     env.update({
         "MODELATLAS_PRODUCTION": "true",
         "MODELATLAS_RESPONSE_CACHE": "true" if response_cache else "false",
         "MODELATLAS_RATE_LIMIT": "",
-        "MODELATLAS_WORKERS": "1",
+        "MODELATLAS_WORKERS": str(workers),
+        "MODELATLAS_EXECUTOR": executor,
         "BENCH_QUERIES_DIR": str(queries_dir),
     })
     return env
 
 
-def server_command(port: int, cpus: str | None = None) -> list[str]:
-    """uvicorn with one worker, its access log off and log level warning (``modelatlas serve`` does the same)."""
+def server_command(port: int, cpus: str | None = None, workers: int = 1) -> list[str]:
+    """uvicorn with ``workers`` workers, its access log off and log level warning (``modelatlas serve`` does the same)."""
     command = [sys.executable, "-m", "uvicorn", FACTORY, "--factory", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1", "--no-access-log", "--log-level", "warning"]
+               "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     return ["taskset", "-c", cpus, *command] if cpus is not None else command

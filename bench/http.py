@@ -1,11 +1,14 @@
-"""``modelatlas bench``: each bench query over HTTP against its ceiling, response cache off and on.
+"""``modelatlas bench``: each bench query over HTTP against its ceiling, response cache off and on, compiled and
+reference executor, and the model page on two workers.
 
-For each cache mode one server is started (``bench.server.launch`` of ``bench.ceiling``); every query is checked (200, no ``errors``, the
-ceiling returns the same bytes), then timed with wrk through ``/graphql`` and through its ceiling route, each run
-after a warm-up. The ratio is against the ceiling of the same query measured in the same server process.
+For each (cache mode, executor) one server is started (``bench.server.launch`` of ``bench.ceiling``); every query is
+checked (200, no ``errors``, the ceiling returns the same bytes), then timed with wrk through ``/graphql`` and through
+its ceiling route, each run after a warm-up. The ratio is against the ceiling of the same query measured in the same
+server process. Last, a server with two workers (unpinned: server and wrk share the CPUs) runs the model page with
+the response cache off and the first executor.
 
->>> BenchOptions().connections, BenchOptions().modes
-(20, ('off', 'on'))
+>>> BenchOptions().connections, BenchOptions().modes, BenchOptions().executors
+(20, ('off', 'on'), ('compiled', 'reference'))
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class BenchOptions:
     pin: bool = True
     apq: tuple[str, ...] = ("model_page",)  # queries also timed as Apollo persisted queries over GET
     rounds: int = 1  # /graphql and ceiling runs alternate this many times; the median of each figure is reported
+    executors: tuple[str, ...] = ("compiled", "reference")  # MODELATLAS_EXECUTOR of the servers, side by side
+    workers2: tuple[str, ...] = ("model_page",)  # also timed on a 2-worker server (cache off, first executor)
 
 
 def _post(url: str, body: bytes) -> tuple[int, bytes]:
@@ -142,7 +147,8 @@ def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dic
     before = machine()
     if before["loadavg"][0] > 0.5:
         echo(f"note: load average {before['loadavg'][0]:.2f} before the bench: other work is running, figures are noisy")
-    echo(f"bench: {len(queries)} queries x cache {'/'.join(options.modes)}, wrk -t{options.threads} "
+    echo(f"bench: {len(queries)} queries x cache {'/'.join(options.modes)} x executor "
+         f"{'/'.join(options.executors)}, wrk -t{options.threads} "
          f"-c{options.connections}, {options.warmup:g} s warm-up + {options.duration:g} s per run, "
          f"{options.rounds} round(s)"
          + (", server on CPU 0, wrk on CPU 1" if pinned else ", not pinned"))
@@ -150,10 +156,12 @@ def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dic
     data: dict[str, Any] = {}
     started = time.time()
 
+    cpus_now: list[str | None] = [wrk_cpus]
+
     def measure(url: str, body_file: Path | None, headers: tuple[str, ...] = ()) -> WrkResult:
         def run(seconds: float) -> WrkResult:
             return run_wrk(url, body_file, seconds=seconds, connections=options.connections, threads=options.threads,
-                           cpus=wrk_cpus, wrk=wrk, headers=headers)
+                           cpus=cpus_now[0], wrk=wrk, headers=headers)
 
         if options.warmup > 0:
             run(options.warmup)
@@ -166,27 +174,45 @@ def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dic
         return median_of([g for g, _ in runs]), median_of([c for _, c in runs])
 
     for mode in options.modes:
-        env = server_env(response_cache=mode == "on", queries_dir=options.queries_dir)
-        with launch(lambda port: server_command(port, server_cpus), env,
-                    options.output / f"server-cache-{mode}.log", deadline=120) as server:
-            data = server.ready()
-            checked = {q.name: check_query(server.base_url, q) for q in queries}
-            for query in queries:
-                body, same = checked[query.name]
-                if not same:
-                    echo(f"warning: {query.name}: /graphql and its ceiling returned different bytes")
-                body_file = bodies / f"{query.name}.json"
-                row = Row(query.name, mode, *pair(server.base_url, "/graphql", CEILING_PREFIX + query.name, body_file),
-                          same, len(body))
-                rows.append(row)
-                echo(progress_line(row))
-                if query.name in options.apq:
-                    same_apq = check_apq(server.base_url, query, body)
-                    headers = _apq_headers(query)
-                    row = Row(query.name, mode, *pair(server.base_url, query.apq_path(), CEILING_PREFIX + query.name,
-                                                      None, headers), same_apq, len(body), via="APQ GET")
+        for executor in options.executors:
+            env = server_env(response_cache=mode == "on", queries_dir=options.queries_dir, executor=executor)
+            with launch(lambda port: server_command(port, server_cpus), env,
+                        options.output / f"server-cache-{mode}-{executor}.log", deadline=120) as server:
+                data = server.ready()
+                checked = {q.name: check_query(server.base_url, q) for q in queries}
+                for query in queries:
+                    body, same = checked[query.name]
+                    if not same:
+                        echo(f"warning: {query.name}: /graphql and its ceiling returned different bytes")
+                    body_file = bodies / f"{query.name}.json"
+                    row = Row(query.name, mode, *pair(server.base_url, "/graphql", CEILING_PREFIX + query.name,
+                                                      body_file), same, len(body), executor=executor)
                     rows.append(row)
                     echo(progress_line(row))
+                    if query.name in options.apq:
+                        same_apq = check_apq(server.base_url, query, body)
+                        headers = _apq_headers(query)
+                        row = Row(query.name, mode, *pair(server.base_url, query.apq_path(),
+                                                          CEILING_PREFIX + query.name, None, headers),
+                                  same_apq, len(body), via="APQ GET", executor=executor)
+                        rows.append(row)
+                        echo(progress_line(row))
+    two = [q for q in queries if q.name in options.workers2]
+    if two and options.executors:
+        executor = options.executors[0]
+        env = server_env(response_cache=False, queries_dir=options.queries_dir, executor=executor, workers=2)
+        cpus_now[0] = None  # server workers and wrk share the CPUs, as a 2-core deployment would
+        with launch(lambda port: server_command(port, None, workers=2), env,
+                    options.output / f"server-workers-2-{executor}.log", deadline=120) as server:
+            checked = {q.name: check_query(server.base_url, q) for q in two}
+            for query in two:
+                body, same = checked[query.name]
+                row = Row(query.name, "off", *pair(server.base_url, "/graphql", CEILING_PREFIX + query.name,
+                                                   bodies / f"{query.name}.json"), same, len(body),
+                          executor=executor, workers=2)
+                rows.append(row)
+                echo(progress_line(row))
+        cpus_now[0] = wrk_cpus
     example_url = "http://127.0.0.1:PORT/graphql"
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -195,12 +221,16 @@ def run_bench(options: BenchOptions, echo: Callable[[str], None] = print) -> dic
         "data": {"version": data.get("dataVersion"), "models": data.get("models")},
         "options": {"duration": options.duration, "warmup": options.warmup, "connections": options.connections,
                     "threads": options.threads, "modes": list(options.modes), "pinned": pinned,
-                    "apq": list(options.apq), "rounds": options.rounds},
+                    "apq": list(options.apq), "rounds": options.rounds, "executors": list(options.executors),
+                    "workers2": list(options.workers2)},
         "commands": {
             "bench": "make bench  # = .venv/bin/modelatlas bench",
             "server": " ".join(server_command(0, server_cpus)).replace("--port 0", "--port PORT")
                                                              .replace(sys.executable, "python"),
-            "server_env": "MODELATLAS_PRODUCTION=true MODELATLAS_RESPONSE_CACHE=false|true",
+            "server_workers2": " ".join(server_command(0, None, workers=2)).replace("--port 0", "--port PORT")
+                                                                       .replace(sys.executable, "python"),
+            "server_env": ("MODELATLAS_PRODUCTION=true MODELATLAS_RESPONSE_CACHE=false|true "
+                           "MODELATLAS_EXECUTOR=compiled|reference"),
             "wrk": command_line(example_url, "bench-results/bodies/QUERY.json", seconds=options.duration,
                                 connections=options.connections, threads=options.threads, cpus=wrk_cpus),
             "wrk_apq": command_line(example_url + "?operationName=...&variables=...&extensions=...", None,

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +31,15 @@ __all__ = [
     "write_results",
 ]
 
-#: Per query and cache mode: minimum req/s ratio to the ceiling, and maximum p99 in ms (printed, never asserted).
-TARGETS: dict[tuple[str, str], tuple[float, float]] = {
-    ("model_page", "off"): (0.5, 20.0),
-    ("model_page", "on"): (0.9, 20.0),
+#: Per query, cache mode and worker count, for the compiled executor: minimum req/s ratio to the ceiling, and
+#: maximum p99 in ms (inf: none). Printed, never asserted. The reference executor's rows are the baseline.
+TARGETS: dict[tuple[str, str, int], tuple[float, float]] = {
+    ("model_page", "off", 1): (0.25, math.inf),
+    ("lineage", "off", 1): (0.3, math.inf),
+    ("migration_path", "off", 1): (0.3, math.inf),
+    ("alternatives", "off", 1): (0.3, math.inf),
+    ("model_page", "on", 1): (0.9, 20.0),
+    ("model_page", "off", 2): (0.25, 20.0),
 }
 
 
@@ -46,6 +52,12 @@ class Row:
     same_bytes: bool = True
     response_bytes: int = 0
     via: str = "POST"  # or "APQ GET"
+    executor: str = "compiled"  # or "reference" (MODELATLAS_EXECUTOR)
+    workers: int = 1
+
+    @property
+    def target(self) -> tuple[float, float] | None:
+        return TARGETS.get((self.query, self.mode, self.workers)) if self.executor == "compiled" else None
 
     @property
     def ratio(self) -> float:
@@ -56,18 +68,20 @@ class Row:
         """``pass`` or ``miss`` against TARGETS (``-`` when the query has none); ``invalid`` if a run was not clean."""
         if not (self.graphql.clean and self.ceiling.clean and self.same_bytes):
             return "invalid"
-        target = TARGETS.get((self.query, self.mode))
+        target = self.target
         if target is None:
             return "-"
         min_ratio, max_p99 = target
         return "pass" if self.ratio >= min_ratio and self.graphql.p99_ms <= max_p99 else "miss"
 
     def as_dict(self) -> dict[str, Any]:
-        target = TARGETS.get((self.query, self.mode))
-        return {"query": self.query, "via": self.via, "response_cache": self.mode, "graphql": self.graphql.as_dict(),
+        target = self.target
+        return {"query": self.query, "via": self.via, "response_cache": self.mode, "executor": self.executor,
+                "workers": self.workers, "graphql": self.graphql.as_dict(),
                 "ceiling": self.ceiling.as_dict(), "ratio": self.ratio, "same_bytes": self.same_bytes,
                 "response_bytes": self.response_bytes, "verdict": self.verdict(),
-                "target": {"min_ratio": target[0], "max_p99_ms": target[1]} if target else None}
+                "target": {"min_ratio": target[0], "max_p99_ms": target[1] if target[1] < math.inf else None}
+                if target else None}
 
 
 def write_results(output: Path, results: dict[str, Any], rows: list[Row], echo: Callable[[str], None]) -> None:
@@ -82,15 +96,18 @@ def write_results(output: Path, results: dict[str, Any], rows: list[Row], echo: 
     echo(f"\nwrote {output / f'http-{stamp}.json'} and .md (copies: {output / 'http-latest.json'}, .md)")
 
 
-HEADER = ("query", "via", "cache", "req/s", "p50 ms", "p99 ms", "ceiling req/s", "ceiling p99", "ratio", "target")
+HEADER = ("query", "via", "cache", "executor", "workers", "req/s", "p50 ms", "p99 ms", "ceiling req/s", "ceiling p99", "ratio", "target")
+
+
+TEXT_COLUMNS = (0, 1, 2, 3, 11)
 
 
 def _cells(row: Row) -> tuple[str, ...]:
-    target = TARGETS.get((row.query, row.mode))
+    target = row.target
     verdict = row.verdict()
     if target and verdict in ("pass", "miss"):
-        verdict += f" (>= {target[0]:g}x, p99 <= {target[1]:g} ms)"
-    return (row.query, row.via, row.mode, f"{row.graphql.requests_per_sec:.0f}", f"{row.graphql.p50_ms:.2f}",
+        verdict += f" (>= {target[0]:g}x" + (f", p99 <= {target[1]:g} ms)" if target[1] < math.inf else ")")
+    return (row.query, row.via, row.mode, row.executor, str(row.workers), f"{row.graphql.requests_per_sec:.0f}", f"{row.graphql.p50_ms:.2f}",
             f"{row.graphql.p99_ms:.2f}", f"{row.ceiling.requests_per_sec:.0f}", f"{row.ceiling.p99_ms:.2f}",
             f"{row.ratio:.3f}", verdict)
 
@@ -98,7 +115,8 @@ def _cells(row: Row) -> tuple[str, ...]:
 def progress_line(row: Row) -> str:
     """One row as a progress line."""
     g = row.graphql
-    return (f"  {row.query} ({row.via}), cache {row.mode}: {g.requests_per_sec:.0f} req/s, "
+    return (f"  {row.query} ({row.via}), cache {row.mode}, {row.executor}, {row.workers} worker(s): "
+            f"{g.requests_per_sec:.0f} req/s, "
             f"p50 {g.p50_ms:.2f} ms, p99 {g.p99_ms:.2f} ms;"
             f" ceiling {row.ceiling.requests_per_sec:.0f} req/s; ratio {row.ratio:.3f}; {row.verdict()}"
             + "".join(f"; {name}: {r.non_2xx} non-2xx, {r.socket_errors} socket errors of {r.requests} (rate limited?)"
@@ -109,7 +127,7 @@ def render_table(rows: list[Row]) -> str:
     """The plain-text table printed at the end of a run."""
     table = [HEADER, *(_cells(r) for r in rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
-    return "\n".join("  ".join(cell.ljust(w) if i in (0, 1, 2, 9) else cell.rjust(w)
+    return "\n".join("  ".join(cell.ljust(w) if i in TEXT_COLUMNS else cell.rjust(w)
                                for i, (cell, w) in enumerate(zip(line, widths))) for line in table)
 
 
@@ -124,7 +142,8 @@ def render_markdown(results: dict[str, Any], rows: list[Row]) -> str:
         *([(f"**Other work was running (load average {m['loadavg'][0]:.2f} on {m['cpus']} CPUs): these figures are "
             "noisy.**")] if m["loadavg"][0] > 0.5 else []),
         "",
-        f"One uvicorn worker, production settings, rate limit off (the bench factory sets it); "
+        f"One uvicorn worker unless the row says 2 (then server and wrk share both CPUs, unpinned), production "
+        f"settings, rate limit off (the bench factory sets it); executor as in the row (MODELATLAS_EXECUTOR); "
         f"wrk -t{o['threads']} -c{o['connections']}, "
         f"{o['warmup']:g} s warm-up then {o['duration']:g} s per run"
         + (f", {o['rounds']} alternating rounds (medians)" if o.get("rounds", 1) > 1 else "")
@@ -133,7 +152,7 @@ def render_markdown(results: dict[str, Any], rows: list[Row]) -> str:
          "ratio = req/s over the ceiling's req/s."),
         "",
         "| " + " | ".join(HEADER) + " |",
-        "|" + "|".join("---" if i in (0, 1, 2, 9) else "---:" for i in range(len(HEADER))) + "|",
+        "|" + "|".join("---" if i in TEXT_COLUMNS else "---:" for i in range(len(HEADER))) + "|",
         *("| " + " | ".join(_cells(r)) + " |" for r in rows),
         "",
         "Commands:",
@@ -142,6 +161,7 @@ def render_markdown(results: dict[str, Any], rows: list[Row]) -> str:
         c["bench"],
         f"{c['server_env']} \\",
         f"  {c['server']}",
+        *([f"  {c['server_workers2']}  # the 2-worker row, unpinned"] if "server_workers2" in c else []),
         c["wrk"],
         *([c["wrk_apq"]] if "wrk_apq" in c else []),
         "```",

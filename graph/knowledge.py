@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from modelatlas.graph.changes import Change
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.kinds import ReachEvidence, RouterKind, Status
 from modelatlas.graph.records import (
@@ -139,6 +140,7 @@ class KnowledgeGraph:
     links: tuple[LineageLink, ...]
     claims: tuple[Claim, ...]
     index: Indexes = field(repr=False)
+    changes: tuple[Change, ...] = field(default=(), repr=False)  # the catalogs' change feed (graph.changes)
 
     @classmethod
     def from_records(

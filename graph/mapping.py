@@ -351,6 +351,7 @@ MODEL = RecordMap(Model, MA.Model, "models", (
 ))
 FAMILY = RecordMap(Family, MA.ModelFamily, "families", (
     F("name", SDO.name, NAME), F("maker", MA.maker, slug("org", "")), F("comment", RDFS.comment, COMMENT),
+    F("parent", MA.parentFamily, slug("family")), F("patterns", MA.modelPattern, TEXTS, many=True),
 ), provenance=False)
 ORGANIZATION = RecordMap(Organization, MA.Organization, "organizations", (
     F("name", SDO.name, NAME), F("url", SDO.url, URL),

@@ -11,6 +11,11 @@ The rule (README, "Which value is current"):
 5. then the newest as-of date (a curated claim's own, else its newest source's; an imported row's own date);
 6. then the claim's id, so ties break the same way every time.
 
+Set fields (capabilities, input and output modalities: ``SET_PROPERTIES``) are voted member by member
+(:func:`consensus_set`): each imported row claims its whole set; a member is in when the maker's API names it, or
+when at least half of the independent sources that list the field name it. The current claim is the one (if any)
+whose set is that result.
+
 >>> from modelatlas.graph.records import Claim, Provenance
 >>> a = Claim("a", "model:m", "contextWindow", 1, origin=Origin.CATALOG, provenance=Provenance(as_of=date(2026, 5, 1)))
 >>> b = Claim("b", "model:m", "contextWindow", 2, origin=Origin.MAKER_API, provenance=Provenance(as_of=date(2025, 1, 1)))
@@ -33,12 +38,15 @@ from modelatlas.graph.records import Claim, Source
 if TYPE_CHECKING:
     from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["ORIGIN_RANK", "SOURCE_RANK", "Rank", "Vote", "consensus", "current_of", "is_current", "rank", "voter_of",
-           "votes_for"]
+__all__ = ["ORIGIN_RANK", "SET_PROPERTIES", "SOURCE_RANK", "Rank", "Vote", "consensus", "consensus_set", "current_of",
+           "is_current", "rank", "set_value", "voter_of", "votes_for"]
 
 ORIGIN_RANK: dict[str, int] = {Origin.CURATED: 0, Origin.MAKER_API: 1, Origin.CATALOG: 2}
 SOURCE_RANK: dict[str, int] = {SourceKind.MAKER: 0, SourceKind.CATALOG: 1, SourceKind.THIRD_PARTY: 2}
 Rank = tuple[int, bool, int, int, str]
+#: model fields whose value is a set, claimed whole by each row (``set_value``) and voted member by member
+SET_PROPERTIES = frozenset({"capability", "inputModality", "outputModality"})
+NONE_LISTED = "none"
 
 
 def rank(origin: str, as_of: date | None, ident: str, kinds: Iterable[str] = (), unconfirmed: bool = False) -> Rank:
@@ -97,6 +105,42 @@ def consensus(votes: Sequence[Vote], prop: str) -> Vote | None:
     return min(votes, key=lambda v: (-support(v), rank(v.origin, v.as_of, v.ident)), default=None)
 
 
+def set_value(members: Iterable[str]) -> str:
+    """A set as one claim value: sorted, comma-separated; ``none`` for the empty set.
+
+    >>> set_value(("reasoning", "function-calling")), set_value(())
+    ('function-calling,reasoning', 'none')
+    """
+    return ",".join(sorted(set(members))) or NONE_LISTED
+
+
+def set_members(value: object) -> tuple[str, ...]:
+    """The members of a ``set_value``."""
+    return () if value in (None, NONE_LISTED, "") else tuple(str(value).split(","))
+
+
+def consensus_set(votes: Sequence[Vote]) -> tuple[str, ...] | None:
+    """The current set of a set field from each row's whole set (``Vote.value`` a ``set_value``), or None with no votes.
+
+    A member is in when a maker's-API vote names it, or when at least half of the independent voters name it.
+
+    >>> v = [Vote(Origin.CATALOG, s, f"c:p{i}", None, f"v{i}") for i, s in enumerate(["a,b", "a", "none"])]
+    >>> consensus_set(v), consensus_set([*v, Vote(Origin.MAKER_API, "c", "c:maker", None, "m")])
+    (('a',), ('a', 'c'))
+    """
+    if not votes:
+        return None
+    named: dict[str, set[str]] = defaultdict(set)
+    maker: set[str] = set()
+    voters = {v.voter for v in votes}
+    for vote in votes:
+        for member in set_members(vote.value):
+            named[member].add(vote.voter)
+            if vote.origin == Origin.MAKER_API:
+                maker.add(member)
+    return tuple(sorted(m for m, who in named.items() if m in maker or 2 * len(who) >= len(voters)))
+
+
 def _norm(value: object) -> object:
     return value.normalize() if isinstance(value, Decimal) else value
 
@@ -104,6 +148,15 @@ def _norm(value: object) -> object:
 def _vote(claim: Claim) -> Vote:
     citation = claim.provenance.citations[0] if claim.provenance.citations else claim.slug
     return Vote(claim.origin, claim.value, voter_of(citation), claim.provenance.as_of, claim.slug)
+
+
+def _votes_of(claim: Claim) -> list[Vote]:
+    """An imported set-field claim stands for every row that gives its set (one vote per citation); any other claim
+    is one vote."""
+    if claim.origin != Origin.CURATED and claim.property in SET_PROPERTIES and claim.provenance.citations:
+        return [Vote(claim.origin, claim.value, voter_of(c), claim.provenance.as_of, claim.slug)
+                for c in claim.provenance.citations]
+    return [_vote(claim)]
 
 
 def _rank(sources: Mapping[str, Source], claim: Claim) -> Rank:
@@ -126,6 +179,10 @@ def current_of(sources: Mapping[str, Source], claims: Iterable[Claim]) -> Claim 
     if curated or not candidates[0].subject.startswith("model:"):
         return min(curated or candidates, key=lambda c: _rank(sources, c))
     by_vote = [(c, _vote(c)) for c in candidates]
+    if candidates[0].property in SET_PROPERTIES:
+        chosen = consensus_set([v for c in candidates for v in _votes_of(c)])
+        wanted = set_value(chosen or ())
+        return min((c for c in candidates if c.value == wanted), key=lambda c: _rank(sources, c), default=None)
     winner = consensus([v for _, v in by_vote], candidates[0].property)
     return next((c for c, v in by_vote if v is winner), None)
 
@@ -137,7 +194,7 @@ def votes_for(kg: KnowledgeGraph, claim: Claim) -> int:
     group = [c for c in kg.index.claims_by_subject.get(claim.subject, ())
              if c.property == claim.property and not c.rejected and c.value is not None]
     value = _norm(claim.value)
-    return len({_vote(c).voter for c in group if _norm(c.value) == value})
+    return len({v.voter for c in group if _norm(c.value) == value for v in _votes_of(c)})
 
 
 def is_current(kg: KnowledgeGraph, claim: Claim) -> bool:

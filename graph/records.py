@@ -71,6 +71,8 @@ class Family:
     name: str
     maker: str
     comment: str | None = None
+    parent: str | None = None  # the umbrella family of a line (llama-3.1 -> llama)
+    patterns: tuple[str, ...] = ()  # model-slug patterns that place imported models here (graph.families)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ same parsed table copied into an rdflib Graph. Every problem names the file, the
 Rules beyond SHACL:
 
 * next-version links form no cycle (so lineage walks never loop);
-* a value with recorded claims is the one the precedence rule picks (``graph.precedence``).
+* a value with recorded claims is the one the precedence rule picks (``graph.precedence``);
+* a family's ``ma:modelPattern`` is a regular expression, and umbrella families (``ma:parentFamily``) form no cycle.
 
 >>> problems_of(read_table())
 []
@@ -14,6 +15,7 @@ Rules beyond SHACL:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +55,7 @@ def problems_of(data: LoadedTable, *, reference: bool = False, shapes: Graph | N
     else:
         problems = compile_shapes(shapes).problems(data.dataset, data.file_label)
     problems += _cycle_problems(data.dataset, data.file_label) + _precedence_problems(data.dataset, data.file_label)
+    problems += _family_problems(data.dataset, data.file_label)
     return sorted(problems, key=lambda p: (p.file, p.subject, p.property, p.message))
 
 
@@ -124,6 +127,31 @@ def _precedence_problems(table: TripleTable, file_of: FileOf) -> list[Problem]:
                 f"current value {current} is not the one the precedence rule picks: {expected} "
                 f"from {short(CLAIM.iri(winner))} (rule: maker > catalog > third party, then newest ma:asOf)",
             ))
+    return problems
+
+
+def _family_problems(table: TripleTable, file_of: FileOf) -> list[Problem]:
+    """Patterns that do not compile, and umbrella chains that loop (graph.families)."""
+    problems = []
+    parent: dict[Node, Node] = {}
+    for family in sorted(set(table.instances.get(MA.ModelFamily, ())), key=str):
+        for pattern in table.objects(family, MA.modelPattern):
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                problems.append(Problem(file_of(family), short(family), "ma:modelPattern",
+                                        f"{str(pattern)!r} is not a regular expression ({exc})"))
+        up = min(table.objects(family, MA.parentFamily), key=str, default=None)
+        if up is not None:
+            parent[family] = up
+    for family in sorted(parent, key=str):
+        seen, at = {family}, parent[family]
+        while at in parent and at not in seen:
+            seen.add(at)
+            at = parent[at]
+        if at == family:
+            problems.append(Problem(file_of(family), short(family), "ma:parentFamily",
+                                    "umbrella families form a cycle through this family"))
     return problems
 
 

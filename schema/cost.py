@@ -63,7 +63,17 @@ def list_sizes(kg: KnowledgeGraph) -> dict[str, int]:
         "Family.models": longest(index.models_by_family), "License.models": longest(index.models_by_license),
         "Model.claims": longest(index.claims_by_subject), "Offering.claims": longest(index.claims_by_subject),
         "Provider.routers": longest(index.routers_by_provider),
+        **_family_sizes(kg),
     }
+
+
+def _family_sizes(kg: KnowledgeGraph) -> dict[str, int]:
+    """An umbrella family's versions and lineage (its lines' models too: Qwen has ~200)."""
+    from modelatlas.graph.families import family_members
+
+    versions = max((len(family_members(kg, f)) for f in kg.families), default=0)
+    return {"Family.versions": versions, "FamilyLineage.nodes": versions, "FamilyLineage.edges": versions,
+            "Family.lines": max((sum(f.parent == p for f in kg.families.values()) for p in kg.families), default=0)}
 
 
 def estimate_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None,

@@ -16,7 +16,10 @@ from modelatlas.graph.algorithms.filters import Constraints, satisfies
 from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord
 from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, migration_paths as find_paths
 from modelatlas.graph.algorithms.search import search as run_search
+from modelatlas.graph.changes import Change as ChangeRecord
 from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.families import ambiguity, family_members, family_named
+from modelatlas.graph.kinds import ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.records import (
@@ -39,8 +42,9 @@ from modelatlas.schema.analysis import (
     to_constraints,
     to_criteria,
 )
+from modelatlas.schema.changes import ChangeConnection, changes
 from modelatlas.schema.context import Info
-from modelatlas.schema.errors import bad_input, not_found, shorten
+from modelatlas.schema.errors import ambiguous, bad_input, not_found, shorten
 from modelatlas.schema.ids import from_global_id
 from modelatlas.schema.pages import Connection, page_size
 from modelatlas.schema.types import (
@@ -88,10 +92,21 @@ def _slug(ident: str, type_name: str) -> str:
 
 
 def _model(info: Info, ident: str) -> ModelRecord:
+    """The model an id names. A family, or an id that only a placeholder of unresolved rows carries while real
+    versions start with it (``mistral-small``), is AMBIGUOUS with the candidate models; nothing is NOT_FOUND."""
+    kg = info.context.kg
     try:
-        return info.context.kg.model(_slug(ident, "Model"), info.context.today)
+        found: ModelRecord | None = kg.model(_slug(ident, "Model"), info.context.today)
     except NotFoundError:
-        raise not_found("model", ident) from None
+        found = None
+    if found is not None and found.resolution != ResolutionStatus.UNRESOLVED:
+        return found
+    family, candidates = ambiguity(kg, ident.strip())
+    if candidates:
+        raise ambiguous("model", ident, candidates, family)
+    if found is None:
+        raise not_found("model", ident)
+    return found
 
 
 def _entity(records: Mapping[str, R], type_name: str, ident: str) -> R:
@@ -124,7 +139,8 @@ class ModelOrder:
 
 @strawberry.input(description="Every given condition must hold (capabilities: all of them).")
 class ModelFilter:
-    family: str | None = None
+    family: str | None = strawberry.field(default=None, description=(
+        "A family by slug or name; an umbrella family (Llama) takes the models of its lines too."))
     maker: str | None = None
     capabilities: list[str] | None = None
     suited_for: list[str] | None = None
@@ -187,8 +203,9 @@ def _filter_models(info: Info, f: ModelFilter | None) -> list[ModelRecord]:
         nonlocal slugs
         slugs = set(found) if slugs is None else slugs & set(found)
 
-    if f.family:
-        narrow(idx.models_by_family.get(_known("family", _slug(f.family, "Family"), kg.families), ()))
+    if f.family:  # an umbrella family takes its lines' models too
+        family = family_named(kg, f.family.strip()) or _known("family", _slug(f.family, "Family"), kg.families)
+        narrow(m.slug for m in family_members(kg, family))
     if f.maker:
         narrow(idx.models_by_maker.get(_known("maker", _slug(f.maker, "Organization"), kg.organizations), ()))
     for cap in f.capabilities or []:
@@ -310,7 +327,9 @@ def _search(info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
 
 
 def _family(info: Info, id: strawberry.ID) -> FamilyRecord:
-    return _entity(info.context.kg.families, "Family", id)
+    kg = info.context.kg
+    slug = family_named(kg, id.strip()) or _slug(id, "Family")
+    return _entity(kg.families, "Family", slug)
 
 
 def _organization(info: Info, id: strawberry.ID) -> OrganizationRecord:
@@ -416,11 +435,13 @@ class Query:
     node: Record | None = field(resolver=_node, graphql_type=Node | None, description="Any entity by its global id.")
     model: ModelRecord | None = field(
         resolver=_model_by_id, graphql_type=Model | None,
-        description="A model by slug, global id, any API or route id, or an alias (resolved today).")
+        description=("A model by slug, global id, any API or route id, or an alias (resolved today). A family or an id "
+                     "that names several versions is an AMBIGUOUS error listing the candidates in extensions."))
     models: Connection[ModelRecord] = field(resolver=_models, graphql_type=ModelConnection)
     search: list[SearchHit] = field(
         resolver=_search, description="Models, families, providers and routers by name, id or alias; best matches first.")
-    family: FamilyRecord | None = field(resolver=_family, graphql_type=Family | None)
+    family: FamilyRecord | None = field(resolver=_family, graphql_type=Family | None, description=(
+        "A family by slug, global id or name (\"Llama\"), with its lines, versions and lineage."))
     organization: OrganizationRecord | None = field(resolver=_organization, graphql_type=Organization | None)
     provider: ProviderRecord | None = field(resolver=_provider, graphql_type=Provider | None)
     providers: Connection[ProviderRecord] = field(resolver=_providers, graphql_type=ProviderConnection)
@@ -442,3 +463,8 @@ class Query:
         description="Ranked migration paths with per-step checks; an empty list when none fits.")
     alternatives: list[AlternativeRecord] = field(resolver=_alternatives, graphql_type=list[Alternative],
                                                   description="Models sharing capabilities and use cases, best first.")
+    changes: Connection[ChangeRecord] = field(
+        resolver=changes, graphql_type=ChangeConnection,
+        description=("What changed in the catalogs on or after a date: new models and routes, price changes, "
+                     "deprecations and shutdown dates announced, replacements added; from the value snapshot each "
+                     "import keeps (modelatlas import), oldest first."))

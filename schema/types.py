@@ -18,15 +18,17 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
 from operator import attrgetter
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import strawberry
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.field import StrawberryField
 
-from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord
+from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to
 from modelatlas.graph.algorithms.migration import current_replacement
-from modelatlas.graph.knowledge import Reach, effective_status, route_status
+from modelatlas.graph.families import FamilyLineage as FamilyLineageRecord, family_lineage, family_members, lines_of
+from modelatlas.graph.history import PricePoint as DatedPriceRecord, price_history, price_on
+from modelatlas.graph.knowledge import KnowledgeGraph, Reach, effective_status, route_status
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.precedence import is_current, votes_for
 from modelatlas.graph.records import (
@@ -47,6 +49,9 @@ from modelatlas.schema.context import Info
 from modelatlas.schema.errors import bad_input, shorten
 from modelatlas.schema.ids import to_global_id
 from modelatlas.schema.pages import Connection
+
+if TYPE_CHECKING:
+    from modelatlas.schema.analysis import LineageEdge
 
 field = strawberry.field
 
@@ -87,6 +92,7 @@ LazyFamily = Annotated["Family", strawberry.lazy(__name__)]
 LazyModel = Annotated["Model", strawberry.lazy(__name__)]
 LazyOffering = Annotated["Offering", strawberry.lazy(__name__)]
 LazyRouter = Annotated["Router", strawberry.lazy(__name__)]
+LazyLineageEdge = Annotated["LineageEdge", strawberry.lazy("modelatlas.schema.analysis")]
 
 
 class _Read(StrawberryField):
@@ -150,6 +156,7 @@ def serves(record_type: type) -> Any:
     def is_type_of(obj: object, _info: object) -> bool:
         return isinstance(obj, record_type)
 
+    is_type_of.record_type = record_type  # type: ignore[attr-defined]  # compiled plans inline the isinstance
     return staticmethod(is_type_of)
 
 
@@ -387,6 +394,34 @@ class PriceTier:
     valid_from: date | None
 
 
+def _dated_sources(root: DatedPriceRecord, info: Info) -> list[SourceRecord]:
+    return _sources(info, root.sources)
+
+
+@view(DatedPriceRecord, description="A route's prices as one source gives them from a date on (USD per 1M tokens).")
+class DatedPrice:
+    valid_from: date | None = read(description=(
+        "The day these prices started, where the source says (genai-prices' price history); null: since the "
+        "source's first listing, or not said."))
+    observed_on: date | None = read(description="The source's own date for the prices (its row's or catalog's as-of).")
+    input_price: float | None
+    output_price: float | None
+    cached_input_price: float | None
+    cache_write_price: float | None
+    announced: bool = read(description="Starts after the catalog's own date: announced, not yet in force there.")
+    rejected: bool = read(description="A value the import rejected as a data error (see the offering's claims).")
+    citation: str | None
+    sources: list[SourceRecord] = field(resolver=_dated_sources, graphql_type=list[Source])
+
+
+def _price_history(root: OfferingRecord, info: Info) -> list[DatedPriceRecord]:
+    return price_history(info.context.kg, root.slug)
+
+
+def _price_on(root: OfferingRecord, info: Info, at: date) -> DatedPriceRecord | None:
+    return price_on(info.context.kg, root.slug, at)
+
+
 @view(OfferingRecord, description="A route: one model served by one provider under one route id. Prices in USD per 1M tokens.")
 class Offering(Node):
     model: ModelRecord = field(resolver=_offering_model, graphql_type=LazyModel)
@@ -419,6 +454,16 @@ class Offering(Node):
     unconfirmed: bool = computed(_unconfirmed)
     note: str | None = computed(_note)
     claims: list[ClaimRecord] = field(resolver=_offering_claims, graphql_type=list[Claim])
+    price_history: list[DatedPriceRecord] = field(
+        resolver=_price_history, graphql_type=list[DatedPrice],
+        description=("Dated prices from every source that has them: genai-prices' price steps (with their valid-from "
+                     "dates; announced ones flagged), each catalog's current price with its date, and prices earlier "
+                     "imports took that a later one changed. Dated steps come last, oldest first."))
+    price_on: DatedPriceRecord | None = field(
+        resolver=_price_on, graphql_type=DatedPrice | None,
+        description=("The price in force on a date, where the history allows: the newest price step started by then; "
+                     "before the first step, the price listed before it; with no steps, the current price from its "
+                     "source's date on. Null when the history does not reach back that far."))
 
 
 @strawberry.enum(description="Why a router is said to reach a model.")
@@ -457,10 +502,14 @@ class LineageLink:
     @staticmethod
     def seen(info: Info, edge: EdgeRecord, far_slug: str) -> LineageLink:
         """The edge as seen from its other end, ``far_slug``."""
-        kg = info.context.kg
+        return LineageLink.seen_in(info.context.kg, edge, far_slug)
+
+    @staticmethod
+    def seen_in(kg: KnowledgeGraph, edge: EdgeRecord, far_slug: str) -> LineageLink:
+        """The edge as seen from its other end, ``far_slug``, in the snapshot ``kg``."""
         link = edge.link
         prov = link.provenance if link else None
-        sources = _sources(info, prov.sources) if prov else []
+        sources = [kg.sources[s] for s in prov.sources if s in kg.sources] if prov else []
         return LineageLink(
             model=kg.models[far_slug], kind=LineageKind(edge.kind),
             valid_from=edge.valid_from, valid_to=edge.valid_to, source=sources[0] if sources else None,
@@ -506,12 +555,34 @@ def _model_routers(root: ModelRecord, info: Info) -> list[Reach]:
     return info.context.backend.reaches(root.slug)
 
 
+LINK_LISTS = 8192  # models whose lineage links a snapshot keeps (both directions): ~1 KB each, ~8 MB at most
+
+
+def _links(kg: KnowledgeGraph, slug: str, arriving: bool) -> list[LineageLink]:
+    """The model's lineage links, arriving or leaving: the same for every request of a snapshot, so built once per
+    snapshot and model (the first ``LINK_LISTS`` models asked for; later ones are built per request)."""
+    memo: dict[tuple[str, bool], list[LineageLink]] = per_snapshot(kg, "lineage-links", dict)
+    found = memo.get((slug, arriving))
+    if found is None:
+        if arriving:
+            found = [LineageLink.seen_in(kg, e, e.source) for e in edges_to(kg, slug)]
+        else:
+            found = [LineageLink.seen_in(kg, e, e.target) for e in edges_from(kg, slug)]
+        if len(memo) < LINK_LISTS:
+            memo[(slug, arriving)] = found
+    return found
+
+
 def _predecessors(root: ModelRecord, info: Info) -> list[LineageLink]:
-    return [LineageLink.seen(info, e, e.source) for e in info.context.backend.edges_to(root.slug)]
+    if info.context.store is not None:  # the store's walk (MODELATLAS_SPARQL_STORE)
+        return [LineageLink.seen_in(info.context.kg, e, e.source) for e in info.context.store.edges_to(root.slug)]
+    return _links(info.context.kg, root.slug, True)
 
 
 def _successors(root: ModelRecord, info: Info) -> list[LineageLink]:
-    return [LineageLink.seen(info, e, e.target) for e in info.context.backend.edges_from(root.slug)]
+    if info.context.store is not None:
+        return [LineageLink.seen_in(info.context.kg, e, e.target) for e in info.context.store.edges_from(root.slug)]
+    return _links(info.context.kg, root.slug, False)
 
 
 def _replacement(root: ModelRecord, info: Info) -> ModelRecord | None:
@@ -524,6 +595,26 @@ def _versions(root: ModelRecord, info: Info) -> list[ModelRecord]:
 
 def _model_claims(root: ModelRecord, info: Info, field: str | None = None) -> list[ClaimRecord]:
     return _claims(info, f"model:{root.slug}", field)
+
+
+@strawberry.type(description="One route's price on a date.")  # built per answer, not a view
+class RoutePrice:
+    offering: OfferingRecord = read(graphql_type=LazyOffering)
+    price: DatedPriceRecord = read(graphql_type=DatedPrice)
+
+
+def _prices_on(root: ModelRecord, info: Info, at: date) -> list[RoutePrice]:
+    kg = info.context.kg
+    found = [(o, price_on(kg, o.slug, at)) for o in kg.offerings_of(root.slug)]
+    priced = [RoutePrice(offering=o, price=p) for o, p in found if p is not None]
+
+    def blended(route: RoutePrice) -> tuple[bool, bool, float]:  # unpriced last, free tiers after paid routes
+        p = route.price
+        if p.input_price is None or p.output_price is None:
+            return (True, False, 0.0)
+        return (False, p.input_price == 0 and p.output_price == 0, float(p.input_price) * 0.75 + float(p.output_price) * 0.25)
+
+    return sorted(priced, key=blended)
 
 
 @view(ModelRecord, description="One concrete model version.")
@@ -584,6 +675,10 @@ class Model(Node):
     claims: list[ClaimRecord] = field(
         resolver=_model_claims, graphql_type=list[Claim],
         description="Every recorded claim about this model (or one field), conflicting ones side by side.")
+    prices_on: list[RoutePrice] = field(resolver=_prices_on, description=(
+        "Each route's price in force on a date, where its history reaches back that far (see Offering.priceOn), "
+        "cheapest first (3:1 blend; free tiers after paid routes, unpriced last): with resolveAlias(name:, at:), "
+        "what an alias pointed to on a date and at what price."))
 
 
 @strawberry.type(description="One version in a family's timeline.")  # built per answer, not a view
@@ -603,14 +698,47 @@ def _timeline(root: FamilyRecord, info: Info) -> list[TimelineEntry]:
                           status=ModelStatus(effective_status(m, info.context.today))) for m in models]
 
 
-@view(FamilyRecord, description="A product line of versions.")
+def _family_parent(root: FamilyRecord, info: Info) -> FamilyRecord | None:
+    return info.context.kg.families.get(root.parent) if root.parent else None
+
+
+def _family_lines(root: FamilyRecord, info: Info) -> list[FamilyRecord]:
+    return lines_of(info.context.kg, root.slug)
+
+
+def _family_versions(root: FamilyRecord, info: Info) -> list[ModelRecord]:
+    return family_members(info.context.kg, root.slug)
+
+
+def _family_lineage(root: FamilyRecord, info: Info) -> FamilyLineageRecord:
+    return family_lineage(info.context.kg, root.slug)
+
+
+@view(FamilyLineageRecord, description="The lineage edges with an end among a family's versions, and their models.")
+class FamilyLineage:
+    nodes: list[ModelRecord] = read(graphql_type=list[LazyModel], description=(
+        "The family's versions and the models its edges reach, in release order."))
+    edges: list[EdgeRecord] = read(graphql_type=list[LazyLineageEdge], description=(
+        "Next versions, replacements, derivations and alias moves, ancestor -> descendant."))
+
+
+@view(FamilyRecord, description="A product line of versions, or an umbrella family above lines (Llama above Llama 3.1).")
 class Family(Node):
     name: str
     maker: OrganizationRecord = field(resolver=_maker, graphql_type=Organization)
-    models: list[ModelRecord] = field(resolver=_family_models, graphql_type=list[Model])
+    models: list[ModelRecord] = field(resolver=_family_models, graphql_type=list[Model],
+                                      description="The models placed in this family itself (not in its lines).")
     timeline: list[TimelineEntry] = field(
         resolver=_timeline,
         description="The family's versions in release order, with their status on the request's date.")
+    parent: FamilyRecord | None = field(resolver=_family_parent, graphql_type=LazyFamily | None,
+                                        description="The umbrella family of a line.")
+    lines: list[FamilyRecord] = field(resolver=_family_lines, graphql_type=list[LazyFamily],
+                                      description="The lines grouped under an umbrella family.")
+    versions: list[ModelRecord] = field(resolver=_family_versions, graphql_type=list[Model], description=(
+        "Every model of the family and of its lines, in release order (undated last)."))
+    lineage: FamilyLineageRecord = field(resolver=_family_lineage, graphql_type=FamilyLineage, description=(
+        "Succession and derivation around the family's versions, ready to draw, in one query."))
 
 
 def _router_providers(root: RouterRecord, info: Info) -> list[ProviderRecord]:

@@ -7,8 +7,10 @@
     modelatlas serve                  the GraphQL service                                            (serve.py)
     modelatlas export-schema          print the GraphQL SDL                                          (serve.py)
     modelatlas import / resolve / eval  catalog imports, identity resolution, the gold-set evaluation  (catalog.py)
+    modelatlas changes --since DATE   the catalogs' change feed                                      (catalog.py)
     modelatlas bench                  HTTP benchmark against the service's own ceiling               (bench.py)
     modelatlas synth / bench-scale    synthetic catalogs and the scale benchmark                     (scale.py)
+    modelatlas bench-explorer         the explorer's page times in chromium, and its asset size      (explorer.py)
     modelatlas store load / check     the graph in a SPARQL 1.1 store (Oxigraph)                     (store.py)
 
 Every command loads data as the service does (``common.load``: ``MODELATLAS_*`` settings, imports and compiled
@@ -17,7 +19,7 @@ cache), so ``show``, ``stats``, ``export`` and the API answer from the same grap
 
 import typer
 
-from modelatlas.api.cli import bench, catalog, data, scale, serve, show, store
+from modelatlas.api.cli import bench, catalog, data, explorer, scale, serve, show, store
 
 __all__ = ["app"]
 
@@ -32,7 +34,9 @@ app.command("export-schema")(serve.export_schema)
 app.command("import")(catalog.import_catalogs)
 app.command("resolve")(catalog.resolve)
 app.command("eval")(catalog.evaluate)
+app.command("changes")(catalog.changes)
 app.command("bench")(bench.bench)
 app.command("synth")(scale.synth)
 app.command("bench-scale")(scale.bench_scale)
+app.command("bench-explorer")(explorer.bench_explorer)
 app.add_typer(store.app, name="store")

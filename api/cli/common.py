@@ -52,7 +52,8 @@ def load(data: list[Path] | None, imports: bool | None = None, *, config: Settin
     config = config or settings()
     try:
         return load_graph(data or config.data_paths(), imports=config.imports if imports is None else imports,
-                          cache=config.cache, cache_dir=config.cache_dir, **options)
+                          cache=config.cache, cache_dir=config.cache_dir,
+                          **{"catalog_dir": config.catalog_path(), **options})
     except KnowledgeGraphError as exc:
         fail(exc)
 

@@ -29,6 +29,8 @@ def serve(
     import uvicorn
 
     from modelatlas.api.http.app import configure_logging, create_app
+    from modelatlas.api.http.memory import tune_malloc
+    from modelatlas.api.http.protocol import GuardedH11Protocol
 
     overrides: dict[str, Any] = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items()
                                  if v is not None}
@@ -46,12 +48,20 @@ def serve(
             StoreBackends(config.sparql_store)(kg)
         except KnowledgeGraphError as exc:
             fail(exc)
+    tune_malloc()  # freed request memory goes back to the system (api/http/memory.py)
     os.environ.update(config.to_env())
+    GuardedH11Protocol.header_timeout = config.header_timeout_seconds  # worker processes read it from the environment
     typer.echo(f"modelatlas serving on http://{config.host}:{config.port}/graphql", err=True)
     # uvicorn must not rewrite the client from X-Forwarded-For (it trusts 127.0.0.1 by default): the app does,
     # for MODELATLAS_TRUSTED_PROXIES only (api/http/proxies.py)
+    # slow clients and restarts: idle keep-alive closed, headers within a deadline (api/http/protocol.py), a
+    # stopping worker drains its connections for up to graceful_shutdown_seconds
     server: dict[str, Any] = {"host": config.host, "port": config.port, "log_level": "warning", "access_log": False,
-                              "proxy_headers": False}
+                              "proxy_headers": False, "http": GuardedH11Protocol,
+                              "timeout_keep_alive": config.keep_alive_seconds,
+                              "timeout_graceful_shutdown": config.graceful_shutdown_seconds,
+                              "h11_max_incomplete_event_size": 16 * 1024,
+                              "timeout_worker_healthcheck": 120}  # a replacement worker loads the graph first
     if single:  # one process: serve the graph just loaded (its cache entry is written meanwhile)
         configure_logging()
         uvicorn.run(create_app(config, kg=kg), **server)

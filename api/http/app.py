@@ -18,13 +18,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
 from modelatlas.api.http.endpoint import GraphQLEndpoint
+from modelatlas.api.http.explorer import mount_explorer
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from modelatlas.api.http.memory import tune_malloc
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
 from modelatlas.api.http.settings import Settings
@@ -42,7 +44,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
 
     def load() -> KnowledgeGraph:
         return load_graph(settings.data_paths(), imports=settings.imports, cache=settings.cache,
-                          cache_dir=settings.cache_dir, background_write=True)
+                          cache_dir=settings.cache_dir, background_write=True, catalog_dir=settings.catalog_path())
 
     metrics = Metrics()
     snapshots = Snapshots(kg or load(), load)
@@ -151,10 +153,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         outcome = await reload("admin")
         return JSONResponse(outcome.as_dict(), status_code=422 if outcome.status == "rejected" else 200)
 
-    @app.get("/", include_in_schema=False)
-    async def root() -> PlainTextResponse:
-        return PlainTextResponse("modelatlas: GraphQL at /graphql (schema: schema.graphql), health at /healthz and "
-                                 "/readyz, metrics at /metrics\n")
+    mount_explorer(app, endpoint)  # the web app at /, its assets, its persisted-query manifest
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], max_age=600,
@@ -187,4 +186,6 @@ def configure_logging() -> None:
 def app_from_env() -> FastAPI:
     """The app for ``uvicorn --factory``: settings from MODELATLAS_* variables."""
     configure_logging()
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    tune_malloc()  # after the load: freed request memory goes back to the system
+    return app

@@ -91,6 +91,7 @@ class Observe:
         request_id = given if _SANE_ID.match(given) else uuid.uuid4().hex[:16]
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        state["arrival"] = time.monotonic()  # the request's deadline counts from here (queue, parse, validate too)
         start = time.perf_counter()
         status = 500
 

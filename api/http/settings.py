@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import limits
 from pydantic import ValidationError, ValidationInfo, field_validator
@@ -53,16 +53,25 @@ class Settings(BaseSettings):
     max_tokens: int = 1000
     max_body_bytes: int = 65536
     max_page_size: int = 100
+    trusted_documents: bool = False  # execute only the trusted documents (the explorer's manifest), by hash
     response_cache: bool = True  # cache responses by (document, variables, data version); ETag and 304
     max_cost: int = 10000  # estimated nodes a request may touch (reported in extensions.cost)
     timeout_seconds: float = 5.0  # wall-clock budget of one GraphQL request
+    executor: Literal["compiled", "reference"] = "compiled"  # compiled plans, or graphql-core's executor alone
     rate_limit: str = "600/minute"  # per client address, in the `limits` notation; "" turns it off
+    cpu_budget: float = 30.0  # CPU seconds of parsing, validation and execution per client and minute; 0: no budget
+    work_threads: int = 2  # threads that parse, validate and execute (off the event loop); more wait their turn
+    header_timeout_seconds: float = 10.0  # a request's headers must arrive within this (else 408, closed)
+    body_timeout_seconds: float = 10.0  # a request's body must arrive within this (else 408)
+    keep_alive_seconds: int = 5  # an idle keep-alive connection is closed after this
+    graceful_shutdown_seconds: int = 10  # a stopping worker waits this long for its connections to finish
     cors_origins: Annotated[list[str], NoDecode] = []  # comma-separated allow-list; empty: no cross-origin access
     trusted_proxies: Annotated[list[str], NoDecode] = []  # addresses/CIDRs whose X-Forwarded-For counts; empty: none
     admin_token: str = ""  # bearer token of POST /admin/reload (at least 32 characters); empty: the endpoint is off
     imports: bool = True  # serve the imported catalogs (models.dev, genai-prices) beside the curated data
     cache: bool = True  # use the compiled cache (restarts on unchanged inputs skip parse and validation)
     cache_dir: Path | None = None  # $XDG_CACHE_HOME/modelatlas
+    catalog_dir: Path | None = None  # refreshed catalogs and import value snapshots; None: <cache dir>/catalogs
     today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
     redis_url: str = ""  # rate limits, persisted queries and response cache shared in this Redis; empty: in process
     sparql_store: str = ""  # http://host:port of a SPARQL 1.1 store (Oxigraph server) loaded by `modelatlas store load`:
@@ -127,6 +136,12 @@ class Settings(BaseSettings):
 
     def data_paths(self) -> list[Path] | None:
         return [self.data_dir] if self.data_dir else None
+
+    def catalog_path(self) -> Path:
+        """Where ``modelatlas import --from`` installs catalogs and every import keeps its value snapshots."""
+        from modelatlas.graph.cache import default_cache_dir
+
+        return self.catalog_dir or (self.cache_dir or default_cache_dir()) / "catalogs"
 
 
 def env_text(value: object) -> str:

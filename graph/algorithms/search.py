@@ -1,7 +1,9 @@
 """Search models, families, providers and routers by id, API id, alias or name.
 
 Score: 1.0 exact id or alias, 0.9 exact name, 0.8 id or name prefix, 0.6 substring of an id, 0.5 of a name;
-ties by kind (Model, Family, Provider, Router) then slug.
+ties by kind (Model, Family, Provider, Router) then slug. Unresolved placeholder nodes (catalog rows no rule could
+place) come after every other hit, whatever their score, and at equal score a base model comes before the models
+derived from it (fine-tunes, distills: a DERIVED_FROM link).
 
 Every searchable string of a snapshot is lowercased into one text (``SearchText``, built once per snapshot), so a
 query is a run of C-speed ``str.find`` calls over it rather than a Python loop over every model: at 100k models
@@ -12,10 +14,11 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple, TypeAlias
 
+from modelatlas.graph.kinds import LinkKind, ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.memo import per_snapshot
 from modelatlas.graph.records import Family, Model, Provider, Router
@@ -118,12 +121,21 @@ def search(kg: KnowledgeGraph, text: str, first: int = 10) -> list[Hit]:
         return _scan(kg, query, first)
     index = per_snapshot(kg, "search-text", lambda: SearchText(kg))
     hits = [Hit(*index.records[owner], matched, score) for owner, (score, matched) in index.hits(query).items()]
-    return heapq.nsmallest(first, hits, key=_rank)
+    return heapq.nsmallest(first, hits, key=_ranker(kg))
 
 
-def _rank(hit: Hit) -> tuple[float, int, str]:
-    """Best first: higher score, then kind (Model, Family, Provider, Router), then slug."""
-    return -hit.score, KIND_ORDER[hit.kind], hit.record.slug
+def _ranker(kg: KnowledgeGraph) -> Callable[[Hit], tuple[bool, float, bool, int, str]]:
+    """Best first: resolved before unresolved placeholders, higher score, base before derived models, then kind
+    (Model, Family, Provider, Router), then slug."""
+    links_from = kg.index.links_from
+
+    def rank(hit: Hit) -> tuple[bool, float, bool, int, str]:
+        model = hit.record if isinstance(hit.record, Model) else None
+        unresolved = model is not None and model.resolution == ResolutionStatus.UNRESOLVED
+        derived = model is not None and any(l.kind == LinkKind.DERIVED_FROM for l in links_from.get(model.slug, ()))
+        return unresolved, -hit.score, derived, KIND_ORDER[hit.kind], hit.record.slug
+
+    return rank
 
 
 def _scan(kg: KnowledgeGraph, query: str, first: int) -> list[Hit]:
@@ -133,5 +145,5 @@ def _scan(kg: KnowledgeGraph, query: str, first: int) -> list[Hit]:
         score, matched = _score(query, ids, name)
         if score:
             hits.append(Hit(kind, record, matched, score))
-    hits.sort(key=_rank)
+    hits.sort(key=_ranker(kg))
     return hits[:first]

@@ -16,19 +16,22 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+from modelatlas.graph.errors import DataError
 from modelatlas.graph.importers.rows import (
     CatalogRow,
     CatalogSnapshot,
     PricePoint,
     Rejection,
     decimal_or_none,
+    read_json_file,
 )
 from modelatlas.graph.kinds import TierKind
 from modelatlas.graph.records import PriceTier
 
-__all__ = ["SOURCE", "package_version", "read_genai_prices", "rows_from_providers"]
+__all__ = ["SOURCE", "package_version", "read_genai_prices", "read_genai_prices_file", "rows_from_providers"]
 
 SOURCE = "genai-prices"
 PACKAGE = "genai-prices"
@@ -43,6 +46,38 @@ def read_genai_prices(today: date | None = None) -> CatalogSnapshot:
     from genai_prices.data import providers
 
     return rows_from_providers(providers, version=package_version(), today=today)
+
+
+def read_genai_prices_file(path: Path, *, version: str | None = None, today: date | None = None) -> CatalogSnapshot:
+    """The rows of a genai-prices ``data.json`` (the published provider array, ``.json`` or ``.json.gz``), parsed by
+    the package's own reader. Raises DataError naming the file, the provider and model ids and the field of the
+    first record the package refuses."""
+    from genai_prices.types import _providers_from_raw
+
+    doc = read_json_file(path, "genai-prices data", "providers", kind=list)
+    providers: list[Any] = []
+    for i, raw in enumerate(doc):
+        pid = raw.get("id", f"#{i}") if isinstance(raw, dict) else f"#{i}"
+        try:
+            providers += _providers_from_raw([raw])
+        except ValueError as exc:  # pydantic's ValidationError: find the model it is about
+            models = raw.get("models") if isinstance(raw, dict) else None
+            for j, model in enumerate(models if isinstance(models, list) else []):
+                try:
+                    _providers_from_raw([{**raw, "models": [model]}])
+                except ValueError as model_exc:
+                    mid = model.get("id", f"#{j}") if isinstance(model, dict) else f"#{j}"
+                    raise DataError(f"{path}: provider {pid!r} model {mid!r}: {_first_error(model_exc)}") from None
+            raise DataError(f"{path}: provider {pid!r}: {_first_error(exc)}") from None
+    return rows_from_providers(providers, version=version or f"file {path.name}", today=today)
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"field {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(exc)
 
 
 def rows_from_providers(providers: Iterable[Any], *, version: str, today: date | None = None) -> CatalogSnapshot:

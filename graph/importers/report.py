@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from modelatlas.graph.changes import RouteValues
 from modelatlas.graph.importers.rows import Rejection
 
 __all__ = ["ImportReport", "MakerShare"]
@@ -52,6 +53,9 @@ class ImportReport:
     inferred_links: int = 0
     duplicate_pairs: list[tuple[str, str]] = field(default_factory=list)  # suspected spellings of one model
     timings: dict[str, float] = field(default_factory=dict)
+    #: catalog -> ``<provider id>/<route id>`` -> the values taken for that route (its value snapshot, graph.changes)
+    route_values: dict[str, dict[str, RouteValues]] = field(default_factory=dict)
+    changes: int = 0  # changes in the feed of this import's value snapshots and the stored ones
 
     @property
     def resolved(self) -> int:
@@ -89,6 +93,7 @@ class ImportReport:
             out.append(f"  ... and {len(self.rejected) - 40} more")
         out.append(f"suspected duplicate pairs (same maker, words, sizes and release date): {len(self.duplicate_pairs)}")
         out.extend(f"  {a} ~ {b}" for a, b in self.duplicate_pairs)
+        out.append(f"change feed: {self.changes} changes across the stored value snapshots and this import's")
         if self.timings:
             out.append("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in self.timings.items()))
         return out

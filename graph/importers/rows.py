@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from modelatlas.graph.errors import DataError
 from modelatlas.graph.records import PriceTier
@@ -81,6 +81,7 @@ class Rejection:
     field: str  # "row" for a whole row
     value: object
     reason: str
+    benign: bool = False  # a condition the packaged data has too (a duplicate key read once), not a data error
 
     def __str__(self) -> str:
         return f"{self.source}:{self.where} {self.field}={self.value}: {self.reason}"
@@ -100,16 +101,21 @@ class CatalogSnapshot:
     rejected: tuple[Rejection, ...] = ()
 
 
-def read_json_file(path: Path, what: str, entries: str) -> dict[str, Any]:
-    """A catalog's JSON object of ``entries`` from ``path`` (``.json`` or ``.json.gz``); DataError naming the file
-    (and ``what`` it should hold) otherwise."""
+@overload
+def read_json_file(path: Path, what: str, entries: str) -> dict[str, Any]: ...
+@overload
+def read_json_file(path: Path, what: str, entries: str, kind: type[list[Any]]) -> list[Any]: ...
+def read_json_file(path: Path, what: str, entries: str, kind: type[Any] = dict) -> Any:
+    """A catalog's JSON object (or with ``kind=list``, array) of ``entries`` from ``path`` (``.json`` or
+    ``.json.gz``); DataError naming the file (and ``what`` it should hold) otherwise."""
     try:
         raw = path.read_bytes()
         doc = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
     except (OSError, ValueError, EOFError) as exc:
         raise DataError(f"{path}: cannot read {what}: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise DataError(f"{path}: expected an object of {entries}, got {type(doc).__name__}")
+    if not isinstance(doc, kind):
+        expected = "an array" if kind is list else "an object"
+        raise DataError(f"{path}: expected {expected} of {entries}, got {type(doc).__name__}")
     return doc
 
 

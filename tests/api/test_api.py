@@ -137,8 +137,12 @@ def test_get_query_allowed_get_mutation_refused(client):
     assert response.status_code == 200 and response.json()["data"]["dataVersion"]
     response = client.get("/graphql", params={"query": "{ dataVersion }"})
     assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "CSRF_BLOCKED"
-    response = client.get("/graphql", params={"query": "mutation { x }"}, headers=preflight)
-    assert response.status_code in (400, 405)
+    response = client.get("/graphql", params={"query": "mutation { x }"}, headers=preflight)  # no mutations at all:
+    assert response.status_code == 200 and "data" not in response.json()  # a validation error, 200 under the legacy type
+    response = client.get("/graphql", params={"query": "mutation { x }"},
+                          headers={**preflight, "accept": "application/graphql-response+json"})
+    assert response.status_code in (400, 405) and response.headers["content-type"].startswith(
+        "application/graphql-response+json")
 
 
 def test_limits(prod_client):
