@@ -72,9 +72,12 @@ def load_graph(
         catalog_dir = Path(cache_dir) / "catalogs"  # where ``modelatlas import --cache-dir`` keeps them
 
     def build() -> KnowledgeGraph:
+        from modelatlas.graph.licensing import read_rules, with_license_rules
+
         curated = load_curated(paths, report=report)
         if not imports:
-            return curated
+            return with_license_rules(curated, read_rules(paths))[0]
+        from modelatlas.graph.derivation import with_derivations
         from modelatlas.graph.importers import import_catalogs
         from modelatlas.graph.importers.store import CatalogStore
 
@@ -84,6 +87,8 @@ def load_graph(
             import_report.append(figures)
         feed = kg.changes
         # (steps that rebuild the graph from its records go here: from_records does not carry the change feed)
+        kg = with_license_rules(kg, read_rules(paths))[0]  # after the import: catalog rows may name the weights open
+        kg = with_derivations(kg)
         return kg if kg.changes is feed else dataclasses.replace(kg, changes=feed)  # keep last
 
     if not cache:

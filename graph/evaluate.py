@@ -24,11 +24,12 @@ from pathlib import Path
 from modelatlas.graph.errors import DataError
 from modelatlas.graph.importers.fold import base_route_id
 from modelatlas.graph.knowledge import KnowledgeGraph
+from modelatlas.graph.records import Model
 from modelatlas.graph.resolve.spellings import duplicate_pairs, moving_aliases
 
 __all__ = [
-    "Disagreement", "Evaluation", "GoldRow", "IdentityScore", "evaluate", "gold_file", "gold_files", "identity_score",
-    "placements", "read_gold",
+    "Coverage", "Disagreement", "Evaluation", "GoldRow", "IdentityScore", "coverage", "evaluate", "gold_file",
+    "gold_files", "identity_score", "placements", "read_gold",
 ]
 
 GOLD_COLUMNS = ("provider", "route_id", "label", "split", "note")
@@ -179,6 +180,88 @@ class Evaluation:
     models: int
     curated_models: int
     extra: dict[str, int] = field(default_factory=dict)
+    coverage: Coverage | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many of the questions the facts can answer (issue 17's targets)."""
+
+    top_makers: tuple[tuple[str, int, int, int], ...]  # (maker, models, license known, of which by an unconfirmed claim)
+    moving_aliases: int
+    alias_makers: tuple[str, ...]
+    deprecated: int
+    deprecated_linked: int
+    deprecated_unlinked: tuple[str, ...]
+    derived_from: int
+    derived_inferred: int
+    curated: int
+    curated_with_capabilities: int
+
+    @property
+    def license_share(self) -> float:
+        models = sum(m for _, m, _, _ in self.top_makers)
+        return sum(k for _, _, k, _ in self.top_makers) / models if models else 1.0
+
+    @property
+    def linked_share(self) -> float:
+        return self.deprecated_linked / self.deprecated if self.deprecated else 1.0
+
+
+def _maker_deprecated(kg: KnowledgeGraph, model: Model, day: date) -> bool:
+    """Deprecated or retired by its maker: curated so, or so on the maker's own API (a host's free tier ending, or a
+    marketplace dropping a route, is not the maker deprecating the model)."""
+    from modelatlas.graph.kinds import Status
+    from modelatlas.graph.knowledge import route_status
+
+    if model.resolution is None:
+        return True
+    for offering in kg.offerings_of(model.slug):
+        provider = kg.providers.get(offering.provider)
+        if provider is not None and provider.kind == "maker_api" and route_status(offering, model, provider, day) in (
+                Status.DEPRECATED, Status.RETIRED):
+            return True
+    return False
+
+
+def coverage(kg: KnowledgeGraph, today: date | None = None, makers: int = 15) -> Coverage:
+    """The coverage figures: licenses known for the models of the ``makers`` largest makers (the unknown maker
+    apart), moving aliases with dated bindings and their makers, models their maker has deprecated or retired (curated
+    so, or so on the maker's own API) with a replacement or next-version link, DERIVED_FROM edges, curated models with
+    capabilities.
+
+    >>> from modelatlas.graph import load_graph
+    >>> c = coverage(load_graph(imports=False, cache=False))
+    >>> c.curated == c.curated_with_capabilities + (c.curated - c.curated_with_capabilities), c.derived_from >= 3
+    (True, True)
+    """
+    from modelatlas.graph.kinds import LinkKind, Status
+    from modelatlas.graph.knowledge import effective_status
+
+    day = today or date.today()
+    by_maker: dict[str, list[str]] = defaultdict(list)
+    for model in kg.models.values():
+        if model.maker and model.maker != "unknown":
+            by_maker[model.maker].append(model.slug)
+    largest = sorted(by_maker.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:makers]
+    unconfirmed = {c.subject.removeprefix("model:") for c in kg.claims
+                   if c.property == "license" and c.provenance.unconfirmed}
+    rows = tuple((maker, len(slugs), sum(1 for s in slugs if kg.models[s].license),
+                  sum(1 for s in slugs if kg.models[s].license and s in unconfirmed)) for maker, slugs in largest)
+    bound = {b.alias for b in kg.bindings}
+    alias_makers = sorted({kg.models[b.target].maker for b in kg.bindings if b.target in kg.models})
+    linked = {l.source for l in kg.links if l.kind in (LinkKind.RECOMMENDED_REPLACEMENT, LinkKind.NEXT_VERSION)}
+    deprecated = sorted(m.slug for m in kg.models.values()
+                        if effective_status(m, day) in (Status.DEPRECATED, Status.RETIRED) and _maker_deprecated(kg, m, day))
+    derived = [l for l in kg.links if l.kind == LinkKind.DERIVED_FROM]
+    curated = [m for m in kg.models.values() if m.resolution is None]
+    return Coverage(
+        top_makers=rows, moving_aliases=len(bound), alias_makers=tuple(alias_makers), deprecated=len(deprecated),
+        deprecated_linked=sum(1 for s in deprecated if s in linked),
+        deprecated_unlinked=tuple(s for s in deprecated if s not in linked),
+        derived_from=len(derived), derived_inferred=sum(1 for l in derived if l.inferred_by),
+        curated=len(curated), curated_with_capabilities=sum(1 for m in curated if m.capabilities),
+    )
 
 
 def _independent_votes(kg: KnowledgeGraph, subject: str, prop: str) -> Counter[object]:
@@ -226,4 +309,4 @@ def evaluate(kg: KnowledgeGraph, gold: Sequence[GoldRow], today: date | None = N
     unreached = sorted(slug for slug in kg.models if not kg.routers_reaching(slug))
     batch = sorted(o.slug for o in kg.offerings.values() if o.route_id.lower().endswith((":batch", "-batch")))
     return Evaluation(identity, duplicate_pairs(kg), disagreements, compared, unreached, batch, moving_aliases(kg),
-                      len(kg.models), len(curated))
+                      len(kg.models), len(curated), coverage=coverage(kg, today))

@@ -21,7 +21,7 @@ from modelatlas.graph.errors import DataError
 __all__ = ["SCHEMA_FILES", "data_files", "data_paths", "data_root", "default_data_dir", "graph_name", "graph_names",
            "shapes_file", "stat_fingerprint"]
 
-SCHEMA_FILES = ("vocab.ttl", "shapes.ttl")
+SCHEMA_FILES = ("vocab.ttl", "shapes.ttl", "mappings.ttl")  # not instance data
 Paths = Sequence[Path] | None
 
 

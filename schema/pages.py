@@ -59,6 +59,9 @@ class Connection(Generic[T]):
     page_info: PageInfo
     total_count: int
     nodes: list[T] = strawberry.field(resolver=_nodes, description="The nodes of the page, without cursors.")
+    unknown_license_count: int | None = strawberry.field(default=None, description=(
+        "With a license condition (osiApproved, commercialUse): the models left out only because their license is "
+        "unknown (unknown is neither yes nor no); null without one."))
 
     @staticmethod
     def page(info: Info, items: Sequence[T], list_name: str, first: int | None,

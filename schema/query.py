@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -11,8 +12,8 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from modelatlas.graph.algorithms.aliases import resolve_alias
-from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord
-from modelatlas.graph.algorithms.filters import Constraints, satisfies
+from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord, alternatives as find_alternatives
+from modelatlas.graph.algorithms.filters import Constraints, license_unknown, satisfies
 from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord
 from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, migration_paths as find_paths
 from modelatlas.graph.algorithms.search import search as run_search
@@ -190,9 +191,11 @@ def _price_limit(name: str, value: float | None) -> Decimal | None:
     return Decimal(str(value))
 
 
-def _filter_models(info: Info, f: ModelFilter | None) -> list[ModelRecord]:
+def _filter_models(info: Info, f: ModelFilter | None, unknown_license: list[str] | None = None) -> list[ModelRecord]:
     """The models every condition of ``f`` holds for: the indexes narrow the candidates, then each candidate is
-    checked by ``graph.algorithms.filters.satisfies`` (and here for the conditions it does not know)."""
+    checked by ``graph.algorithms.filters.satisfies`` (and here for the conditions it does not know). License
+    conditions are three-valued: a model of unknown license is left out, and its slug appended to ``unknown_license``
+    when it met every other condition."""
     kg, today = info.context.kg, info.context.today
     if f is None:
         return list(kg.models.values())
@@ -230,16 +233,24 @@ def _filter_models(info: Info, f: ModelFilter | None) -> list[ModelRecord]:
     )
     models = [kg.models[s] for s in sorted(slugs)] if slugs is not None else list(kg.models.values())
 
-    def keep(m: ModelRecord) -> bool:
-        lic = kg.licenses.get(m.license) if m.license else None
-        return ((f.commercial_use is None or bool(lic and lic.commercial_use) == f.commercial_use)
-                and (f.open_weights is None or bool(m.open_weights) == f.open_weights)
+    def others(m: ModelRecord) -> bool:
+        return ((f.open_weights is None or bool(m.open_weights) == f.open_weights)
                 and (f.status is None or effective_status(m, today) == f.status.value)
                 and (not f.released_after or bool(m.release_date and m.release_date > f.released_after))
-                and (not f.released_before or bool(m.release_date and m.release_date < f.released_before))
-                and satisfies(kg, m, constraints, today))
+                and (not f.released_before or bool(m.release_date and m.release_date < f.released_before)))
 
-    return [m for m in models if keep(m)]
+    def keep(m: ModelRecord) -> bool:
+        lic = kg.licenses.get(m.license) if m.license else None
+        commercial = lic.commercial_use if lic else None  # unknown is neither commercial nor not
+        return ((f.commercial_use is None or (commercial is not None and commercial == f.commercial_use))
+                and others(m) and satisfies(kg, m, constraints, today))
+
+    kept = [m for m in models if keep(m)]
+    if unknown_license is not None and (f.commercial_use is not None or f.osi_approved is not None):
+        asked = replace(constraints, osi_approved=f.osi_approved, require_commercial_use=f.commercial_use is not None)
+        unknown_license.extend(m.slug for m in models if not (m.license and m.license in kg.licenses)
+                               and others(m) and license_unknown(kg, m, asked, today))
+    return kept
 
 
 PRESORT_FROM = 2048  # selections at least this large are read off the presorted list
@@ -313,8 +324,12 @@ def _model_by_id(info: Info, id: strawberry.ID) -> ModelRecord:
 
 def _models(info: Info, filter: ModelFilter | None = None, order_by: ModelOrder | None = None,
             first: int | None = None, after: str | None = None) -> Connection[ModelRecord]:
-    found = _order_models(info, _filter_models(info, filter), order_by)
-    return Connection.page(info, found, "models", first, after)
+    unknown: list[str] = []
+    found = _order_models(info, _filter_models(info, filter, unknown), order_by)
+    page = Connection.page(info, found, "models", first, after)
+    if filter is not None and (filter.osi_approved is not None or filter.commercial_use is not None):
+        page.unknown_license_count = len(unknown)
+    return page
 
 
 def _search(info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
@@ -428,6 +443,27 @@ def _alternatives(info: Info, model_id: strawberry.ID, criteria: AlternativeCrit
                                              include_same_family=same_family)
 
 
+def _alternative_set(info: Info, model_id: strawberry.ID, criteria: AlternativeCriteria | None = None,
+                     first: int | None = 10) -> AlternativeSet:
+    count = page_size(first, default=10, low=1, high=info.context.max_page_size)
+    model = _model(info, model_id)
+    constraints, same_family = to_criteria(info, criteria)
+    unknown: list[str] = []
+    found = find_alternatives(info.context.kg, model.slug, constraints, today=info.context.today, first=count,
+                              include_same_family=same_family, unknown_license=unknown)
+    return AlternativeSet(alternatives=found, unknown_license_count=len(unknown),
+                          unknown_license_models=[info.context.kg.models[s] for s in unknown])
+
+
+@strawberry.type(description="Alternatives, and the candidates a license condition could not decide.")
+class AlternativeSet:
+    alternatives: list[AlternativeRecord] = field(graphql_type=list[Alternative])
+    unknown_license_count: int = field(description=(
+        "Candidates left out only because their license is unknown (unknown is neither OSI nor not-OSI)."))
+    unknown_license_models: list[ModelRecord] = field(graphql_type=list[Model], description=(
+        "Those candidates, best match first."))
+
+
 @strawberry.type
 class Query:
     data_version: str = field(resolver=_data_version,
@@ -463,6 +499,9 @@ class Query:
         description="Ranked migration paths with per-step checks; an empty list when none fits.")
     alternatives: list[AlternativeRecord] = field(resolver=_alternatives, graphql_type=list[Alternative],
                                                   description="Models sharing capabilities and use cases, best first.")
+    alternative_set: AlternativeSet = field(
+        resolver=_alternative_set, description=(
+            "alternatives, plus how many candidates were left out because their license is unknown."))
     changes: Connection[ChangeRecord] = field(
         resolver=changes, graphql_type=ChangeConnection,
         description=("What changed in the catalogs on or after a date: new models and routes, price changes, "

@@ -2,6 +2,7 @@
 
     modelatlas bench [--cache off,on] [-q QUERY] [--rounds N] [--update-doc BENCHMARKS.md]
     modelatlas bench --profile [-q QUERY] [--iterations N]     needs the bench extra (pyinstrument)
+    modelatlas bench-sparql [--requests N] [--no-imports]       the lineage query via /sparql against /graphql
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import typer
 
 from modelatlas.api.cli.common import fail, require
 
-__all__ = ["bench"]
+__all__ = ["bench", "bench_sparql"]
 
 
 def bench(
@@ -88,3 +89,22 @@ def bench(
     if update_doc:
         update_benchmarks_doc(update_doc, (output / "http-latest.md").read_text(encoding="utf-8"))
         typer.echo(f"updated the generated block under '## HTTP' in {update_doc}")
+
+
+def bench_sparql(
+    requests: Annotated[int, typer.Option(min=1, help="Timed requests of each query.")] = 300,
+    warmup: Annotated[int, typer.Option(min=0, help="Untimed requests of each query first.")] = 30,
+    imports: Annotated[bool, typer.Option(help="Serve the imported catalogs too (as the service does).")] = True,
+) -> None:
+    """p50 of the lineage query through /sparql against GraphQL's lineage query, on one live server."""
+    from modelatlas.bench.sparql import run_sparql_bench
+
+    try:
+        result = run_sparql_bench(requests=requests, warmup=warmup, imports=imports, echo=typer.echo)
+    except (RuntimeError, ValueError) as exc:
+        fail(exc)
+    typer.echo(f"data version {result.data_version}; lineage of mistral-small-2402: {result.nodes} models, "
+               f"the same through both: {'yes' if result.same_nodes else 'NO'}")
+    typer.echo(result.table())
+    if not result.same_nodes:
+        raise typer.Exit(code=1)

@@ -251,3 +251,23 @@ def evaluate(
     typer.echo(f"models no router or gateway reaches: {len(found.unreached)} of {found.models}")
     if show:
         typer.echo("    " + ", ".join(found.unreached[:show]))
+    cov = found.coverage
+    if cov is None:
+        return
+    typer.echo("coverage (targets of issue 17):")
+    typer.echo(f"  licenses known, {len(cov.top_makers)} largest makers: {cov.license_share:.1%} "
+               f"[{mark(cov.license_share >= 0.95)}: >= 95%]")
+    typer.echo(f"    {'maker':<14} {'models':>6} {'known':>6} {'share':>7} {'unconfirmed':>11}")
+    for maker, models, known, unsure in cov.top_makers:
+        typer.echo(f"    {maker:<14} {models:>6} {known:>6} {known / models:>7.1%} {unsure:>11}")
+    typer.echo(f"  moving aliases with dated bindings: {cov.moving_aliases} across {len(cov.alias_makers)} makers "
+               f"({', '.join(cov.alias_makers)}) [{mark(cov.moving_aliases >= 40 and len(cov.alias_makers) >= 6)}: "
+               ">= 40 across >= 6 makers]")
+    typer.echo(f"  deprecated or retired models with a replacement or next-version link: {cov.deprecated_linked} of "
+               f"{cov.deprecated} ({cov.linked_share:.1%}) [{mark(cov.linked_share >= 0.9)}: >= 90%]")
+    if show and cov.deprecated_unlinked:
+        typer.echo("    without: " + ", ".join(cov.deprecated_unlinked[:show]))
+    typer.echo(f"  DERIVED_FROM edges: {cov.derived_from} ({cov.derived_inferred} inferred from ids) "
+               f"[{mark(cov.derived_from >= 50)}: >= 50]")
+    typer.echo(f"  curated models with capabilities: {cov.curated_with_capabilities} of {cov.curated} "
+               f"[{mark(cov.curated_with_capabilities == cov.curated)}: all]")

@@ -26,6 +26,7 @@ from starlette.middleware.cors import CORSMiddleware
 from modelatlas.api.http.endpoint import GraphQLEndpoint
 from modelatlas.api.http.explorer import mount_explorer
 from modelatlas.api.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from modelatlas.api.http.linked import EXPLORER_ROUTES, mount_linked
 from modelatlas.api.http.memory import tune_malloc
 from modelatlas.api.http.observe import Metrics, Observe
 from modelatlas.api.http.proxies import trusted_networks
@@ -111,6 +112,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         return await endpoint(request)                 # of a cached answer's time (measured by the bench profile)
 
     app.add_route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    mount_linked(app, settings, snapshots, endpoint.limiter)  # /sparql, /id/..., /ns, /void, /dumps (api/http/linked.py)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -154,6 +156,7 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
         return JSONResponse(outcome.as_dict(), status_code=422 if outcome.status == "rejected" else 200)
 
     mount_explorer(app, endpoint)  # the web app at /, its assets, its persisted-query manifest
+    app.state.explorer_paths = EXPLORER_ROUTES  # /id/<kind>/<slug> with Accept: text/html -> the explorer's page
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], max_age=600,

@@ -25,7 +25,7 @@ __all__ = ["Metrics", "Observe"]
 
 access_log = logging.getLogger("modelatlas.access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-KNOWN_PATHS = {"/graphql", "/healthz", "/readyz", "/metrics", "/", "/admin/reload"}
+KNOWN_PATHS = {"/graphql", "/healthz", "/readyz", "/metrics", "/", "/admin/reload", "/sparql", "/void"}
 
 
 class Metrics:

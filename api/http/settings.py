@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     catalog_dir: Path | None = None  # refreshed catalogs and import value snapshots; None: <cache dir>/catalogs
     today: date | None = None  # answer "today" questions as of this date (tests); None: the real date
     redis_url: str = ""  # rate limits, persisted queries and response cache shared in this Redis; empty: in process
+    sparql_timeout_seconds: float = 10.0  # wall-clock budget of one /sparql query (500 QUERY_TIMEOUT past it)
+    sparql_max_results: int = 10000  # rows or triples one /sparql answer may hold (500 RESULT_LIMIT_EXCEEDED past it)
+    sparql_workers: int = 2  # /sparql queries evaluated at once (threads); others wait within their time budget
+    sparql_prebuild: bool = True  # build the snapshot's RDF store at start (in a thread), not on the first request
     sparql_store: str = ""  # http://host:port of a SPARQL 1.1 store (Oxigraph server) loaded by `modelatlas store load`:
     #                         lineage, reach and alternatives are then computed there; empty: in memory
 
@@ -100,6 +104,13 @@ class Settings(BaseSettings):
     def _long_enough(cls, value: str) -> str:
         if value and len(value) < MIN_ADMIN_TOKEN:
             raise ValueError(f"must have at least {MIN_ADMIN_TOKEN} characters")
+        return value
+
+    @field_validator("sparql_timeout_seconds", "sparql_max_results", "sparql_workers")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
         return value
 
     @field_validator("rate_limit")

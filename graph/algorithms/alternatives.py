@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
+from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, license_unknown, satisfies
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.kinds import ResolutionStatus
 from modelatlas.graph.knowledge import KnowledgeGraph
@@ -40,11 +40,14 @@ def alternatives(
     today: date,
     first: int = 10,
     include_same_family: bool = False,
+    unknown_license: list[str] | None = None,
 ) -> list[Alternative]:
     """Models that could replace ``model_slug``, best first (see the module docstring for the score).
 
     ``criteria.keep_capabilities`` are the must-have capabilities. The model itself is never included, and
-    its own family only when ``include_same_family``. Raises NotFoundError for an unknown model.
+    its own family only when ``include_same_family``. Candidates examined and left out only because their license
+    is unknown (a license condition cannot be decided) are appended to ``unknown_license``.
+    Raises NotFoundError for an unknown model.
     """
     model = kg.models.get(model_slug)
     if model is None:
@@ -61,6 +64,8 @@ def alternatives(
         if cand.resolution == ResolutionStatus.UNRESOLVED:
             continue  # a route no rule could identify is never recommended
         if not satisfies(kg, cand, criteria, today):
+            if unknown_license is not None and license_unknown(kg, cand, criteria, today):
+                unknown_license.append(slug)
             continue
         offer = next(iter(kg.live_offerings(slug, today)), None)
         price = offer.blended_price() if offer else None

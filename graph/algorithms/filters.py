@@ -1,8 +1,19 @@
-"""Constraints on a candidate model, shared by migration paths and alternatives."""
+"""Constraints on a candidate model, shared by migration paths and alternatives.
+
+License conditions are three-valued: a model whose license is unknown meets neither ``osi_approved=True`` nor
+``osi_approved=False`` (nor a license list, nor commercial use); :func:`license_unknown` tells a caller that such a
+model was left out for that reason only, so an answer can say how many unknowns it did not count.
+
+>>> from modelatlas.graph.records import Model
+>>> kg = KnowledgeGraph.from_records(version="t", models=[Model("m", "M", "o", "active")])
+>>> c = Constraints(osi_approved=False, live_only=False)
+>>> satisfies(kg, kg.models["m"], c, date(2026, 1, 1)), license_unknown(kg, kg.models["m"], c, date(2026, 1, 1))
+(False, True)
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Final
@@ -11,7 +22,7 @@ from modelatlas.graph.kinds import Status
 from modelatlas.graph.knowledge import KnowledgeGraph, effective_status
 from modelatlas.graph.records import Model, Offering
 
-__all__ = ["NO_CONSTRAINTS", "Constraints", "priced_offering", "satisfies"]
+__all__ = ["NO_CONSTRAINTS", "Constraints", "asks_license", "license_unknown", "priced_offering", "satisfies"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +64,8 @@ def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, che
     if c.licenses and (model.license or "") not in c.licenses:
         return False
     lic = kg.licenses.get(model.license) if model.license else None
-    if c.osi_approved is not None and bool(lic and lic.osi_approved) != c.osi_approved:
-        return False
+    if c.osi_approved is not None and (lic is None or lic.osi_approved != c.osi_approved):
+        return False  # unknown is neither OSI nor not-OSI
     if c.require_open_weights and not model.open_weights:
         return False
     if c.require_commercial_use and not (lic and lic.commercial_use):
@@ -72,6 +83,19 @@ def satisfies(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, che
         if not any(_within_prices(o, c) for o in routes):
             return False
     return True
+
+
+def asks_license(c: Constraints) -> bool:
+    """True when ``c`` has a condition only a known license can meet."""
+    return bool(c.licenses) or c.osi_approved is not None or c.require_commercial_use
+
+
+def license_unknown(kg: KnowledgeGraph, model: Model, c: Constraints, today: date, check_live: bool = True) -> bool:
+    """True when ``model`` fails ``c`` only because its license is unknown: it would meet every other condition."""
+    if not asks_license(c) or (model.license and model.license in kg.licenses):
+        return False
+    rest = replace(c, licenses=frozenset(), osi_approved=None, require_commercial_use=False)
+    return satisfies(kg, model, rest, today, check_live)
 
 
 def _within_prices(offering: Offering, c: Constraints) -> bool:

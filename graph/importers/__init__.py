@@ -74,6 +74,9 @@ def import_catalogs(curated: KnowledgeGraph, *, tables: IdentityTables | None = 
     kg, inferred = with_inferred_succession(kg)
     report.inferred_links = inferred
     report.timings["infer"] = time.perf_counter() - start
+    from modelatlas.graph.catalog_aliases import with_catalog_aliases
+
+    kg, _ = with_catalog_aliases(kg, snapshots, tables)  # LiteLLM's alias_of, and what the rows imply
     stored = read_value_snapshots(store.snapshots) if store is not None else []
     feed = change_feed([*stored, *value_snapshots(snapshots, report, today or date.today())])
     report.changes = len(feed)

@@ -12,21 +12,22 @@ only their claims.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
 
+from modelatlas.graph.importers.values import SOURCE_SLUGS
 from modelatlas.graph.kinds import Origin
 from modelatlas.graph.knowledge import KnowledgeGraph
-from modelatlas.graph.mapping import CLAIM, MODEL, OFFERING, PROVIDER, SOURCE, RecordMap
+from modelatlas.graph.mapping import CLAIM, MODEL, OFFERING, PROVIDER, SOURCE, RecordMap, Triple
 from modelatlas.graph.records import Provenance
 from modelatlas.graph.vocab import PREFIXES
 
-__all__ = ["GRAPH_BASE", "imported_dataset"]
+__all__ = ["GRAPH_BASE", "IMPORT_SOURCES", "imported_dataset", "imported_triples"]
 
 GRAPH_BASE = "https://modelatlas.dev/graph/import/"
-IMPORT_SOURCES = ("models-dev-import", "genai-prices-import")
+IMPORT_SOURCES = tuple(SOURCE_SLUGS.values())  # models.dev, genai-prices, LiteLLM
 
 
 def imported_dataset(kg: KnowledgeGraph) -> Dataset:
@@ -34,26 +35,33 @@ def imported_dataset(kg: KnowledgeGraph) -> Dataset:
     dataset = Dataset()
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns)
+    for graph_iri, triple in imported_triples(kg):
+        dataset.graph(URIRef(graph_iri)).add(triple)
+    return dataset
 
-    def graphs_of(prov: Provenance) -> list[Graph]:
-        return [dataset.graph(URIRef(GRAPH_BASE + s)) for s in prov.sources if s in IMPORT_SOURCES]
 
-    def add(kind: RecordMap[Any], record: Any, graphs: Iterable[Graph]) -> None:
-        for graph in graphs:
-            for triple in kind.triples(record):
-                graph.add(triple)
+def imported_triples(kg: KnowledgeGraph) -> Iterator[tuple[str, Triple]]:
+    """(named graph IRI, triple) of everything the import added to ``kg``: one graph per catalog it came from."""
+    def graphs_of(prov: Provenance) -> list[str]:
+        return [GRAPH_BASE + s for s in prov.sources if s in IMPORT_SOURCES]
+
+    def add(kind: RecordMap[Any], record: Any, graphs: list[str]) -> Iterator[tuple[str, Triple]]:
+        if graphs:
+            triples = list(kind.triples(record))
+            for graph in graphs:
+                for triple in triples:
+                    yield graph, triple
 
     for source in IMPORT_SOURCES:
         if source in kg.sources:
-            add(SOURCE, kg.sources[source], [dataset.graph(URIRef(GRAPH_BASE + source))])
+            yield from add(SOURCE, kg.sources[source], [GRAPH_BASE + source])
     for model in kg.models.values():
         if model.resolution is not None:
-            add(MODEL, model, graphs_of(model.provenance))
+            yield from add(MODEL, model, graphs_of(model.provenance))
     for provider in kg.providers.values():
-        add(PROVIDER, provider, graphs_of(provider.provenance))
+        yield from add(PROVIDER, provider, graphs_of(provider.provenance))
     for offering in kg.offerings.values():
-        add(OFFERING, offering, graphs_of(offering.provenance))
+        yield from add(OFFERING, offering, graphs_of(offering.provenance))
     for claim in kg.claims:
         if claim.origin != Origin.CURATED:
-            add(CLAIM, claim, graphs_of(claim.provenance))
-    return dataset
+            yield from add(CLAIM, claim, graphs_of(claim.provenance))

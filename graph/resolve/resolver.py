@@ -149,7 +149,11 @@ class Resolver:
             for indexed_key, found in index.items():
                 for slug, how in found.items():
                     self.unordered[group_key(indexed_key)].setdefault(slug, how)
-        self.aliases = {a.name.lower(): a.slug for a in kg.aliases.values()}
+        # alias name as a row spells it, normalized (claude-3-5-sonnet-latest -> claude-3.5-sonnet-latest) -> its name
+        # (not when normalizing drops the word latest: ministral-8b-latest is no spelling of every ministral-8b row)
+        self.aliases = {parse_id(a.name).key: a.name.lower() for a in kg.aliases.values()
+                        if "latest" not in a.name.lower() or "latest" in parse_id(a.name).key}
+        self.aliases.update({a.name.lower(): a.name.lower() for a in kg.aliases.values()})
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph, tables: IdentityTables | None = None) -> Resolver:
@@ -286,8 +290,8 @@ class Resolver:
     def _alias_name(self, parsed: ParsedId, name: str | None) -> str | None:
         key = parsed.key
         if name and "(latest)" in name.lower() and f"{key}-latest" in self.aliases:
-            return f"{key}-latest"
-        return key if key in self.aliases else None
+            return self.aliases[f"{key}-latest"]
+        return self.aliases.get(key)
 
     def _by_alias(self, raw: str, alias: str, as_of: date | None, maker: str | None, key: str) -> Resolution:
         from modelatlas.graph.algorithms.aliases import resolve_alias

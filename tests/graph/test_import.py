@@ -341,13 +341,14 @@ def test_free_tiers_never_count_as_the_cheapest_route_while_a_paid_one_exists(im
     from modelatlas.graph.algorithms.alternatives import alternatives
 
     _, kg = imported
-    ladder = kg.offerings_of("gpt-4o")
+    gpt_4o = kg.model("gpt-4o", TODAY).slug  # a moving alias: its rows are on the snapshot it points to
+    ladder = kg.offerings_of(gpt_4o)
     assert any(o.free_tier for o in ladder) and not ladder[0].free_tier  # github-models / copilot list it at $0
     seen_free = False
     for offering in (o for o in ladder if o.blended_price() is not None):  # paid first, then free; unpriced last
         seen_free = seen_free or offering.free_tier
         assert offering.free_tier == seen_free
-    found = alternatives(kg, "gpt-4o", today=TODAY, first=5)
+    found = alternatives(kg, gpt_4o, today=TODAY, first=5)
     assert found and all(a.price_ratio is not None for a in found if a.cheapest_offering and not a.cheapest_offering.free_tier)
 
 

@@ -47,7 +47,7 @@ CASES = [
     ("mistral-small-2409", None, "mistral-small-2409", "curated"),
     ("mistral-small-2501", None, "mistral-small-2501", "curated"),
     ("gpt-4o-mini", None, "gpt-4o-mini-2024-07-18", "curated"),
-    ("gpt-4o", None, None, "canonical"),
+    ("gpt-4o", None, "gpt-4o-2024-08-06", "curated"),  # a curated moving alias: its target today, never the mini
     ("llama-3.1-405b-instruct", None, None, "canonical"),
     ("mistralai/mistral-small-creative", "nano-gpt", None, "canonical"),
     ("mistral-small-3.1-2501", None, None, "unresolved"),  # version says 2503, date says 2501
