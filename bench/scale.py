@@ -22,13 +22,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from modelatlas.graph.knowledge import KnowledgeGraph
 
-__all__ = ["TARGETS", "format_table", "run_size"]
+__all__ = ["TARGETS", "format_remote_table", "format_table", "run_remote", "run_size"]
 
 #: the 100k-model targets (checked here, never in tests)
 TARGETS = {"load_s": 30.0, "rss_mb": 2048.0, "restart_s": 3.0, "p50_ms": 5.0}
@@ -191,6 +192,97 @@ def target_lines(row: dict[str, Any]) -> list[str]:
     checks += [(f"{a} p50", lat[a]["p50"], TARGETS["p50_ms"], "ms") for a in ALGORITHMS]
     return [f"{'met   ' if value <= limit else 'MISSED'} {name}: {value:.2f} {unit} (target <= {limit:g} {unit})"
             for name, value, limit, unit in checks]
+
+
+def _du_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def run_remote(models: int, out_dir: Path, *, queries: int, seed: int, log: Callable[[str], None] = print,
+               nice: int = 10) -> dict[str, Any]:
+    """The remote-store row: the synthetic catalog of ``models`` as N-Quads, ``oxigraph load`` into a store
+    directory (at ``nice``), ``oxigraph serve`` on it, the index graph derived in the store, then p50 / p99 of the
+    lineage and alternatives SPARQL (``graph.store.queries``) over HTTP on a seeded sample of models."""
+    import shutil
+
+    from modelatlas.graph.algorithms.lineage import ALL_KINDS
+    from modelatlas.graph.store.backend import ranked_candidates, walk
+    from modelatlas.graph.store.client import SparqlClient
+    from modelatlas.graph.store.dataset import build_index
+    from modelatlas.graph.store.queries import weights_query
+    from modelatlas.graph.store.server import OxigraphServer, bulk_load, turtle_to_nquads
+    from modelatlas.graph.synth import write_catalog
+
+    data_dir = out_dir / f"synth-{models}-s{seed}"
+    stamp = data_dir / ".complete"
+    if not stamp.exists():
+        log(f"  synth {models} models -> {data_dir}")
+        report = write_catalog(data_dir, models=models, seed=seed)
+        stamp.write_text(json.dumps(report.counts))
+    row: dict[str, Any] = {"models": models}
+    dump, location = out_dir / f"store-{models}-s{seed}.nq", out_dir / f"store-{models}-s{seed}"
+    loaded = out_dir / f"store-{models}-s{seed}.loaded.json"  # a store loaded by an earlier run: its figures
+    if loaded.exists() and location.exists():
+        log(f"  reusing the store loaded earlier ({location})")
+        row.update(json.loads(loaded.read_text()))
+    else:
+        start = time.perf_counter()
+        row["quads"] = turtle_to_nquads(data_dir, dump)
+        row["convert_s"] = time.perf_counter() - start
+        row["nquads_mb"] = dump.stat().st_size / 2**20
+        log(f"  oxigraph load: {row['quads']:,} quads ({row['nquads_mb']:.0f} MB of N-Quads)")
+        if location.exists():
+            shutil.rmtree(location)
+        start = time.perf_counter()
+        bulk_load(location, [dump], nice=nice)
+        row["load_s"] = time.perf_counter() - start
+        dump.unlink()
+        loaded.write_text(json.dumps({k: row[k] for k in ("quads", "convert_s", "nquads_mb", "load_s")}))
+    with OxigraphServer(location, nice=nice) as server:
+        client = SparqlClient(server.url, timeout=3600)
+        log("  index graph (SPARQL UPDATE in the store)")
+        start = time.perf_counter()
+        build_index(client)
+        row["index_s"] = time.perf_counter() - start
+        row["disk_mb"] = _du_mb(location)
+        row["rss_loaded_mb"] = server.rss_mb()
+        slugs = sorted(r["m"]["value"].rsplit("/", 1)[-1] for r in client.select(
+            "SELECT ?m WHERE { ?m a <https://modelatlas.dev/ns#Model> }"))
+        sample = random.Random(seed).choices(slugs, k=queries)
+        weights = [r["w"]["value"] for r in client.select(weights_query())]  # once, as a SparqlStore does
+        calls: dict[str, Callable[[str], object]] = {
+            "lineage": lambda s: walk(client, s, "BOTH", ALL_KINDS),  # closure, then its edges: two round trips
+            "alternatives": lambda s: list(islice(ranked_candidates(client, s, weights, page=10), 10)),
+        }
+        latency: dict[str, dict[str, float]] = {}
+        for name, call in calls.items():
+            log(f"  {queries} {name} queries over HTTP")
+            for slug in sample[:5]:  # warm-up
+                call(slug)
+            times = []
+            for slug in sample:
+                begin = time.perf_counter_ns()
+                call(slug)
+                times.append((time.perf_counter_ns() - begin) / 1e6)
+            latency[name] = {"p50": _percentile(times, 0.5), "p99": _percentile(times, 0.99), "max": max(times)}
+        row["latency_ms"] = latency
+        row["rss_mb"] = server.rss_mb()
+        row["peak_rss_mb"] = server.peak_rss_mb()
+    return row
+
+
+def format_remote_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The remote-store table: load, disk, server memory and HTTP SPARQL latency."""
+    lines = [("| models (Oxigraph server) | quads | to N-Quads s | oxigraph load s | index s | disk MB "
+             "| server RSS loaded / after / peak MB | lineage p50 / p99 ms | alternatives p50 / p99 ms |"),
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lat = r["latency_ms"]
+        lines.append(
+            f"| {r['models']:,} | {r['quads']:,} | {r['convert_s']:.1f} | {r['load_s']:.1f} | {r['index_s']:.1f} "
+            f"| {r['disk_mb']:.0f} | {r['rss_loaded_mb']:.0f} / {r['rss_mb']:.0f} / {r['peak_rss_mb']:.0f} | "
+            + " | ".join(f"{lat[a]['p50']:.2f} / {lat[a]['p99']:.2f}" for a in ("lineage", "alternatives")) + " |")
+    return lines
 
 
 def _main(argv: list[str]) -> None:

@@ -14,7 +14,7 @@ import strawberry
 from modelatlas.graph.algorithms.aliases import resolve_alias
 from modelatlas.graph.algorithms.alternatives import Alternative as AlternativeRecord, alternatives as find_alternatives
 from modelatlas.graph.algorithms.filters import Constraints, license_unknown, satisfies
-from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord, lineage as find_lineage
+from modelatlas.graph.algorithms.lineage import ALL_KINDS, MAX_DEPTH, Lineage as LineageRecord
 from modelatlas.graph.algorithms.migration import MigrationPath as PathRecord, migration_paths as find_paths
 from modelatlas.graph.algorithms.search import search as run_search
 from modelatlas.graph.changes import Change as ChangeRecord
@@ -379,7 +379,7 @@ def _routers(info: Info, filter: RouterFilter | None = None, first: int | None =
             routers = [r for r in routers if slug in r.providers]
         if filter.model:
             model = _model(info, filter.model)
-            reach = {r.slug for r, _ in kg.routers_reaching(model.slug)}
+            reach = {r.slug for r, _ in info.context.backend.routers_reaching(model.slug)}
             routers = [r for r in routers if r.slug in reach]
     return Connection.page(info, routers, "routers", first, after)
 
@@ -422,7 +422,7 @@ def _lineage(info: Info, model_id: strawberry.ID, direction: LineageDirection = 
     if max_depth is not None and not 0 <= max_depth <= MAX_DEPTH:
         raise bad_input(f"maxDepth must be between 0 and {MAX_DEPTH}, got {max_depth}.", "maxDepth")
     wanted = frozenset(k.value for k in kinds) & ALL_KINDS if kinds else None
-    return find_lineage(info.context.kg, model.slug, direction.value, wanted, max_depth)
+    return info.context.backend.lineage(model.slug, direction.value, wanted, max_depth)
 
 
 def _migration_paths(info: Info, from_model_id: strawberry.ID, to_model_id: strawberry.ID | None = None,
@@ -439,8 +439,8 @@ def _alternatives(info: Info, model_id: strawberry.ID, criteria: AlternativeCrit
     count = page_size(first, default=10, low=1, high=info.context.max_page_size)
     model = _model(info, model_id)
     constraints, same_family = to_criteria(info, criteria)
-    return find_alternatives(info.context.kg, model.slug, constraints, today=info.context.today, first=count,
-                             include_same_family=same_family)
+    return info.context.backend.alternatives(model.slug, constraints, today=info.context.today, first=count,
+                                             include_same_family=same_family)
 
 
 def _alternative_set(info: Info, model_id: strawberry.ID, criteria: AlternativeCriteria | None = None,

@@ -24,7 +24,7 @@ import strawberry
 from strawberry.annotation import StrawberryAnnotation
 from strawberry.types.field import StrawberryField
 
-from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to, version_chain
+from modelatlas.graph.algorithms.lineage import Edge as EdgeRecord, edges_from, edges_to
 from modelatlas.graph.algorithms.migration import current_replacement
 from modelatlas.graph.families import FamilyLineage as FamilyLineageRecord, family_lineage, family_members, lines_of
 from modelatlas.graph.history import PricePoint as DatedPriceRecord, price_history, price_on
@@ -552,7 +552,7 @@ def _cheapest_offering(root: ModelRecord, info: Info) -> OfferingRecord | None:
 
 
 def _model_routers(root: ModelRecord, info: Info) -> list[Reach]:
-    return info.context.kg.reaches(root.slug)
+    return info.context.backend.reaches(root.slug)
 
 
 LINK_LISTS = 8192  # models whose lineage links a snapshot keeps (both directions): ~1 KB each, ~8 MB at most
@@ -574,10 +574,14 @@ def _links(kg: KnowledgeGraph, slug: str, arriving: bool) -> list[LineageLink]:
 
 
 def _predecessors(root: ModelRecord, info: Info) -> list[LineageLink]:
+    if info.context.store is not None:  # the store's walk (MODELATLAS_SPARQL_STORE)
+        return [LineageLink.seen_in(info.context.kg, e, e.source) for e in info.context.store.edges_to(root.slug)]
     return _links(info.context.kg, root.slug, True)
 
 
 def _successors(root: ModelRecord, info: Info) -> list[LineageLink]:
+    if info.context.store is not None:
+        return [LineageLink.seen_in(info.context.kg, e, e.target) for e in info.context.store.edges_from(root.slug)]
     return _links(info.context.kg, root.slug, False)
 
 
@@ -586,7 +590,7 @@ def _replacement(root: ModelRecord, info: Info) -> ModelRecord | None:
 
 
 def _versions(root: ModelRecord, info: Info) -> list[ModelRecord]:
-    return list(version_chain(info.context.kg, root.slug))
+    return list(info.context.backend.version_chain(root.slug))
 
 
 def _model_claims(root: ModelRecord, info: Info, field: str | None = None) -> list[ClaimRecord]:

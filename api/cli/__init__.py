@@ -12,6 +12,7 @@
     modelatlas bench-sparql           the lineage query via /sparql against /graphql                 (bench.py)
     modelatlas synth / bench-scale    synthetic catalogs and the scale benchmark                     (scale.py)
     modelatlas bench-explorer         the explorer's page times in chromium, and its asset size      (explorer.py)
+    modelatlas store load / check     the graph in a SPARQL 1.1 store (Oxigraph)                     (store.py)
 
 Every command loads data as the service does (``common.load``: ``MODELATLAS_*`` settings, imports and compiled
 cache), so ``show``, ``stats``, ``export`` and the API answer from the same graph unless told otherwise.
@@ -19,7 +20,7 @@ cache), so ``show``, ``stats``, ``export`` and the API answer from the same grap
 
 import typer
 
-from modelatlas.api.cli import bench, catalog, data, explorer, scale, serve, show
+from modelatlas.api.cli import bench, catalog, data, explorer, scale, serve, show, store
 
 __all__ = ["app"]
 
@@ -40,3 +41,4 @@ app.command("bench-sparql")(bench.bench_sparql)
 app.command("synth")(scale.synth)
 app.command("bench-scale")(scale.bench_scale)
 app.command("bench-explorer")(explorer.bench_explorer)
+app.add_typer(store.app, name="store")

@@ -2,6 +2,7 @@
 
     modelatlas synth --models 10000 --out bench-results/synth-10k     # a synthetic catalog, valid, deterministic
     modelatlas bench-scale --sizes 1000,10000,100000                  # the table of size vs load, RSS and latency
+    modelatlas bench-scale --sizes 100000 --remote-sizes 1000000      # plus the Oxigraph-server row at 1M models
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from modelatlas.api.cli.common import fail
+from modelatlas.graph import KnowledgeGraphError
 
 __all__ = ["bench_scale", "synth"]
 
@@ -44,16 +46,26 @@ def bench_scale(
     queries: Annotated[int, typer.Option(min=10, help="Queries per algorithm and size (p50 / p99 over them).")] = 300,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic catalogs and of the query sample.")] = 7,
     out: Annotated[Path, typer.Option("--out", "-o", help="Where catalogs, caches and results go.")] = DEFAULT_OUT,
+    remote_sizes: Annotated[str, typer.Option(help=(
+        "Comma-separated sizes of the remote-store rows (an Oxigraph server, lineage and alternatives as SPARQL over "
+        "HTTP); empty: none. 1000000 takes ~an hour and ~10 GB of disk."))] = "10000",
 ) -> None:
-    """Load time, memory and in-process p50 / p99 of lineage, migration and alternatives at each size."""
-    from modelatlas.bench.scale import TARGETS, format_table, run_size, target_lines
+    """Load time, memory and in-process p50 / p99 of lineage, migration and alternatives at each size; then the
+    remote-store rows: load time, disk, server memory and HTTP SPARQL p50 / p99 of lineage and alternatives."""
+    from modelatlas.bench.scale import TARGETS, format_remote_table, format_table, run_remote, run_size, target_lines
 
-    try:
-        counts = [int(s.strip().replace("_", "").replace("k", "000")) for s in sizes.split(",") if s.strip()]
-        if not counts or min(counts) < 1:
-            raise ValueError("no size")
-    except ValueError:
-        fail(f"--sizes {sizes!r}: expected model counts such as 1000,10k,100000")
+    def parse(text: str, option: str, empty_ok: bool) -> list[int]:
+        try:
+            found = [int(s.strip().replace("_", "").replace("k", "000").replace("M", "000000"))
+                     for s in text.split(",") if s.strip()]
+            if (not found and not empty_ok) or (found and min(found) < 1):
+                raise ValueError("no size")
+        except ValueError:
+            fail(f"{option} {text!r}: expected model counts such as 1000,10k,100000")
+        return found
+
+    counts = parse(sizes, "--sizes", empty_ok=False)
+    remote = parse(remote_sizes, "--remote-sizes", empty_ok=True)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -69,9 +81,19 @@ def bench_scale(
     biggest = max(rows, key=lambda r: r["models"])
     if biggest["models"] >= 100_000:
         lines += ["", f"targets at {biggest['models']:,} models:", *target_lines(biggest)]
+    remote_rows: list[dict[str, Any]] = []
+    for n in remote:
+        typer.echo(f"remote store, size {n:,}:", err=True)
+        try:
+            remote_rows.append(run_remote(n, out, queries=queries, seed=seed, log=lambda m: typer.echo(m, err=True)))
+        except (KnowledgeGraphError, OSError) as exc:
+            fail(exc)
+    if remote_rows:
+        lines += ["", "Remote store (graph.store: lineage and alternatives pushed down as SPARQL, over HTTP):", "",
+                  *format_remote_table(remote_rows)]
     text = "\n".join(lines)
     typer.echo(text)
-    (out / "results.json").write_text(json.dumps({"targets": TARGETS, "rows": rows}, indent=2))
+    (out / "results.json").write_text(json.dumps({"targets": TARGETS, "rows": rows, "remote": remote_rows}, indent=2))
     (out / "results.md").write_text(text + "\n")
     typer.echo(f"\nwrote {out / 'results.md'} and {out / 'results.json'}", err=True)
 

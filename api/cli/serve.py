@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from modelatlas.api.cli.common import load, settings
+from modelatlas.api.cli.common import fail, load, settings
 
 __all__ = ["export_schema", "serve"]
 
@@ -40,6 +40,14 @@ def serve(
     single = config.workers == 1
     # load before the server starts: bad data is a clear message and exit 1, never a half-started server
     kg = load(None, config=config, background_write=single)
+    if config.sparql_store:  # the store must hold this data version: a clear message, never a half-started server
+        from modelatlas.graph import KnowledgeGraphError
+        from modelatlas.graph.store.backend import StoreBackends
+
+        try:
+            StoreBackends(config.sparql_store)(kg)
+        except KnowledgeGraphError as exc:
+            fail(exc)
     tune_malloc()  # freed request memory goes back to the system (api/http/memory.py)
     os.environ.update(config.to_env())
     GuardedH11Protocol.header_timeout = config.header_timeout_seconds  # worker processes read it from the environment

@@ -52,6 +52,11 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     settle_memory()
     stores = stores_for(settings)  # in process, or shared by the replicas through Redis (MODELATLAS_REDIS_URL)
     endpoint = GraphQLEndpoint(settings, snapshots, stores)
+    if settings.sparql_store:  # lineage, reach and alternatives from the store; it must hold this data version
+        from modelatlas.graph.store.backend import StoreBackends
+
+        endpoint.store_for = StoreBackends(settings.sparql_store)
+        endpoint.store_for(snapshots.current)
     if (shared := stores.shared) is not None:
         Gauge("modelatlas_redis_up", "1 while the shared Redis answers, 0 while this process falls back to its own state",
               registry=metrics.registry).set_function(lambda: 0.0 if shared.down else 1.0)

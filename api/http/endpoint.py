@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,6 +42,8 @@ from modelatlas.api.http.snapshot import Snapshots
 from modelatlas.api.http.stores import Stores, stores_for
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.memo import per_snapshot
+from modelatlas.graph.store.backend import Backend
+from modelatlas.graph.store.client import StoreError
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import list_sizes
 from modelatlas.schema.engine import Engine, Prepared, TimeoutExceeded
@@ -128,6 +131,7 @@ class GraphQLEndpoint:
                                                          lambda _cost: COST_ENTRY_BYTES)
         self.cpu = CpuBudget(settings.cpu_budget) if settings.cpu_budget > 0 else None
         self._threads: anyio.CapacityLimiter | None = None  # made on first use, inside the event loop
+        self.store_for: Callable[[KnowledgeGraph], Backend] | None = None  # the SPARQL store's backend of a snapshot
 
     # ------------------------------------------------------------------ entry point
     async def __call__(self, request: Request) -> Response:
@@ -376,7 +380,11 @@ class GraphQLEndpoint:
     def _execute(self, prepared: Prepared, variables: JSONObject | None, operation_name: str | None,
                  snapshot: KnowledgeGraph, today: date, request_id: str, budget: JSONObject, arrival: float) -> Answer:
         """Run the operation in what is left of the request's deadline (queueing, parsing, validation spent some)."""
-        context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size)
+        try:
+            store = self.store_for(snapshot) if self.store_for is not None else None
+        except StoreError as exc:
+            raise RequestError(503, "STORE_UNAVAILABLE", str(exc)) from None
+        context = Context(kg=snapshot, today=today, max_page_size=self.settings.max_page_size, store=store)
         timeout = self._remaining(arrival)
         try:
             if timeout <= 0:

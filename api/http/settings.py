@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     sparql_max_results: int = 10000  # rows or triples one /sparql answer may hold (500 RESULT_LIMIT_EXCEEDED past it)
     sparql_workers: int = 2  # /sparql queries evaluated at once (threads); others wait within their time budget
     sparql_prebuild: bool = True  # build the snapshot's RDF store at start (in a thread), not on the first request
+    sparql_store: str = ""  # http://host:port of a SPARQL 1.1 store (Oxigraph server) loaded by `modelatlas store load`:
+    #                         lineage, reach and alternatives are then computed there; empty: in memory
 
     @field_validator("*", mode="before")
     @classmethod

@@ -1,0 +1,451 @@
+"""What the GraphQL resolvers ask of the graph's structure (lineage, reach, alternatives), answered in memory
+or by the store.
+
+:class:`InMemory` is the graph's own algorithms (``graph.algorithms``, ``KnowledgeGraph.reaches``).
+:class:`SparqlStore` pushes the walks and the ranking down to a SPARQL 1.1 store (``graph.store.queries``) and
+turns the answers into the same records, with the same order: the records themselves (models, links, routers)
+still come from the snapshot loaded at start. A differential test keeps the two equal on the shipped data.
+
+>>> from modelatlas.graph import load_graph
+>>> backend = InMemory(load_graph(imports=False, cache=False))
+>>> [m.slug for m in backend.version_chain("mistral-small-2402")][:2]
+['mistral-small-2402', 'mistral-small-2409']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import date
+from functools import partial
+from typing import Any, Protocol, TypeAlias
+
+import networkx as nx
+
+from modelatlas.graph.algorithms import alternatives as alt, lineage as lin
+from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
+from modelatlas.graph.errors import NotFoundError
+from modelatlas.graph.kinds import LinkKind, ReachEvidence
+from modelatlas.graph.knowledge import KnowledgeGraph, Reach
+from modelatlas.graph.records import LineageLink, Model, Provider, Router
+from modelatlas.graph.store.client import Row, SparqlClient, StoreError, value
+from modelatlas.graph.store.dataset import NO_PRICE, data_version
+from modelatlas.graph.store.queries import (
+    alternatives_query,
+    closure_query,
+    edges_query,
+    features_query,
+    lineage_query,
+    reach_query,
+    weights_query,
+)
+
+__all__ = ["Backend", "InMemory", "SparqlStore", "StoreBackends", "ranked_candidates", "walk"]
+
+
+class Backend(Protocol):
+    """Lineage, reach and alternatives of one snapshot."""
+
+    kg: KnowledgeGraph
+
+    def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
+                max_depth: int | None = None) -> lin.Lineage: ...
+
+    def edges_from(self, model_slug: str) -> list[lin.Edge]: ...
+
+    def edges_to(self, model_slug: str) -> list[lin.Edge]: ...
+
+    def version_chain(self, model_slug: str) -> list[Model]: ...
+
+    def reaches(self, model_slug: str) -> list[Reach]: ...
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]: ...
+
+    def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
+                     include_same_family: bool = False) -> list[alt.Alternative]: ...
+
+
+class InMemory:
+    """The snapshot's own indexes and algorithms."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
+                max_depth: int | None = None) -> lin.Lineage:
+        return lin.lineage(self.kg, model_slug, direction, kinds, max_depth)
+
+    def edges_from(self, model_slug: str) -> list[lin.Edge]:
+        return lin.edges_from(self.kg, model_slug)
+
+    def edges_to(self, model_slug: str) -> list[lin.Edge]:
+        return lin.edges_to(self.kg, model_slug)
+
+    def version_chain(self, model_slug: str) -> list[Model]:
+        return lin.version_chain(self.kg, model_slug)
+
+    def reaches(self, model_slug: str) -> list[Reach]:
+        return self.kg.reaches(model_slug)
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
+        return self.kg.routers_reaching(model_slug)
+
+    def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
+                     include_same_family: bool = False) -> list[alt.Alternative]:
+        return alt.alternatives(self.kg, model_slug, criteria, today=today, first=first,
+                                include_same_family=include_same_family)
+
+
+def _slug(iri: str | None) -> str:
+    return (iri or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def walk(client: SparqlClient, model_slug: str, direction: str, kinds: frozenset[str], *, chain: bool = True,
+         closure: bool = True) -> dict[str, list[Row]]:
+    """The lineage rows of the store by part (see ``graph.store.queries``): the closure, then the edges at its
+    nodes (two round trips); without ``closure``, the edges at the model's own node (one)."""
+    if closure:
+        nodes: dict[str, list[str]] = defaultdict(list)
+        for row in client.select(closure_query(model_slug, direction, kinds, chain)):
+            nodes[value(row, "part") or ""].append(_slug(value(row, "n")))
+        query = edges_query(nodes, kinds)
+    else:
+        query = lineage_query(model_slug, direction, kinds, chain)
+    parts: dict[str, list[Row]] = defaultdict(list)
+    for row in client.select(query):
+        parts[value(row, "part") or ""].append(row)
+    return parts
+
+
+Candidate: TypeAlias = tuple[tuple[float, int, float, str], Row]  # (rank key, row)
+_EPSILON = 1e-6  # as graph.similarity: a bound must beat a score by more than rounding to be passed
+
+
+def _bound(wq: float, w: float) -> float:
+    return min(wq, w) / max(wq, w) if wq > 0 and w > 0 else 0.0
+
+
+def _rank(row: Row) -> tuple[float, int, float, str]:
+    """A candidate's place: score, larger context, lower tie price, slug (as the store orders them)."""
+    num, den = float(value(row, "num") or 0), float(value(row, "den") or 0)
+    return (-(round(num / den, 6) if den else 0.0), -int(value(row, "ctx") or 0), float(value(row, "price") or NO_PRICE),
+            _slug(value(row, "c")))
+
+
+class _Cursor:
+    """The candidates of one batch of weights, read page by page (pages grow 4x: LIMIT / OFFSET re-runs the query)."""
+
+    def __init__(self, client: SparqlClient, query: Callable[[int, int], str], page: int) -> None:
+        self.client, self.query, self.page = client, query, page
+        self.rows: list[Candidate] = []
+        self.offset, self.more = 0, True
+
+    def head(self) -> Candidate | None:
+        if not self.rows and self.more:
+            found = self.client.select(self.query(self.page, self.offset))
+            self.offset += len(found)
+            self.more = len(found) == self.page
+            self.page *= 4
+            self.rows = sorted(((_rank(r), r) for r in found), reverse=True)  # popped from the end
+        return self.rows[-1] if self.rows else None
+
+
+def _page_query(model_slug: str, features: list[str], wq: str, batch: list[str], criteria: dict[str, Any],
+                limit: int, offset: int) -> str:
+    return alternatives_query(model_slug, features, wq, batch, limit=limit, offset=offset, **criteria)
+
+
+def ranked_candidates(client: SparqlClient, model_slug: str, weights: list[str], *, page: int = 50,
+                      **criteria: Any) -> Iterator[Candidate]:
+    """The store's candidates for replacing the model, best first, as ``graph.similarity`` walks them: the models of
+    each total weight ``w`` (``weights``: every weight in the store) are asked for by best size bound
+    min(wq, w) / max(wq, w) first (``alternatives_query``, ``criteria`` passed on), in batches of weights that
+    double, each read lazily page by page; a candidate is given out once no batch can rank a better one and no
+    weight not yet asked for can reach its score. Stop iterating to stop asking."""
+    fws = client.select(features_query(model_slug))
+    if not fws:
+        return
+    wq_text = value(fws[0], "w") or "0"
+    wq = float(wq_text)
+    features = [value(r, "fw") or "" for r in fws]
+    order = sorted(weights, key=lambda w: (-_bound(wq, float(w)), float(w)))
+    cursors: list[_Cursor] = []
+    i, size = 0, 1
+    while True:
+        following = _bound(wq, float(order[i])) if i < len(order) else -1.0
+        heads = [(head, cursor) for cursor in cursors if (head := cursor.head()) is not None]
+        best = min(heads, key=lambda hc: hc[0][0], default=None)
+        if best is None or -best[0][0][0] <= following + _EPSILON:
+            if i >= len(order) or following <= 0.0:
+                if best is None:
+                    return
+            else:  # a weight not asked for yet could rank first: ask for the next batch
+                batch = order[i:i + size]
+                i, size = i + size, size * 2
+                cursors.append(_Cursor(client, partial(_page_query, model_slug, features, wq_text, batch, criteria),
+                                       page))
+                continue
+        assert best is not None
+        best[1].rows.pop()
+        yield best[0]
+
+
+class SparqlStore:
+    """Lineage, reach and alternatives computed by the store at ``client``; records from ``kg``."""
+
+    def __init__(self, kg: KnowledgeGraph, client: SparqlClient, *, page: int = 50) -> None:
+        self.kg = kg
+        self.client = client
+        self.page = page
+        self._links: dict[str, LineageLink] | None = None
+        self._weights: list[str] | None = None
+
+    @property
+    def weights(self) -> list[str]:
+        """Every model weight in the store (read once per snapshot)."""
+        if self._weights is None:
+            self._weights = [value(r, "w") or "0" for r in self.client.select(weights_query())]
+        return self._weights
+
+    @property
+    def links(self) -> dict[str, LineageLink]:
+        if self._links is None:
+            self._links = {link.slug: link for link in self.kg.links}
+        return self._links
+
+    def _model(self, model_slug: str) -> Model:
+        model = self.kg.models.get(model_slug)
+        if model is None:
+            raise NotFoundError("model", model_slug)
+        return model
+
+    # ------------------------------------------------------------------ lineage
+    def _edge(self, row: Row) -> tuple[lin.Edge, tuple[str, int]] | None:
+        """The edge of one row, with its place among equal keys (the last alias change wins, as in memory)."""
+        kind, node = value(row, "k") or "", value(row, "e") or ""
+        if kind == lin.ALIAS:
+            name = value(row, "alias") or ""
+            alias_slug = node.rstrip("/").rsplit("/", 2)[-2]
+            up_down = (value(row, "n"), value(row, "t")) if value(row, "part") != "A" else (value(row, "t"), value(row, "n"))
+            edge = lin.Edge(_slug(up_down[0]), _slug(up_down[1]), lin.ALIAS, _day(value(row, "from")),
+                            _day(value(row, "to")), None, name)
+            return edge, (alias_slug, int(value(row, "order") or 0))
+        link = self.links.get(_slug(node))
+        if link is None:
+            return None
+        return lin._oriented(link), ("", 0)
+
+    def _walk_rows(self, model_slug: str, direction: str, kinds: frozenset[str], chain: bool,
+                   closure: bool = True) -> dict[str, list[Row]]:
+        return walk(self.client, model_slug, direction, kinds, chain=chain, closure=closure)
+
+    def _adjacency(self, rows: list[Row], outgoing: bool) -> dict[str, list[lin.Edge]]:
+        """Node -> its edges in the walk's direction, links by slug first, then alias changes in history order;
+        of alias edges with one key, only the last (memory keeps the last one written)."""
+        best: dict[tuple[str, str, str, str], tuple[tuple[int, str, int], lin.Edge]] = {}
+        for row in rows:
+            found = self._edge(row)
+            if found is None:
+                continue
+            edge, (alias_slug, order) = found
+            rank = (1 if edge.kind == lin.ALIAS else 0, alias_slug, order)
+            held = best.get(edge.key)
+            if held is None or held[0] < rank:
+                best[edge.key] = (rank, edge)
+        out: dict[str, list[lin.Edge]] = defaultdict(list)
+        for _, edge in sorted(best.values(), key=lambda item: (item[0], item[1].key)):
+            out[edge.source if outgoing else edge.target].append(edge)
+        return out
+
+    def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
+                max_depth: int | None = None) -> lin.Lineage:
+        """As ``graph.algorithms.lineage.lineage``, the walks done by the store."""
+        kg = self.kg
+        root = self._model(model_slug)
+        if direction not in ("ANCESTORS", "DESCENDANTS", "BOTH"):
+            raise ValueError(f"direction must be ANCESTORS, DESCENDANTS or BOTH, not {direction!r}")
+        depth = lin.MAX_DEPTH if max_depth is None else max_depth
+        if not 0 <= depth <= lin.MAX_DEPTH:
+            raise ValueError(f"maxDepth must be between 0 and {lin.MAX_DEPTH}, not {depth}")
+        wanted = frozenset(kinds) if kinds else lin.ALL_KINDS
+        parts = self._walk_rows(model_slug, direction, wanted, chain=True)
+        found_edges: dict[tuple[str, str, str, str], lin.Edge] = {}
+        nodes = {model_slug}
+        walks = [("D", True)] if direction in ("DESCENDANTS", "BOTH") else []
+        walks += [("A", False)] if direction in ("ANCESTORS", "BOTH") else []
+        for part, outgoing in walks:
+            adjacency = self._adjacency(parts.get(part, []), outgoing)
+            frontier, seen = [model_slug], {model_slug}
+            for _ in range(depth):
+                following: list[str] = []
+                for slug in frontier:
+                    for edge in adjacency.get(slug, ()):
+                        if edge.source not in kg.models or edge.target not in kg.models:
+                            continue
+                        found_edges[edge.key] = edge
+                        other = edge.target if outgoing else edge.source
+                        if other not in seen:
+                            seen.add(other)
+                            following.append(other)
+                nodes |= seen
+                frontier = following
+                if not frontier:
+                    break
+        ordered = sorted(nodes, key=lambda s: lin._release_key(kg, s))
+        edges = sorted(found_edges.values(),
+                       key=lambda e: (lin._release_key(kg, e.source), lin._release_key(kg, e.target), e.key))
+        return lin.Lineage(root=root, chain=tuple(self._chain(model_slug, parts.get("C", []))),
+                           nodes=tuple(kg.models[s] for s in ordered), edges=tuple(edges))
+
+    def _chain(self, model_slug: str, rows: list[Row]) -> list[Model]:
+        """The version line from the NEXT_VERSION edges of its component (as ``version_chain`` orders it)."""
+        kg = self.kg
+        neighbours: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for row in rows:
+            link = self.links.get(_slug(value(row, "e")))
+            if link is None or link.kind != LinkKind.NEXT_VERSION:
+                continue
+            neighbours[link.source].append((link.source, link.target))
+            neighbours[link.target].append((link.source, link.target))
+        line: nx.DiGraph[str] = nx.DiGraph()
+        line.add_node(model_slug)
+        todo, seen = [model_slug], {model_slug}
+        while todo:
+            slug = todo.pop()
+            for source, target in neighbours.get(slug, ()):
+                if source not in kg.models or target not in kg.models:
+                    continue
+                line.add_edge(source, target)
+                for other in (source, target):
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        try:
+            order = list(nx.lexicographical_topological_sort(line, key=lambda s: lin._release_key(kg, s)))
+        except nx.NetworkXUnfeasible:
+            order = sorted(seen, key=lambda s: lin._release_key(kg, s))
+        return [kg.models[s] for s in order]
+
+    def version_chain(self, model_slug: str) -> list[Model]:
+        self._model(model_slug)
+        return self._chain(model_slug, self._walk_rows(model_slug, "BOTH", frozenset(), chain=True).get("C", []))
+
+    def _one_step(self, model_slug: str, outgoing: bool) -> list[lin.Edge]:
+        self._model(model_slug)
+        direction = "DESCENDANTS" if outgoing else "ANCESTORS"
+        rows = self._walk_rows(model_slug, direction, lin.ALL_KINDS, chain=False, closure=False)
+        ranked: list[tuple[tuple[int, str, int], lin.Edge]] = []
+        for row in rows.get("D" if outgoing else "A", []):
+            found = self._edge(row)
+            if found is not None:
+                edge, (alias_slug, order) = found
+                link_rank = (1 if edge.kind == LinkKind.DERIVED_FROM else 0, edge.link.slug if edge.link else "", 0)
+                ranked.append(((2, alias_slug, order) if edge.link is None else link_rank, edge))
+        return [edge for _, edge in sorted(ranked, key=lambda item: item[0])]
+
+    def edges_from(self, model_slug: str) -> list[lin.Edge]:
+        """As ``graph.algorithms.lineage.edges_from``: the edges leaving the model, from the store."""
+        return self._one_step(model_slug, outgoing=True)
+
+    def edges_to(self, model_slug: str) -> list[lin.Edge]:
+        """As ``graph.algorithms.lineage.edges_to``: the edges arriving at the model, from the store."""
+        return self._one_step(model_slug, outgoing=False)
+
+    # ------------------------------------------------------------------ reach
+    def reaches(self, model_slug: str) -> list[Reach]:
+        """As ``KnowledgeGraph.reaches``: per (router, provider), the first evidence by route slug, listed first."""
+        kg = self.kg
+        if model_slug not in kg.models:
+            return []
+        rows = []
+        for row in self.client.select(reach_query(model_slug)):
+            o, r, p = (_slug(value(row, n)) for n in ("o", "r", "p"))
+            if o in kg.offerings and r in kg.routers and p in kg.providers:
+                rows.append((o, 0 if value(row, "ev") == "listed" else 1, r, p))
+        found: dict[tuple[str, str], Reach] = {}
+        for offering_slug, rank, router_slug, provider_slug in sorted(set(rows)):
+            key = (router_slug, provider_slug)
+            if key in found:
+                continue
+            router, via, route = kg.routers[router_slug], kg.providers[provider_slug], kg.offerings[offering_slug]
+            if rank == 0:
+                found[key] = Reach(router, via, ReachEvidence.LISTED, route.route_id, route.provenance.as_of)
+            else:
+                found[key] = Reach(router, via, ReachEvidence.VIA_PROVIDER, None, router.provenance.checked_on)
+        return [found[k] for k in sorted(found)]
+
+    def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
+        return [(r.router, r.via) for r in self.reaches(model_slug)]
+
+    # ------------------------------------------------------------------ alternatives
+    def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
+                     include_same_family: bool = False) -> list[alt.Alternative]:
+        """As ``graph.algorithms.alternatives.alternatives``: candidates ranked by the store, page by page; the
+        criteria the store does not check (status, prices, provider, license terms) checked on the records."""
+        kg = self.kg
+        model = self._model(model_slug)
+        base_offer = next(iter(kg.offerings_of(model.slug)), None)
+        base_price = base_offer.blended_price() if base_offer else None
+        results: list[alt.Alternative] = []
+        if first <= 0:
+            return results
+        exclude_family = not include_same_family and model.family is not None
+        found = ranked_candidates(self.client, model_slug, self.weights, page=self.page,
+                                  must_have=criteria.keep_capabilities, exclude_family=exclude_family,
+                                  min_context=criteria.min_context, open_weights=criteria.require_open_weights,
+                                  licenses=criteria.licenses)
+        for rank, _row in found:
+            cand = kg.models.get(rank[3])
+            if cand is None or not satisfies(kg, cand, criteria, today):
+                continue
+            score = -rank[0]
+            offer = next(iter(kg.live_offerings(cand.slug, today)), None)
+            price = offer.blended_price() if offer else None
+            results.append(alt.Alternative(
+                model=cand, score=score,
+                shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
+                missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
+                extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
+                cheapest_offering=offer,
+                price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
+                context_ratio=round(cand.context_window / model.context_window, 4)
+                if cand.context_window and model.context_window else None,
+            ))
+            if len(results) == first:
+                break
+        results.sort(key=lambda a: (
+            -a.score, -(a.model.context_window or 0),
+            a.cheapest_offering.blended_price() if a.cheapest_offering and a.cheapest_offering.blended_price() is not None
+            else float("inf"),
+            a.model.slug,
+        ))
+        return results[:first]
+
+
+class StoreBackends:
+    """One :class:`SparqlStore` per snapshot, for the store at ``url``; each checks, once, that the store holds that
+    snapshot's data version (``modelatlas store load`` writes it), so no answer mixes two versions.
+
+    >>> StoreBackends("http://127.0.0.1:1").client.base
+    'http://127.0.0.1:1'
+    """
+
+    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+        self.client = SparqlClient(url, timeout=timeout)
+        self._current: SparqlStore | None = None
+
+    def __call__(self, kg: KnowledgeGraph) -> SparqlStore:
+        """The backend of ``kg``; StoreError when the store is unreachable or holds another data version."""
+        current = self._current
+        if current is not None and current.kg is kg:
+            return current
+        held = data_version(self.client)
+        if held != kg.version:
+            raise StoreError(f"the SPARQL store at {self.client.base} holds data version {held or 'none'}, the "
+                             f"service {kg.version}: load it with `modelatlas store load --endpoint {self.client.base}`")
+        self._current = SparqlStore(kg, self.client)
+        return self._current
