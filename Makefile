@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install node-tools bench bench-scale deploy-deps clean help
+.PHONY: run test lint install system-deps node-tools deploy-deps bench bench-scale clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ node-tools: ## the GraphQL-over-HTTP audit (npm graphql-http) in .ci/node; node 
 		else echo "npm missing: run 'sudo apt-get install -y nodejs npm' (tests/api/test_conformance.py skips)"; fi; \
 	fi
 
-test: $(STAMP) node-tools ## run the whole test suite
+test: $(STAMP) system-deps node-tools ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff over the tree, mypy --strict over every package
@@ -45,14 +45,17 @@ bench: $(STAMP) ## HTTP benchmark of the service against its own ceiling (wrk), 
 bench-scale: $(STAMP) ## load time, memory and query latency at 1k, 10k and 100k synthetic models
 	$(BIN)/modelatlas bench-scale
 
-deploy-deps: ## install redis-server and nginx with apt when missing (the replica test and deploy/ use them)
-	@if command -v redis-server >/dev/null 2>&1 && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1; then \
-		echo "redis-server and nginx: present"; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server nginx; \
-	else \
-		echo "redis-server or nginx missing: run 'sudo apt-get install -y redis-server nginx' (tests/deploy skip without them)"; \
-	fi
+# What the browser, replica and conformance tests need from Debian: command -> package.
+SYSTEM_PACKAGES := chromium:chromium redis-server:redis-server nginx:nginx node:nodejs npm:npm
+system-deps: ## apt-get install what the tests need (chromium, redis-server, nginx, node) when missing and root
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do cmd=$${pair%%:*}; pkg=$${pair#*:}; \
+		command -v $$cmd >/dev/null 2>&1 || test -x /usr/sbin/$$cmd || missing="$$missing $$pkg"; done; \
+	if [ -z "$$missing" ]; then echo "system packages: present"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		$$missing fonts-dejavu-core; \
+	else echo "missing:$$missing (sudo apt-get install -y$$missing fonts-dejavu-core); their tests skip (fail under CI=true)"; fi
+
+deploy-deps: system-deps ## (the same as system-deps; kept for the README's replica commands)
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache *.egg-info
