@@ -10,6 +10,7 @@ import json
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.explorer.conftest import PHONE, Session
 
@@ -124,6 +125,8 @@ def test_compare_two_models(session: Session) -> None:
     table.wait_for()
     # gpt-4o is a moving alias: the page shows the snapshot it points to today
     assert page.url.endswith("#/compare/gpt-4o-2024-08-06,mistral-small-2603")
+    # the table is drawn with the first model and redrawn once the second one's answer arrives: wait for both
+    expect(table.locator("thead th").nth(2)).to_have_text("Mistral Small 4 (v26.03)", timeout=15_000)
     heads = table.locator("thead th").all_text_contents()[1:]
     assert heads == ["GPT-4o 2024-08-06", "Mistral Small 4 (v26.03)"]
     context_row = table.locator("tr", has=page.locator("th", has_text="Context window")).inner_text()
