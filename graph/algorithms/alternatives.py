@@ -32,6 +32,25 @@ class Alternative:
     context_ratio: float | None
 
 
+def alternative_to(kg: KnowledgeGraph, model: Model, cand: Model, score: float, base_price: float | None,
+                   today: date) -> Alternative:
+    """``cand`` as an alternative to ``model``: shared, missing and extra capabilities, its cheapest live route, and
+    its price and context against the model's (``base_price``: the model's blended price). One place for every
+    ranking that finds candidates (in memory, or pushed down to a SPARQL store)."""
+    offer = next(iter(kg.live_offerings(cand.slug, today)), None)
+    price = offer.blended_price() if offer else None
+    return Alternative(
+        model=cand, score=score,
+        shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
+        missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
+        extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
+        cheapest_offering=offer,
+        price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
+        context_ratio=round(cand.context_window / model.context_window, 4)
+        if cand.context_window and model.context_window else None,
+    )
+
+
 def alternatives(
     kg: KnowledgeGraph,
     model_slug: str,
@@ -67,18 +86,7 @@ def alternatives(
             if unknown_license is not None and license_unknown(kg, cand, criteria, today):
                 unknown_license.append(slug)
             continue
-        offer = next(iter(kg.live_offerings(slug, today)), None)
-        price = offer.blended_price() if offer else None
-        results.append(Alternative(
-            model=cand, score=score,
-            shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
-            missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
-            extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
-            cheapest_offering=offer,
-            price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
-            context_ratio=round(cand.context_window / model.context_window, 4)
-            if cand.context_window and model.context_window else None,
-        ))
+        results.append(alternative_to(kg, model, cand, score, base_price, today))
         if len(results) == first:  # matches come best first: the rest cannot rank higher
             break
     results.sort(key=lambda a: (

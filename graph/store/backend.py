@@ -403,18 +403,7 @@ class SparqlStore:
             if cand is None or not satisfies(kg, cand, criteria, today):
                 continue
             score = -rank[0]
-            offer = next(iter(kg.live_offerings(cand.slug, today)), None)
-            price = offer.blended_price() if offer else None
-            results.append(alt.Alternative(
-                model=cand, score=score,
-                shared=tuple(sorted(set(model.capabilities) & set(cand.capabilities))),
-                missing=tuple(sorted(set(model.capabilities) - set(cand.capabilities))),
-                extra=tuple(sorted(set(cand.capabilities) - set(model.capabilities))),
-                cheapest_offering=offer,
-                price_ratio=round(price / base_price, 4) if price is not None and base_price else None,
-                context_ratio=round(cand.context_window / model.context_window, 4)
-                if cand.context_window and model.context_window else None,
-            ))
+            results.append(alt.alternative_to(kg, model, cand, score, base_price, today))
             if len(results) == first:
                 break
         results.sort(key=lambda a: (
