@@ -5,7 +5,8 @@
     modelatlas store check --endpoint http://127.0.0.1:7878  # the data version it holds, against the service's
 
 Both loads write what the service loads (curated data plus the imports, per ``MODELATLAS_*`` and ``--data`` /
-``--imports``), a named graph per source, then derive the store's index graph in the store (``graph.store``).
+``--imports``), a named graph per source, and the index graph the pushed-down queries walk, derived from the same
+N-Quads on their way (``graph.store.index``; with ``--add``, the index describes the graph loaded now).
 """
 
 from __future__ import annotations
@@ -39,10 +40,11 @@ def load_store(
     imports: ImportsOption = None,
     replace: Annotated[bool, typer.Option("--replace/--add", help="Clear the store first (default), or add.")] = True,
 ) -> None:
-    """Load the graph the service serves into a SPARQL store, then build the store's index graph there."""
+    """Load the graph the service serves into a SPARQL store, with the store's index graph."""
     from modelatlas.graph.store.client import SparqlClient
-    from modelatlas.graph.store.dataset import build_index, nquads
-    from modelatlas.graph.store.server import OxigraphServer, bulk_load
+    from modelatlas.graph.store.dataset import nquads
+    from modelatlas.graph.store.index import INDEX_GRAPH, IndexBuilder
+    from modelatlas.graph.store.server import bulk_load
 
     if (endpoint is None) == (location is None):
         fail("give exactly one of --endpoint URL (a running store) or --location DIR (a store directory)")
@@ -51,32 +53,32 @@ def load_store(
     data = data or settings().data_paths()  # the curated files: their named graphs
     typer.echo(f"graph {kg.version}: {len(kg.models):,} models, {len(kg.links):,} links "
                f"({time.perf_counter() - start:.1f} s)", err=True)
+    builder = IndexBuilder()  # fed with the records' N-Quads on their way into the store
     try:
         start = time.perf_counter()
         if endpoint is not None:
             client = SparqlClient(endpoint, timeout=600)
             if replace:
                 client.clear()
-            client.upload(nquads(kg, data))
-            typer.echo(f"uploaded to {endpoint} ({time.perf_counter() - start:.1f} s)", err=True)
-            start = time.perf_counter()
-            build_index(client, kg.version)
+            client.upload(builder.tee(nquads(kg, data)))
+            client.update(f"DROP SILENT GRAPH <{INDEX_GRAPH}>")  # the index describes the graph loaded now
+            client.upload(builder.nquads(kg.version))
+            typer.echo(f"uploaded to {endpoint} with its index graph ({time.perf_counter() - start:.1f} s)", err=True)
         else:
             assert location is not None
             if replace and location.exists():
                 shutil.rmtree(location)
             with tempfile.TemporaryDirectory(prefix="modelatlas-store-") as tmp:
-                dump = Path(tmp) / "graph.nq"
+                dump, index = Path(tmp) / "graph.nq", Path(tmp) / "index.nq"
                 with open(dump, "wb") as sink:
-                    sink.writelines(nquads(kg, data))
-                bulk_load(location, [dump])
-            typer.echo(f"loaded into {location} ({time.perf_counter() - start:.1f} s)", err=True)
-            start = time.perf_counter()
-            with OxigraphServer(location) as server:  # the index is derived by SPARQL UPDATE: a server for a moment
-                build_index(SparqlClient(server.url, timeout=600), kg.version)
+                    sink.writelines(builder.tee(nquads(kg, data)))
+                with open(index, "wb") as sink:
+                    sink.writelines(builder.nquads(kg.version))
+                bulk_load(location, [dump, index])
+            typer.echo(f"loaded into {location} with its index graph ({time.perf_counter() - start:.1f} s)", err=True)
     except (KnowledgeGraphError, OSError) as exc:
         fail(exc)
-    typer.echo(f"index graph built ({time.perf_counter() - start:.1f} s); the store holds data version {kg.version}")
+    typer.echo(f"the store holds data version {kg.version}")
 
 
 @app.command("check")

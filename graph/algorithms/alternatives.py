@@ -8,6 +8,7 @@ visited by their best possible score), never from a scan of every model; the wal
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,12 +61,14 @@ def alternatives(
     first: int = 10,
     include_same_family: bool = False,
     unknown_license: list[str] | None = None,
+    matches: Iterable[tuple[float, str]] | None = None,
 ) -> list[Alternative]:
     """Models that could replace ``model_slug``, best first (see the module docstring for the score).
 
     ``criteria.keep_capabilities`` are the must-have capabilities. The model itself is never included, and
     its own family only when ``include_same_family``. Candidates examined and left out only because their license
-    is unknown (a license condition cannot be decided) are appended to ``unknown_license``.
+    is unknown (a license condition cannot be decided) are appended to ``unknown_license``. ``matches`` are the
+    ranked candidates (score, slug), by default the snapshot's signature index; a store gives its own.
     Raises NotFoundError for an unknown model.
     """
     model = kg.models.get(model_slug)
@@ -76,8 +79,12 @@ def alternatives(
     results: list[Alternative] = []
     if first <= 0:
         return results
-    for score, slug in kg.index.similarity.matches(model, criteria.keep_capabilities):
-        cand = kg.models[slug]
+    if matches is None:
+        matches = kg.index.similarity.matches(model, criteria.keep_capabilities)
+    for score, slug in matches:
+        cand = kg.models.get(slug)
+        if cand is None:
+            continue
         if slug == model.slug or (not include_same_family and model.family and cand.family == model.family):
             continue
         if cand.resolution == ResolutionStatus.UNRESOLVED:

@@ -15,32 +15,33 @@ still come from the snapshot loaded at start. A differential test keeps the two 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from functools import partial
-from typing import Any, Protocol, TypeAlias
+from typing import Protocol
 
 import networkx as nx
 
 from modelatlas.graph.algorithms import alternatives as alt, lineage as lin
-from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints, satisfies
+from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints
 from modelatlas.graph.errors import NotFoundError
 from modelatlas.graph.kinds import LinkKind, ReachEvidence
 from modelatlas.graph.knowledge import KnowledgeGraph, Reach
 from modelatlas.graph.records import LineageLink, Model, Provider, Router
+from modelatlas.graph.similarity import Signatures, TieKey, tie_key
 from modelatlas.graph.store.client import Row, SparqlClient, StoreError, value
-from modelatlas.graph.store.dataset import NO_PRICE, data_version
+from modelatlas.graph.store.dataset import data_version
+from modelatlas.graph.store.index import slot_iri
 from modelatlas.graph.store.queries import (
-    alternatives_query,
     closure_query,
     edges_query,
-    features_query,
     lineage_query,
+    members_query,
     reach_query,
-    weights_query,
+    signature_query,
+    signatures_query,
 )
 
-__all__ = ["Backend", "InMemory", "SparqlStore", "StoreBackends", "ranked_candidates", "walk"]
+__all__ = ["Backend", "InMemory", "SparqlStore", "StoreBackends", "StoreSignatures", "walk"]
 
 
 class Backend(Protocol):
@@ -121,77 +122,53 @@ def walk(client: SparqlClient, model_slug: str, direction: str, kinds: frozenset
     return parts
 
 
-Candidate: TypeAlias = tuple[tuple[float, int, float, str], Row]  # (rank key, row)
-_EPSILON = 1e-6  # as graph.similarity: a bound must beat a score by more than rounding to be passed
+class StoreSignatures:
+    """The store's signature table (``graph.store.index``), read once, and its members read page by page: the
+    candidates of ``graph.similarity.Signatures.matches``, the walk the in-memory graph does.
+
+    Pages of a signature's members are lookups of known slot IRIs; they start at 8 and grow 4x per signature, so
+    the first results cost one or two round trips per signature reached."""
+
+    def __init__(self, client: SparqlClient, *, first_page: int = 8, max_page: int = 2048) -> None:
+        self.client, self.first_page, self.max_page = client, first_page, max_page
+        found: dict[int, tuple[list[str], int, TieKey]] = {}
+        for row in client.select(signatures_query()):
+            sid = int(_slug(value(row, "s")))
+            features = found.setdefault(sid, ([], int(value(row, "n") or 0), _tie_key(row)))[0]
+            feature = value(row, "f")
+            if feature is not None:
+                features.append(feature)
+        if sorted(found) != list(range(len(found))):
+            raise StoreError(f"the store at {client.base} holds an incomplete signature table: load it again")
+        self.table = Signatures.from_rows([found[sid] for sid in range(len(found))])
+
+    def matches(self, model_slug: str, must_have: frozenset[str] = frozenset()) -> Iterator[tuple[float, str]]:
+        """(score, slug) of the candidates for replacing the model, best first; none for a model the store lacks."""
+        rows = self.client.select(signature_query(model_slug))
+        if not rows:
+            return iter(())
+        sid = int(_slug(value(rows[0], "s")))
+        pages: dict[int, dict[int, TieKey]] = defaultdict(dict)
+        sizes: dict[int, int] = defaultdict(lambda: self.first_page)
+
+        def member(sig: int, pos: int) -> TieKey:
+            held = pages[sig]
+            if pos not in held:
+                count = min(sizes[sig], self.table.sizes[sig] - pos)
+                sizes[sig] = min(sizes[sig] * 4, self.max_page)
+                slots = [slot_iri(sig, place) for place in range(pos, pos + count)]
+                for row in self.client.select(members_query(slots)):
+                    held[int(_slug(value(row, "slot")))] = _tie_key(row)
+                if pos not in held:
+                    raise StoreError(f"the store at {self.client.base} lacks member {pos} of signature {sig}")
+            return held.pop(pos)
+
+        table = self.table
+        return table.matches((table.masks[sid], table.weights[sid]), member, must_have)
 
 
-def _bound(wq: float, w: float) -> float:
-    return min(wq, w) / max(wq, w) if wq > 0 and w > 0 else 0.0
-
-
-def _rank(row: Row) -> tuple[float, int, float, str]:
-    """A candidate's place: score, larger context, lower tie price, slug (as the store orders them)."""
-    num, den = float(value(row, "num") or 0), float(value(row, "den") or 0)
-    return (-(round(num / den, 6) if den else 0.0), -int(value(row, "ctx") or 0), float(value(row, "price") or NO_PRICE),
-            _slug(value(row, "c")))
-
-
-class _Cursor:
-    """The candidates of one batch of weights, read page by page (pages grow 4x: LIMIT / OFFSET re-runs the query)."""
-
-    def __init__(self, client: SparqlClient, query: Callable[[int, int], str], page: int) -> None:
-        self.client, self.query, self.page = client, query, page
-        self.rows: list[Candidate] = []
-        self.offset, self.more = 0, True
-
-    def head(self) -> Candidate | None:
-        if not self.rows and self.more:
-            found = self.client.select(self.query(self.page, self.offset))
-            self.offset += len(found)
-            self.more = len(found) == self.page
-            self.page *= 4
-            self.rows = sorted(((_rank(r), r) for r in found), reverse=True)  # popped from the end
-        return self.rows[-1] if self.rows else None
-
-
-def _page_query(model_slug: str, features: list[str], wq: str, batch: list[str], criteria: dict[str, Any],
-                limit: int, offset: int) -> str:
-    return alternatives_query(model_slug, features, wq, batch, limit=limit, offset=offset, **criteria)
-
-
-def ranked_candidates(client: SparqlClient, model_slug: str, weights: list[str], *, page: int = 50,
-                      **criteria: Any) -> Iterator[Candidate]:
-    """The store's candidates for replacing the model, best first, as ``graph.similarity`` walks them: the models of
-    each total weight ``w`` (``weights``: every weight in the store) are asked for by best size bound
-    min(wq, w) / max(wq, w) first (``alternatives_query``, ``criteria`` passed on), in batches of weights that
-    double, each read lazily page by page; a candidate is given out once no batch can rank a better one and no
-    weight not yet asked for can reach its score. Stop iterating to stop asking."""
-    fws = client.select(features_query(model_slug))
-    if not fws:
-        return
-    wq_text = value(fws[0], "w") or "0"
-    wq = float(wq_text)
-    features = [value(r, "fw") or "" for r in fws]
-    order = sorted(weights, key=lambda w: (-_bound(wq, float(w)), float(w)))
-    cursors: list[_Cursor] = []
-    i, size = 0, 1
-    while True:
-        following = _bound(wq, float(order[i])) if i < len(order) else -1.0
-        heads = [(head, cursor) for cursor in cursors if (head := cursor.head()) is not None]
-        best = min(heads, key=lambda hc: hc[0][0], default=None)
-        if best is None or -best[0][0][0] <= following + _EPSILON:
-            if i >= len(order) or following <= 0.0:
-                if best is None:
-                    return
-            else:  # a weight not asked for yet could rank first: ask for the next batch
-                batch = order[i:i + size]
-                i, size = i + size, size * 2
-                cursors.append(_Cursor(client, partial(_page_query, model_slug, features, wq_text, batch, criteria),
-                                       page))
-                continue
-        assert best is not None
-        best[1].rows.pop()
-        yield best[0]
+def _tie_key(row: Row) -> TieKey:
+    return tie_key(_slug(value(row, "m")), int(value(row, "ctx") or 0), float(value(row, "price") or "INF"))
 
 
 class SparqlStore:
@@ -202,14 +179,14 @@ class SparqlStore:
         self.client = client
         self.page = page
         self._links: dict[str, LineageLink] | None = None
-        self._weights: list[str] | None = None
+        self._signatures: StoreSignatures | None = None
 
     @property
-    def weights(self) -> list[str]:
-        """Every model weight in the store (read once per snapshot)."""
-        if self._weights is None:
-            self._weights = [value(r, "w") or "0" for r in self.client.select(weights_query())]
-        return self._weights
+    def signatures(self) -> StoreSignatures:
+        """The store's signature table (read once per snapshot)."""
+        if self._signatures is None:
+            self._signatures = StoreSignatures(self.client)
+        return self._signatures
 
     @property
     def links(self) -> dict[str, LineageLink]:
@@ -384,35 +361,11 @@ class SparqlStore:
     # ------------------------------------------------------------------ alternatives
     def alternatives(self, model_slug: str, criteria: Constraints = NO_CONSTRAINTS, *, today: date, first: int = 10,
                      include_same_family: bool = False) -> list[alt.Alternative]:
-        """As ``graph.algorithms.alternatives.alternatives``: candidates ranked by the store, page by page; the
-        criteria the store does not check (status, prices, provider, license terms) checked on the records."""
-        kg = self.kg
-        model = self._model(model_slug)
-        base_offer = next(iter(kg.offerings_of(model.slug)), None)
-        base_price = base_offer.blended_price() if base_offer else None
-        results: list[alt.Alternative] = []
-        if first <= 0:
-            return results
-        exclude_family = not include_same_family and model.family is not None
-        found = ranked_candidates(self.client, model_slug, self.weights, page=self.page,
-                                  must_have=criteria.keep_capabilities, exclude_family=exclude_family,
-                                  min_context=criteria.min_context, open_weights=criteria.require_open_weights,
-                                  licenses=criteria.licenses)
-        for rank, _row in found:
-            cand = kg.models.get(rank[3])
-            if cand is None or not satisfies(kg, cand, criteria, today):
-                continue
-            score = -rank[0]
-            results.append(alt.alternative_to(kg, model, cand, score, base_price, today))
-            if len(results) == first:
-                break
-        results.sort(key=lambda a: (
-            -a.score, -(a.model.context_window or 0),
-            a.cheapest_offering.blended_price() if a.cheapest_offering and a.cheapest_offering.blended_price() is not None
-            else float("inf"),
-            a.model.slug,
-        ))
-        return results[:first]
+        """As ``graph.algorithms.alternatives.alternatives``, the candidates ranked from the store's signatures."""
+        self._model(model_slug)
+        return alt.alternatives(self.kg, model_slug, criteria, today=today, first=first,
+                                include_same_family=include_same_family,
+                                matches=self.signatures.matches(model_slug, criteria.keep_capabilities))
 
 
 class StoreBackends:

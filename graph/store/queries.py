@@ -6,9 +6,10 @@
   joined to the path in one query, Oxigraph's plan scans every edge); the version chain likewise over NEXT_VERSION in both directions.
   The hop limit and the ordering are then applied to those few edges (``graph.store.backend``).
 * reach: a model's routes, their providers and the routers that list a route or proxy its provider.
-* alternatives: candidates scored in the store (weighted Jaccard from shared features and ``mas:weight``), ranked
-  by score, context, ``mas:tiePrice`` and slug; asked weight by weight, best size bound first (``mas:fw`` holds
-  each feature at its model's weight), one page at a time, until no weight left can reach the results found.
+* alternatives: the signature table (``graph.similarity``: one row per distinct feature set, read once per
+  snapshot), the query model's signature, and pages of a signature's members in tie-break order (slots of known
+  IRIs, so a page is a lookup, never a scan or a sort); ``graph.similarity.Signatures.matches`` walks them, the
+  same walk as in memory.
 
 >>> "((^mas:up_NEXT_VERSION/mas:down_NEXT_VERSION))*" in closure_query("m", "DESCENDANTS", frozenset({"NEXT_VERSION"}))
 True
@@ -16,11 +17,12 @@ True
 
 from __future__ import annotations
 
-from modelatlas.graph.store.dataset import EDGE_KINDS, FW_BASE, INDEX_GRAPH, PREFIXES
+from modelatlas.graph.store.dataset import EDGE_KINDS, PREFIXES
+from modelatlas.graph.store.index import INDEX_GRAPH
 from modelatlas.graph.vocab import ID_BASE
 
-__all__ = ["alternatives_query", "closure_query", "edges_query", "features_query", "lineage_query", "reach_query",
-           "weights_query"]
+__all__ = ["closure_query", "edges_query", "lineage_query", "members_query", "reach_query", "signature_query",
+           "signatures_query"]
 
 
 def _iri(segment: str, slug: str) -> str:
@@ -107,61 +109,21 @@ def reach_query(model_slug: str) -> str:
 }}"""
 
 
-def weights_query() -> str:
-    """The distinct total feature weights of the models (``mas:weight``), as the store writes them."""
-    return f"{PREFIXES}SELECT DISTINCT ?w WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?m mas:weight ?w }} }}"
+def signatures_query() -> str:
+    """The signature table (``graph.store.index``): each signature's features, size and head member's tie key
+    (``?m``, ``?ctx``, ``?price``), one row per feature (a signature without features has one row, no ``?f``)."""
+    return f"""{PREFIXES}SELECT ?s ?f ?n ?m ?ctx ?price WHERE {{ GRAPH <{INDEX_GRAPH}> {{
+  ?s mas:size ?n ; mas:head ?slot . ?slot mas:member ?m ; mas:ctx ?ctx ; mas:price ?price .
+  OPTIONAL {{ ?s mas:feature ?f }} }} }}"""
 
 
-def features_query(model_slug: str) -> str:
-    """The model's weight and its features at that weight (``mas:fw``)."""
-    return f"{PREFIXES}SELECT ?fw ?w WHERE {{ {_iri('model', model_slug)} mas:weight ?w ; mas:fw ?fw }}"
+def signature_query(model_slug: str) -> str:
+    """The model's signature (``?s``), none when the store has no such model."""
+    return f"{PREFIXES}SELECT ?s WHERE {{ GRAPH <{INDEX_GRAPH}> {{ {_iri('model', model_slug)} mas:sig ?s }} }}"
 
 
-_FEATURE_WEIGHT = {"c": ("1.0", 1), "u": ("2.0", 1), "i": ("0.5", 0), "o": ("0.5", 0)}  # kind -> (weight, strong)
-
-
-def alternatives_query(model_slug: str, features: list[str], model_weight: str, weights: list[str], *,
-                       must_have: frozenset[str] = frozenset(), exclude_family: bool = True,
-                       min_context: int | None = None, open_weights: bool = False,
-                       licenses: frozenset[str] = frozenset(), limit: int = 50, offset: int = 0) -> str:
-    """Candidates for replacing the model among the models of total weight in ``weights``, best first:
-    ``?c``, ``?num`` (weighted shared features), ``?den`` (weighted union), ``?ctx``, ``?price``.
-
-    ``features`` are the model's ``mas:fw`` IRIs (``features_query``) and ``model_weight`` its weight. The ranking
-    is the one ``alternatives`` promises: score (rounded to 6 places), larger context, lower tie price, slug.
-    Without ``must_have`` a candidate shares a capability or a use case; with it, it has every one of those
-    capabilities. The model itself, unresolved routes and (``exclude_family``) its family are left out here; the
-    other criteria are the caller's."""
-    root = _iri("model", model_slug)
-    rows = []
-    for fw in features:
-        stem = fw.rsplit("/", 1)[0]
-        x, strong = _FEATURE_WEIGHT[stem.removeprefix(FW_BASE).split("/", 1)[0]]
-        rows += [f"(<{stem}/{w}> {x} {strong} {w})" for w in weights]
-    if not rows:
-        return f"{PREFIXES}SELECT ?c ?num ?den ?ctx ?price WHERE {{ FILTER(false) }}"
-    filters = [f"FILTER(?c != {root})", 'FILTER NOT EXISTS { ?c ma:resolution "unresolved" }']
-    if must_have:
-        needs = " ".join(_iri("capability", c) for c in sorted(must_have))
-        filters.append(f"FILTER NOT EXISTS {{ VALUES ?need {{ {needs} }} FILTER NOT EXISTS {{ ?c ma:capability ?need }} }}")
-    if exclude_family:
-        filters.append(f"FILTER NOT EXISTS {{ {root} ma:family ?fam . ?c ma:family ?fam }}")
-    if min_context is not None:
-        filters.append(f"FILTER(?ctx >= {int(min_context)})")
-    if open_weights:
-        filters.append("FILTER EXISTS { ?c ma:openWeights true }")
-    if licenses:
-        values = ", ".join(_iri("license", s) for s in sorted(licenses))
-        filters.append(f"FILTER EXISTS {{ ?c ma:license ?lic . FILTER(?lic IN ({values})) }}")
-    having = "" if must_have else "HAVING(SUM(?strong) > 0)"  # shares a capability or a use case
-    return f"""{PREFIXES}SELECT ?c ?num ?den ?ctx ?price WHERE {{
-  {{ SELECT ?c ?wc ?ctx ?price (SUM(?x) AS ?num) WHERE {{
-      VALUES (?fw ?x ?strong ?wc) {{ {" ".join(rows)} }}
-      ?c mas:fw ?fw ; mas:ctx ?ctx ; mas:tiePrice ?price .
-  }} GROUP BY ?c ?wc ?ctx ?price {having} }}
-  BIND({model_weight} + ?wc - ?num AS ?den)
-  BIND(ROUND(?num / ?den * 1000000) AS ?score)
-  {" ".join(filters)}
-}}
-ORDER BY DESC(?score) DESC(?ctx) ASC(?price) ASC(STR(?c))
-LIMIT {int(limit)} OFFSET {int(offset)}"""
+def members_query(slots: list[str]) -> str:
+    """Members at the given slot IRIs (``slot_iri``): ``?slot``, ``?m``, ``?ctx``, ``?price``."""
+    values = " ".join(f"<{slot}>" for slot in slots)
+    return (f"{PREFIXES}SELECT ?slot ?m ?ctx ?price WHERE {{ VALUES ?slot {{ {values} }} "
+            f"GRAPH <{INDEX_GRAPH}> {{ ?slot mas:member ?m ; mas:ctx ?ctx ; mas:price ?price }} }}")

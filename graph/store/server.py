@@ -153,23 +153,24 @@ def bulk_load(location: Path, files: Sequence[Path], *, nice: int = 0) -> None:
         raise StoreError(f"oxigraph load into {location} failed: {(done.stderr or done.stdout)[-2000:]}")
 
 
-def turtle_to_nquads(data_dir: Path, out: Path, *, batch: int = 50000) -> int:
+def turtle_to_nquads(data_dir: Path, out: Path, *, files_per_batch: int = 5000) -> int:
     """The Turtle data files under ``data_dir`` (as ``graph.load`` finds them) as one N-Quads file ``out``, each
-    file's triples in its named graph (``file:///<path>``); returns the quads written."""
+    file's triples in its named graph (``file:///<path>``); returns the quads written.
+
+    Files are parsed into an in-memory Oxigraph store, ``files_per_batch`` at a time, and dumped: the triples never
+    become Python objects (at 1M models, 52M quads: the Python loop this replaces took 858 s)."""
     files = data_files([data_dir])
     names = graph_names(files, data_root([data_dir]))
     count = 0
     with open(out, "wb") as sink:
-        for path, name in zip(files, names):
-            graph = ox.NamedNode(name)
-            quads = []
-            for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{path.name}"):
-                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-                if len(quads) >= batch:
-                    ox.serialize(quads, sink, format=ox.RdfFormat.N_QUADS)
-                    count += len(quads)
-                    quads = []
-            if quads:
-                ox.serialize(quads, sink, format=ox.RdfFormat.N_QUADS)
-                count += len(quads)
+        for start in range(0, len(files), files_per_batch):
+            batch = ox.Store()
+            for path, name in zip(files[start:start + files_per_batch], names[start:start + files_per_batch]):
+                try:
+                    batch.load(path=path, format=ox.RdfFormat.TURTLE, base_iri=f"file:///{path.name}",
+                               to_graph=ox.NamedNode(name))
+                except SyntaxError as exc:
+                    raise StoreError(f"{path}: {exc}") from exc
+            count += len(batch)
+            batch.dump(sink, format=ox.RdfFormat.N_QUADS)
     return count
