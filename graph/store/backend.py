@@ -130,6 +130,8 @@ class StoreSignatures:
     the first results cost one or two round trips per signature reached."""
 
     def __init__(self, client: SparqlClient, *, first_page: int = 8, max_page: int = 2048) -> None:
+        if first_page < 1 or max_page < first_page:
+            raise ValueError(f"pages of members: need 1 <= first_page <= max_page, not {first_page} / {max_page}")
         self.client, self.first_page, self.max_page = client, first_page, max_page
         found: dict[int, tuple[list[str], int, TieKey]] = {}
         for row in client.select(signatures_query()):
@@ -174,10 +176,10 @@ def _tie_key(row: Row) -> TieKey:
 class SparqlStore:
     """Lineage, reach and alternatives computed by the store at ``client``; records from ``kg``."""
 
-    def __init__(self, kg: KnowledgeGraph, client: SparqlClient, *, page: int = 50) -> None:
+    def __init__(self, kg: KnowledgeGraph, client: SparqlClient, *, first_page: int = 8) -> None:
         self.kg = kg
         self.client = client
-        self.page = page
+        self.first_page = first_page  # members of a signature asked for at first (then 4x as many)
         self._links: dict[str, LineageLink] | None = None
         self._signatures: StoreSignatures | None = None
 
@@ -185,7 +187,7 @@ class SparqlStore:
     def signatures(self) -> StoreSignatures:
         """The store's signature table (read once per snapshot)."""
         if self._signatures is None:
-            self._signatures = StoreSignatures(self.client)
+            self._signatures = StoreSignatures(self.client, first_page=self.first_page)
         return self._signatures
 
     @property

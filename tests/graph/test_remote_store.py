@@ -157,3 +157,27 @@ def test_load_into_a_store_directory(tmp_path: Path) -> None:
         for slug in curated.models:
             assert store.lineage(slug) == memory.lineage(slug)
             assert store.alternatives(slug, today=TODAY) == memory.alternatives(slug, today=TODAY)
+
+
+def test_a_synthetic_catalog_through_the_store_pages_as_memory(tmp_path: Path) -> None:
+    """A catalog with large signatures (hundreds of models with one feature set), loaded with ``--location``: every
+    model's alternatives, with and without must-have capabilities, equal memory's when the store hands out members
+    one at a time (every page boundary crossed) and with the default pages."""
+    from modelatlas.graph.synth import AS_OF, write_catalog
+
+    data = write_catalog(tmp_path / "synth", models=400, seed=5).root
+    done = CliRunner().invoke(cli, ["store", "load", "--location", str(tmp_path / "db"), "--data", str(data),
+                                    "--no-imports"])
+    assert done.exit_code == 0, done.output
+    kg = load_graph([data], imports=False, cache=False)
+    memory = InMemory(kg)
+    biggest = max(len(m) for m in kg.index.similarity.members)
+    assert biggest > 20  # signatures whose members span many pages
+    with OxigraphServer(tmp_path / "db") as server:
+        for first_page in (1, 8):
+            store = SparqlStore(kg, SparqlClient(server.url), first_page=first_page)
+            for slug in sorted(kg.models):
+                for must in (frozenset(), frozenset({"function-calling"})):
+                    criteria = Constraints(keep_capabilities=must)
+                    expected = memory.alternatives(slug, criteria, today=AS_OF, first=12)
+                    assert store.alternatives(slug, criteria, today=AS_OF, first=12) == expected, (slug, must)
