@@ -42,8 +42,9 @@ lint: $(STAMP) ## ruff over the tree, mypy --strict over every package
 bench: $(STAMP) ## HTTP benchmark of the service against its own ceiling (wrk), writes bench-results/
 	$(BIN)/modelatlas bench
 
-bench-scale: $(STAMP) ## load time, memory and query latency at 1k, 10k and 100k synthetic models
-	$(BIN)/modelatlas bench-scale
+REMOTE_SIZES ?= 1000000
+bench-scale: $(STAMP) ## 1k, 10k and 100k synthetic models in memory, then the Oxigraph-server row at 1M (REMOTE_SIZES=10000: a quick one)
+	$(BIN)/modelatlas bench-scale --remote-sizes $(REMOTE_SIZES)
 
 # What the browser, replica and conformance tests need from Debian: command -> package.
 SYSTEM_PACKAGES := chromium:chromium redis-server:redis-server nginx:nginx node:nodejs npm:npm
