@@ -142,7 +142,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     for p in placed:
         by_route[(p.provider, p.row.route_id.lower())].append(p)
     _adopt_known_makers(placed)
-    _merge_dotless_versions([p for p in placed if p.resolution.status == CANONICAL])
+    _merge_version_spellings([p for p in placed if p.resolution.status == CANONICAL])
     _join_spellings([p for p in placed if p.resolution.status == CANONICAL])
     canonical_slugs = _canonical_slugs([p for p in placed if p.resolution.status == CANONICAL], set(curated.models))
     used_offering_slugs = set(curated.offerings)
@@ -347,17 +347,19 @@ def _join_spellings(rows: list[PlacedRow]) -> None:
                                    detail=f"{p.resolution.detail}; a spelling of {target!r} (graph.resolve.spellings)")
 
 
-def _merge_dotless_versions(rows: list[PlacedRow]) -> None:
-    """``gpt-54-mini`` joins ``gpt-5.4-mini`` when that node exists: a version written without its dot."""
+def _merge_version_spellings(rows: list[PlacedRow]) -> None:
+    """``gpt-54-mini`` joins ``gpt-5.4-mini``, ``llama-v3.2-3b`` joins ``llama-3.2-3b``, when that node exists: a version
+    written without its dot, or with a ``v`` (``graph.resolve.resolver.version_readings``)."""
     from modelatlas.graph.resolve.normalize import parse_id
-    from modelatlas.graph.resolve.resolver import dotted_version
+    from modelatlas.graph.resolve.resolver import version_readings
 
     keys = {_group_key(p.resolution) for p in rows}
     for p in rows:
-        dotted = dotted_version(parse_id(p.resolution.key))
-        if dotted is not None and group_key(dotted.key) in keys:
-            p.resolution = replace(p.resolution, key=dotted.key,
-                                   detail=f"{p.resolution.detail}; read as {dotted.key!r} (version without its dot)")
+        for why, reading in version_readings(parse_id(p.resolution.key)):
+            if group_key(reading.key) in keys:
+                p.resolution = replace(p.resolution, key=reading.key,
+                                       detail=f"{p.resolution.detail}; read as {reading.key!r} ({why})")
+                break
 
 
 def _canonical_slugs(rows: Iterable[PlacedRow], taken: set[str]) -> dict[str, str]:

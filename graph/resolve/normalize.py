@@ -41,6 +41,7 @@ _COMPACT_DATE = re.compile(r"(?<![0-9])(20\d{2})(\d{2})(\d{2})(?![0-9])")
 _MONTH_YEAR = re.compile(r"(?<![0-9])(0[1-9]|1[0-2])-(20\d{2})(?![0-9])")  # Cohere's command-a-03-2025
 _SHORT_DATE = re.compile(r"(?<![0-9.])(2[2-9])(0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
+_P_POINT = re.compile(r"(?<=\d)p(?=\d)")  # Fireworks writes the point as "p": llama-v3p1, qwen2p5, glm-4p6, 1p5b
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bm]|\d+x\d+(?:\.\d+)?b|a\d+(?:\.\d+)?b|e\d+b|\d+e)$")  # 128e: experts
 _VERSION = re.compile(r"^(?:\d+(?:\.\d+)*|v\d+(?:\.\d+)*)$")
 _NOISE = {"instruct", "it", "fp8", "fp16", "bf16", "fp4", "nvfp4", "int4", "int8", "awq", "gguf", "w8a8", "hf",
@@ -136,6 +137,10 @@ def parse_id(raw: str) -> ParsedId:
     (('anthropic',), 'claude-3.5-haiku-2410')
     >>> parse_id("mistralai/mistral-small-24b-instruct-2501:free").variant
     'free'
+    >>> parse_id("vertex_ai/mistral-large@2411-001").key, parse_id("vertex_ai/mistral-small-2503@001").key
+    ('mistral-large-2411-001', 'mistral-small-2503')
+    >>> parse_id("accounts/fireworks/models/qwen2p5-coder-32b-instruct").key
+    'qwen-2.5-coder-32b'
     """
     text = raw.strip().lower()
     variant = None
@@ -148,10 +153,10 @@ def parse_id(raw: str) -> ParsedId:
         else:  # gemma3:4b, claude-opus-4.6:thinking, gpt-4o:extended: part of the model's name
             kept.insert(0, suffix)
     text = "-".join([text, *kept])
-    if "@" in text.rsplit("/", 1)[-1][1:]:  # Vertex: claude-3-5-sonnet@20240620, mistral-small-2503@001
+    if "@" in text.rsplit("/", 1)[-1][1:]:  # Vertex: claude-3-5-sonnet@20240620, mistral-large@2411-001, ...@001
         text, _, suffix = text.rpartition("@")
-        if _COMPACT_DATE.fullmatch(suffix):
-            text = f"{text}-{suffix}"
+        if _COMPACT_DATE.fullmatch(suffix) or token_kind(suffix.split("-", 1)[0]) == "date":
+            text = f"{text}-{suffix}"  # a date names the version; a bare revision (@001) is the listing's
     owners, name = _strip_path(text)
     owners = tuple(o for o in owners if o not in ("workers-ai", "route", "models", "pro", "tee", "kilo-auto"))
     vendor: list[str] = []
@@ -167,7 +172,7 @@ def parse_id(raw: str) -> ParsedId:
     name = _MONTH_YEAR.sub(lambda d: d.group(2)[2:] + d.group(1), name)
     name = _COMPACT_DATE.sub(lambda d: d.group(1)[2:] + d.group(2), name)
     name = _SHORT_DATE.sub(lambda d: d.group(1) + d.group(2), name)  # doubao-seed-2.0-lite-260215 -> ...-2602
-    name = name.replace("_", "-").replace(" ", "-")
+    name = _P_POINT.sub(".", name.replace("_", "-").replace(" ", "-"))
     tokens: list[str] = []
     for token in name.split("-"):
         if token:

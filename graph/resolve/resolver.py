@@ -109,19 +109,29 @@ def _total_size(token: str) -> Decimal | None:
     return Decimal(token[:-1])
 
 
-def dotted_version(parsed: ParsedId) -> ParsedId | None:
-    """The id with its one two-digit version read as ``X.Y`` (``qwen-25-72b`` -> ``qwen-2.5-72b``), else None.
+def version_readings(parsed: ParsedId) -> list[tuple[str, ParsedId]]:
+    """Other readings of the id's version, with why: its one two-digit version read as ``X.Y`` (``qwen-25-72b`` ->
+    ``qwen-2.5-72b``), and a version written with a ``v`` read without it (``llama-v3.1-8b`` -> ``llama-3.1-8b``,
+    as Fireworks writes Meta's and Qwen's versions). Used only where the reading names a model that exists.
 
-    >>> dotted_version(parse_id("qwen-25-vl-72b")).key
-    'qwen-2.5-vl-72b'
+    >>> [(why, p.key) for why, p in version_readings(parse_id("qwen-25-vl-72b"))]
+    [('version without its dot', 'qwen-2.5-vl-72b')]
+    >>> [(why, p.key) for why, p in version_readings(parse_id("accounts/fireworks/models/llama-v3p1-8b-instruct"))]
+    [('version written with a v', 'llama-3.1-8b')]
     """
+    readings = []
     versions = [i for i, t in enumerate(parsed.tokens) if token_kind(t) == "version" and len(t) == 2 and t.isdigit()
                 and t[0] != "0"]
-    if len(versions) != 1:
-        return None
-    i = versions[0]
-    token = parsed.tokens[i]
-    return replace(parsed, tokens=(*parsed.tokens[:i], f"{token[0]}.{token[1]}", *parsed.tokens[i + 1:]))
+    if len(versions) == 1:
+        i = versions[0]
+        token = parsed.tokens[i]
+        readings.append(("version without its dot",
+                         replace(parsed, tokens=(*parsed.tokens[:i], f"{token[0]}.{token[1]}", *parsed.tokens[i + 1:]))))
+    if any(token_kind(t) == "version" and t.startswith("v") for t in parsed.tokens[1:]):
+        tokens = tuple(t[1:] if i and token_kind(t) == "version" and t.startswith("v") else t
+                       for i, t in enumerate(parsed.tokens))
+        readings.append(("version written with a v", replace(parsed, tokens=tokens)))
+    return readings
 
 
 class Resolver:
@@ -211,14 +221,13 @@ class Resolver:
                 if isinstance(hit, _One):
                     return done(ResolutionStatus.CURATED, hit.slug, "maker-family-version-date",
                                 f"{key!r} without its {dropped} = {form_key!r} = {hit.how}")
-        dotted = dotted_version(parsed)
-        if dotted is not None:  # "mistral-small-31", "qwen-25-72b": a version written without its dot
-            for form in (dotted.tokens, *(f for _, f in _relaxed(dotted))):
+        for why, reading in version_readings(parsed):  # "mistral-small-31", "llama-v3.1-8b"
+            for form in (reading.tokens, *(f for _, f in _relaxed(reading))):
                 for index in (self.exact, self.relaxed):
-                    hit = self._unique(index.get("-".join(form), {}), dotted, refused)
+                    hit = self._unique(index.get("-".join(form), {}), reading, refused)
                     if isinstance(hit, _One):
                         return done(ResolutionStatus.CURATED, hit.slug, "maker-family-version-date",
-                                    f"{key!r} read as {'-'.join(form)!r} (version without its dot) = {hit.how}")
+                                    f"{key!r} read as {'-'.join(form)!r} ({why}) = {hit.how}")
         unordered = self._unique(self.unordered.get(group_key(key), {}), parsed, refused)
         if isinstance(unordered, _One) and not contradicted:
             return done(ResolutionStatus.CURATED, unordered.slug, "word-order",

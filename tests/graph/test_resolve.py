@@ -43,6 +43,10 @@ CASES = [
     ("mistral-small-4-119b", "regolo-ai", "mistral-small-2603", "curated"),
     ("meta-llama/Meta-Llama-3.1-8B-Instruct", None, "llama-3.1-8b-instruct", "curated"),
     ("qwen/qwen3-32b", "openrouter", "qwen3-32b", "curated"),
+    # Fireworks writes the point as "p" and Meta's versions with a "v"
+    ("accounts/fireworks/models/llama-v3p1-8b-instruct", "fireworks", "llama-3.1-8b-instruct", "curated"),
+    ("accounts/fireworks/models/llama-v3p3-70b-instruct", "fireworks", "llama-3.3-70b-instruct", "curated"),
+    ("accounts/fireworks/models/qwen2p5-72b-instruct", "fireworks", "qwen2.5-72b-instruct", "curated"),
     # lookalikes that must NOT merge
     ("mistral-small-2409", None, "mistral-small-2409", "curated"),
     ("mistral-small-2501", None, "mistral-small-2501", "curated"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from modelatlas.graph import DataError, load_graph
-from modelatlas.graph.evaluate import GoldRow, evaluate, gold_file, identity_score, read_gold
+from modelatlas.graph.evaluate import GoldRow, evaluate, gold_file, identity_score, placements, read_gold
 from modelatlas.graph.importers.checks import find_rejections
 from modelatlas.graph.importers.fold import fold_tier_routes
 from modelatlas.graph.importers.rows import CatalogRow
@@ -63,6 +63,28 @@ def test_thinking_and_extended_suffixes_name_other_models():
     assert parse_id("anthropic/claude-opus-4.6:thinking").key != parse_id("anthropic/claude-opus-4.6").key
     assert parse_id("openai/gpt-4o:extended").key != parse_id("openai/gpt-4o").key
     assert parse_id("openai/gpt-4o:free").key == parse_id("openai/gpt-4o").key
+
+
+def test_fireworks_points_and_vertex_version_dates_are_read():
+    """Fireworks writes a version's point as "p" (v3p1, 2p5, 1p5b); Vertex puts a dated version after "@"."""
+    assert parse_id("accounts/fireworks/models/glm-4p6").key == parse_id("zai-org/GLM-4.6").key
+    assert parse_id("accounts/fireworks/models/deepseek-r1-distill-qwen-1p5b").key == \
+        parse_id("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B").key
+    assert parse_id("vertex_ai/mistral-large@2407").key == parse_id("mistral-large-2407").key
+    assert parse_id("vertex_ai/mistral-large@2407").key != parse_id("vertex_ai/mistral-large@2411-001").key
+    assert parse_id("vertex_ai/mistral-small-2503@001").key == parse_id("mistral-small-2503").key  # a listing revision
+    assert parse_id("gpt-4o").key == "gpt-4o" and parse_id("o3-pro").key == "o3-pro"  # no point without two digits
+
+
+def test_a_version_written_with_a_v_joins_only_an_existing_node():
+    from modelatlas.graph.resolve.resolver import version_readings
+
+    assert [p.key for _, p in version_readings(parse_id("llama-v3.2-3b"))] == ["llama-3.2-3b"]
+    assert [p.key for _, p in version_readings(parse_id("v3-large"))] == []  # a first token is a name
+    assert [p.key for _, p in version_readings(parse_id("mistral-7b-v0.2"))] == ["mistral-7b-0.2"]  # read, not used
+    placed = placements(load_graph(imports=True))  # canonical rows: the reading is taken where its node exists
+    assert placed[("fireworks", "accounts/fireworks/models/llama-v3p2-3b-instruct")] == \
+        placed[("deepinfra", "meta-llama/llama-3.2-3b-instruct")]
 
 
 def test_spellings_of_one_model_join_but_a_moving_alias_does_not():
