@@ -351,11 +351,13 @@ def _merge_version_spellings(rows: list[PlacedRow]) -> None:
     """``gpt-54-mini`` joins ``gpt-5.4-mini``, ``llama-v3.2-3b`` joins ``llama-3.2-3b``, when that node exists: a version
     written without its dot, or with a ``v`` (``graph.resolve.resolver.version_readings``)."""
     from modelatlas.graph.resolve.normalize import parse_id
-    from modelatlas.graph.resolve.resolver import version_readings
+    from modelatlas.graph.resolve.resolver import ADDED_V, version_readings
 
     keys = {_group_key(p.resolution) for p in rows}
     for p in rows:
         for why, reading in version_readings(parse_id(p.resolution.key)):
+            if why == ADDED_V:
+                continue  # only towards the v-less spelling, so two spellings never trade places
             if group_key(reading.key) in keys:
                 p.resolution = replace(p.resolution, key=reading.key,
                                        detail=f"{p.resolution.detail}; read as {reading.key!r} ({why})")

@@ -33,6 +33,9 @@ _DECORATION_SUFFIXES = {"free", "beta", "nitro", "floor", "online", "web", "exac
 _SERVING_WORDS = {"versatile", "specdec", "turbo", "fast", "lite", "instant", "cs", "dynamic", "basic", "chat",
                   "high-throughput", "throughput", "high", "serverless", "hf", "free", "online", "latest", "maas",
                   "quant", "exl2", "mlx", "iq4", "xs", "4bit", "8bit", "q4", "q8", "k", "m", "gguf", "nitro"}
+#: Words that end an id to name a deployment of the model, never the model: Fireworks' region and capacity routes
+#: (glm-5p3-us, kimi-k3-spot, deepseek-v4p1-flash-1017-ultrafast).
+_DEPLOYMENT_WORDS = {"us", "eu", "spot", "ultrafast"}
 _GOV_REGION = re.compile(r"^us-gov\.(?=[a-z])")
 _REGION = {"us", "eu", "apac", "global", "au", "jp", "ca", "apne1"}
 _VENDOR_PREFIX = re.compile(r"^([a-z][a-z0-9]*)\.(?=[a-z])")
@@ -138,9 +141,9 @@ def parse_id(raw: str) -> ParsedId:
     >>> parse_id("mistralai/mistral-small-24b-instruct-2501:free").variant
     'free'
     >>> parse_id("vertex_ai/mistral-large@2411-001").key, parse_id("vertex_ai/mistral-small-2503@001").key
-    ('mistral-large-2411-001', 'mistral-small-2503')
-    >>> parse_id("accounts/fireworks/models/qwen2p5-coder-32b-instruct").key
-    'qwen-2.5-coder-32b'
+    ('mistral-large-2411', 'mistral-small-2503')
+    >>> parse_id("accounts/fireworks/models/qwen2p5-coder-32b-instruct").key, parse_id("accounts/fireworks/routers/glm-5p3-us").key
+    ('qwen-2.5-coder-32b', 'glm-5.3')
     """
     text = raw.strip().lower()
     variant = None
@@ -155,8 +158,9 @@ def parse_id(raw: str) -> ParsedId:
     text = "-".join([text, *kept])
     if "@" in text.rsplit("/", 1)[-1][1:]:  # Vertex: claude-3-5-sonnet@20240620, mistral-large@2411-001, ...@001
         text, _, suffix = text.rpartition("@")
-        if _COMPACT_DATE.fullmatch(suffix) or token_kind(suffix.split("-", 1)[0]) == "date":
-            text = f"{text}-{suffix}"  # a date names the version; a bare revision (@001) is the listing's
+        dated = suffix.split("-", 1)[0]  # @2411-001: the version's date, then the listing's revision
+        if _COMPACT_DATE.fullmatch(dated) or token_kind(dated) == "date":
+            text = f"{text}-{dated}"  # a date names the version; a revision (@001, -001) is the listing's
     owners, name = _strip_path(text)
     owners = tuple(o for o in owners if o not in ("workers-ai", "route", "models", "pro", "tee", "kilo-auto"))
     vendor: list[str] = []
@@ -183,8 +187,10 @@ def parse_id(raw: str) -> ParsedId:
         tokens = tokens[1:]  # "Meta-Llama-3.1-8B" -> "llama-3.1-8b"
     if vendor and len(tokens) > 1 and re.fullmatch(r"v\d+", tokens[-1]):
         tokens = tokens[:-1]  # Bedrock: anthropic.claude-opus-4-6-v1 (the vendor's revision of its listing)
-    return ParsedId(raw=raw, owners=tuple(vendor) + owners, tokens=tuple(_without_serving_words(tokens)),
-                    variant=variant)
+    tokens = _without_serving_words(tokens)
+    while len(tokens) > 1 and tokens[-1] in _DEPLOYMENT_WORDS:
+        tokens = tokens[:-1]
+    return ParsedId(raw=raw, owners=tuple(vendor) + owners, tokens=tuple(tokens), variant=variant)
 
 
 def _without_serving_words(tokens: list[str]) -> list[str]:

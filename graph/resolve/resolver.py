@@ -109,15 +109,21 @@ def _total_size(token: str) -> Decimal | None:
     return Decimal(token[:-1])
 
 
+ADDED_V = "version written without its v"  # the one reading that adds a token: a curated spelling's
+
+
 def version_readings(parsed: ParsedId) -> list[tuple[str, ParsedId]]:
     """Other readings of the id's version, with why: its one two-digit version read as ``X.Y`` (``qwen-25-72b`` ->
-    ``qwen-2.5-72b``), and a version written with a ``v`` read without it (``llama-v3.1-8b`` -> ``llama-3.1-8b``,
-    as Fireworks writes Meta's and Qwen's versions). Used only where the reading names a model that exists.
+    ``qwen-2.5-72b``), a version written with a ``v`` read without it (``llama-v3.1-8b`` -> ``llama-3.1-8b``, as
+    Fireworks writes Meta's and Qwen's versions), or a first version without its ``v`` read with it (``deepseek-3.2``
+    -> ``deepseek-v3.2``). Used only where the reading names a model that exists.
 
     >>> [(why, p.key) for why, p in version_readings(parse_id("qwen-25-vl-72b"))]
     [('version without its dot', 'qwen-2.5-vl-72b')]
     >>> [(why, p.key) for why, p in version_readings(parse_id("accounts/fireworks/models/llama-v3p1-8b-instruct"))]
     [('version written with a v', 'llama-3.1-8b')]
+    >>> [(why, p.key) for why, p in version_readings(parse_id("deepseek-3.2"))]
+    [('version written without its v', 'deepseek-v3.2')]
     """
     readings = []
     versions = [i for i, t in enumerate(parsed.tokens) if token_kind(t) == "version" and len(t) == 2 and t.isdigit()
@@ -131,6 +137,10 @@ def version_readings(parsed: ParsedId) -> list[tuple[str, ParsedId]]:
         tokens = tuple(t[1:] if i and token_kind(t) == "version" and t.startswith("v") else t
                        for i, t in enumerate(parsed.tokens))
         readings.append(("version written with a v", replace(parsed, tokens=tokens)))
+    elif not readings and len(parsed.tokens) > 1 and token_kind(parsed.tokens[1]) == "version" \
+            and token_kind(parsed.tokens[0]) == "word":
+        tokens = (parsed.tokens[0], "v" + parsed.tokens[1], *parsed.tokens[2:])  # deepseek-3.2 -> deepseek-v3.2
+        readings.append((ADDED_V, replace(parsed, tokens=tokens)))
     return readings
 
 

@@ -74,6 +74,9 @@ def test_fireworks_points_and_vertex_version_dates_are_read():
     assert parse_id("vertex_ai/mistral-large@2407").key != parse_id("vertex_ai/mistral-large@2411-001").key
     assert parse_id("vertex_ai/mistral-small-2503@001").key == parse_id("mistral-small-2503").key  # a listing revision
     assert parse_id("gpt-4o").key == "gpt-4o" and parse_id("o3-pro").key == "o3-pro"  # no point without two digits
+    for deployment in ("accounts/fireworks/routers/glm-5p3-us", "glm-5p3-spot", "accounts/fireworks/models/glm-5p3"):
+        assert parse_id(deployment).key == "glm-5.3"  # a region or capacity route of the model, not another model
+    assert parse_id("grok-4-fast").key != parse_id("grok-4").key  # "fast" can name a model: kept
 
 
 def test_a_version_written_with_a_v_joins_only_an_existing_node():
