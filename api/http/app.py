@@ -33,11 +33,12 @@ from modelatlas.api.http.proxies import trusted_networks
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import ReloadOutcome, Snapshots
 from modelatlas.api.http.stores import stores_for
-from modelatlas.graph import KnowledgeGraph, load_graph
+from modelatlas.graph import KnowledgeGraph, KnowledgeGraphError, load_graph
 
 __all__ = ["app_from_env", "create_app"]
 
 audit_log = logging.getLogger("modelatlas.audit")
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
@@ -66,6 +67,11 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:
             endpoint.cache.clear()
+        if endpoint.store_for is not None:
+            try:
+                endpoint.store_for(new)  # checked and warmed before the first question of the new snapshot
+            except KnowledgeGraphError as exc:
+                log.warning("the SPARQL store does not hold the new snapshot yet: %s", exc)
         settle_memory()
 
     snapshots.on_swap = swapped

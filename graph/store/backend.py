@@ -20,6 +20,7 @@ from datetime import date
 from typing import Protocol
 
 import networkx as nx
+import orjson
 
 from modelatlas.graph.algorithms import alternatives as alt, lineage as lin
 from modelatlas.graph.algorithms.filters import NO_CONSTRAINTS, Constraints
@@ -135,11 +136,12 @@ class StoreSignatures:
         self.client, self.first_page, self.max_page = client, first_page, max_page
         found: dict[int, tuple[list[str], int, TieKey]] = {}
         for row in client.select(signatures_query()):
-            sid = int(_slug(value(row, "s")))
-            features = found.setdefault(sid, ([], int(value(row, "n") or 0), _tie_key(row)))[0]
-            feature = value(row, "f")
-            if feature is not None:
-                features.append(feature)
+            try:
+                features, size, context, price, head = orjson.loads(value(row, "row") or "null")
+                found[int(_slug(value(row, "s")))] = (features, size, tie_key(head, context, price))
+            except (TypeError, ValueError) as exc:
+                raise StoreError(f"the store at {client.base} has a bad signature row {value(row, 's')}: {exc}; "
+                                 "load it again") from exc
         if sorted(found) != list(range(len(found))):
             raise StoreError(f"the store at {client.base} holds an incomplete signature table: load it again")
         self.table = Signatures.from_rows([found[sid] for sid in range(len(found))])
@@ -182,6 +184,10 @@ class SparqlStore:
         self.first_page = first_page  # members of a signature asked for at first (then 4x as many)
         self._links: dict[str, LineageLink] | None = None
         self._signatures: StoreSignatures | None = None
+
+    def warm(self) -> None:
+        """Read what is read once per snapshot (the signature table)."""
+        self._signatures = self._signatures or StoreSignatures(self.client, first_page=self.first_page)
 
     @property
     def signatures(self) -> StoreSignatures:
@@ -391,5 +397,7 @@ class StoreBackends:
         if held != kg.version:
             raise StoreError(f"the SPARQL store at {self.client.base} holds data version {held or 'none'}, the "
                              f"service {kg.version}: load it with `modelatlas store load --endpoint {self.client.base}`")
-        self._current = SparqlStore(kg, self.client)
-        return self._current
+        store = SparqlStore(kg, self.client)
+        store.warm()  # the signature table is read now (start, reload), not within a question's deadline
+        self._current = store
+        return store

@@ -110,11 +110,9 @@ def reach_query(model_slug: str) -> str:
 
 
 def signatures_query() -> str:
-    """The signature table (``graph.store.index``): each signature's features, size and head member's tie key
-    (``?m``, ``?ctx``, ``?price``), one row per feature (a signature without features has one row, no ``?f``)."""
-    return f"""{PREFIXES}SELECT ?s ?f ?n ?m ?ctx ?price WHERE {{ GRAPH <{INDEX_GRAPH}> {{
-  ?s mas:size ?n ; mas:head ?slot . ?slot mas:member ?m ; mas:ctx ?ctx ; mas:price ?price .
-  OPTIONAL {{ ?s mas:feature ?f }} }} }}"""
+    """The signature table (``graph.store.index``): one row ``?s ?row`` per signature, ``?row`` its JSON
+    ``[features, size, head context, head price (null: none), head slug]``."""
+    return f"{PREFIXES}SELECT ?s ?row WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?s mas:row ?row }} }}"
 
 
 def signature_query(model_slug: str) -> str:
