@@ -49,6 +49,7 @@ from modelatlas.graph.kinds import LinkKind, Status
 from modelatlas.graph.knowledge import KnowledgeGraph, price_ladder
 from modelatlas.graph.records import Alias, AliasBinding, Model, Offering
 from modelatlas.graph.similarity import Features, Signatures, tie_key
+from modelatlas.graph.store.client import StoreError
 from modelatlas.graph.vocab import ID_BASE, MA, SDO
 
 __all__ = ["INDEX_GRAPH", "MAS", "SIG_BASE", "IndexBuilder", "index_of_files", "sig_iri", "slot_iri"]
@@ -122,9 +123,12 @@ class IndexBuilder:
                 if parts[1] == b"<https://schema.org/name>" and not parts[0].startswith(_ALIAS_SUBJECT):
                     continue
                 kept.append(line)
-        self.lines += block.count(b"\n")
         if kept:
-            self._keep(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS))
+            try:
+                self._keep(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS))
+            except SyntaxError as exc:
+                raise StoreError(f"N-Quads for the index, in the block after line {self.lines:,}: {exc}") from exc
+        self.lines += block.count(b"\n")
 
     def tee(self, blocks: Iterable[bytes]) -> Iterator[bytes]:
         """The blocks, each fed to the builder on its way (an upload or a file that also builds the index)."""
