@@ -36,7 +36,14 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from modelatlas.api.http.negotiate import accepts_html, negotiate
 from modelatlas.api.http.settings import Settings
 from modelatlas.api.http.snapshot import Snapshots
-from modelatlas.api.http.sparql import FORMAT_NAMES, GRAPH_TYPES, SnapshotStores, SparqlEndpoint, SparqlError
+from modelatlas.api.http.sparql import (
+    FORMAT_NAMES,
+    GRAPH_TYPES,
+    SnapshotStores,
+    SparqlEndpoint,
+    SparqlError,
+    rate_limited,
+)
 from modelatlas.api.http.stores import Limiter
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import default_data_dir
@@ -152,13 +159,7 @@ class LinkedData:
         async def route(request: Request) -> Response:
             rate_headers: dict[str, str] = {}
             try:
-                if self.limiter is not None:
-                    verdict = self.limiter.check(request.client.host if request.client else "-")
-                    rate_headers = verdict.headers()
-                    if not verdict.allowed:
-                        raise SparqlError(429, "RATE_LIMITED", f"Too many requests: the limit is "
-                                          f"{self.settings.rate_limit} per client. Retry after "
-                                          f"{rate_headers['Retry-After']} s.", rate_headers)
+                rate_headers = rate_limited(self.limiter, self.settings, request)
                 response: Response = await handler(request)
             except SparqlError as error:
                 response = error.response()

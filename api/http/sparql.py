@@ -40,7 +40,7 @@ from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.load import Paths
 from modelatlas.graph.rdfstore import PREFIXES, SnapshotStore, build_store
 
-__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "SnapshotStores", "SparqlEndpoint", "SparqlError", "run_query"]
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "SnapshotStores", "SparqlEndpoint", "SparqlError", "rate_limited", "run_query"]
 
 RESULT_TYPES = {"application/sparql-results+json": "json", "application/json": "json",
                 "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
@@ -76,6 +76,19 @@ class SparqlError(Exception):
     def response(self) -> Response:
         return Response(f"{self.code}: {self.message}\n", status_code=self.status, headers=self.headers,
                         media_type="text/plain; charset=utf-8")
+
+
+def rate_limited(limiter: Limiter | None, settings: Settings, request: Request) -> dict[str, str]:
+    """The rate-limit headers of a linked-data request, which spends the budget of /graphql; SparqlError 429
+    (with those headers) when the client is over it."""
+    if limiter is None:
+        return {}
+    verdict = limiter.check(request.client.host if request.client else "-")
+    headers = verdict.headers()
+    if not verdict.allowed:
+        raise SparqlError(429, "RATE_LIMITED", f"Too many requests: the limit is {settings.rate_limit} per client. "
+                          f"Retry after {headers['Retry-After']} s.", headers)
+    return headers
 
 
 def is_federated(text: str) -> bool:
@@ -320,12 +333,7 @@ class SparqlEndpoint:
     async def __call__(self, request: Request) -> Response:
         rate_headers: dict[str, str] = {}
         try:
-            if self.limiter is not None:
-                verdict = self.limiter.check(request.client.host if request.client else "-")
-                rate_headers = verdict.headers()
-                if not verdict.allowed:
-                    raise SparqlError(429, "RATE_LIMITED", f"Too many requests: the limit is {self.settings.rate_limit} "
-                                      f"per client. Retry after {rate_headers['Retry-After']} s.", rate_headers)
+            rate_headers = rate_limited(self.limiter, self.settings, request)
             response = await self._handle(request)
         except SparqlError as error:
             response = error.response()

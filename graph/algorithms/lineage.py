@@ -8,7 +8,7 @@ a positioned successor, the next target of a moving alias, and a model derived f
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -22,7 +22,8 @@ from modelatlas.graph.kinds import LinkKind
 from modelatlas.graph.knowledge import KnowledgeGraph
 from modelatlas.graph.records import LineageLink, Model
 
-__all__ = ["ALIAS", "ALL_KINDS", "MAX_DEPTH", "Edge", "Lineage", "edges_from", "edges_to", "lineage", "version_chain"]
+__all__ = ["ALIAS", "ALL_KINDS", "MAX_DEPTH", "Edge", "Lineage", "Neighbours", "bounded_walk", "checked_depth", "edges_from",
+           "edges_to", "lineage", "version_chain"]
 
 ALIAS: Final = "ALIAS"  # the edge kind between consecutive targets of a moving alias (not a stored link kind)
 ALL_KINDS: Final[frozenset[str]] = frozenset({*LinkKind, ALIAS})
@@ -48,7 +49,6 @@ class Edge:
         return (self.source, self.target, self.kind, self.link.slug if self.link else (self.via_alias or ""))
 
 
-_Step: TypeAlias = Callable[[KnowledgeGraph, str, frozenset[str]], list[Edge]]  # edges_from or edges_to
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,52 @@ def version_chain(kg: KnowledgeGraph, model_slug: str) -> list[Model]:
     return [kg.models[s] for s in order]
 
 
+def checked_depth(kg: KnowledgeGraph, model_slug: str, direction: str, max_depth: int | None) -> int:
+    """The hop limit of a lineage question (``max_depth``, default and at most 25) once the question is checked:
+    NotFoundError for an unknown model, ValueError for a bad direction or depth."""
+    if model_slug not in kg.models:
+        raise NotFoundError("model", model_slug)
+    if direction not in ("ANCESTORS", "DESCENDANTS", "BOTH"):
+        raise ValueError(f"direction must be ANCESTORS, DESCENDANTS or BOTH, not {direction!r}")
+    depth = MAX_DEPTH if max_depth is None else max_depth
+    if not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"maxDepth must be between 0 and {MAX_DEPTH}, not {depth}")
+    return depth
+
+
+Neighbours: TypeAlias = Callable[[str], Iterable[Edge]]  # a model's edges in one direction of a walk
+
+
+def bounded_walk(kg: KnowledgeGraph, model_slug: str, depth: int, walks: Iterable[tuple[Neighbours, bool]],
+                 chain: Iterable[Model]) -> Lineage:
+    """The lineage reached from the model in at most ``depth`` hops of each walk ``(neighbours, outgoing)``
+    (outgoing: towards descendants), edges to models outside the graph left out; ``chain`` its version line.
+    One walk for the in-memory graph and the SPARQL store, which differ only in where the edges come from."""
+    found_edges: dict[_EdgeKey, Edge] = {}
+    nodes = {model_slug}
+    for neighbours, outgoing in walks:
+        frontier, seen = [model_slug], {model_slug}
+        for _ in range(depth):
+            following: list[str] = []
+            for slug in frontier:
+                for edge in neighbours(slug):
+                    if edge.source not in kg.models or edge.target not in kg.models:
+                        continue
+                    found_edges[edge.key] = edge
+                    other = edge.target if outgoing else edge.source
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            nodes |= seen
+            frontier = following
+            if not frontier:
+                break
+    ordered = sorted(nodes, key=lambda s: _release_key(kg, s))
+    edges = sorted(found_edges.values(), key=lambda e: (_release_key(kg, e.source), _release_key(kg, e.target), e.key))
+    return Lineage(root=kg.models[model_slug], chain=tuple(chain), nodes=tuple(kg.models[s] for s in ordered),
+                   edges=tuple(edges))
+
+
 def lineage(
     kg: KnowledgeGraph,
     model_slug: str,
@@ -142,43 +188,11 @@ def lineage(
     ``direction`` is ANCESTORS, DESCENDANTS or BOTH; ``kinds`` limits the edge kinds (default: all).
     Raises NotFoundError for an unknown model and ValueError for a bad direction or depth.
     """
-    if model_slug not in kg.models:
-        raise NotFoundError("model", model_slug)
-    if direction not in ("ANCESTORS", "DESCENDANTS", "BOTH"):
-        raise ValueError(f"direction must be ANCESTORS, DESCENDANTS or BOTH, not {direction!r}")
-    depth = MAX_DEPTH if max_depth is None else max_depth
-    if not 0 <= depth <= MAX_DEPTH:
-        raise ValueError(f"maxDepth must be between 0 and {MAX_DEPTH}, not {depth}")
-    kinds = frozenset(kinds) if kinds else ALL_KINDS
-    found_edges: dict[_EdgeKey, Edge] = {}
-    nodes = {model_slug}
-    walks: list[tuple[_Step, Callable[[Edge], str]]] = []
+    depth = checked_depth(kg, model_slug, direction, max_depth)
+    wanted = frozenset(kinds) if kinds else ALL_KINDS
+    walks: list[tuple[Neighbours, bool]] = []
     if direction in ("DESCENDANTS", "BOTH"):
-        walks.append((edges_from, lambda e: e.target))
+        walks.append((lambda slug: edges_from(kg, slug, wanted), True))
     if direction in ("ANCESTORS", "BOTH"):
-        walks.append((edges_to, lambda e: e.source))
-    for step, far_end in walks:
-        frontier, seen = [model_slug], {model_slug}
-        for _ in range(depth):
-            following: list[str] = []
-            for slug in frontier:
-                for edge in step(kg, slug, kinds):
-                    if edge.source not in kg.models or edge.target not in kg.models:
-                        continue
-                    found_edges[edge.key] = edge
-                    other = far_end(edge)
-                    if other not in seen:
-                        seen.add(other)
-                        following.append(other)
-            nodes |= seen
-            frontier = following
-            if not frontier:
-                break
-    ordered = sorted(nodes, key=lambda s: _release_key(kg, s))
-    edges = sorted(found_edges.values(), key=lambda e: (_release_key(kg, e.source), _release_key(kg, e.target), e.key))
-    return Lineage(
-        root=kg.models[model_slug],
-        chain=tuple(version_chain(kg, model_slug)),
-        nodes=tuple(kg.models[s] for s in ordered),
-        edges=tuple(edges),
-    )
+        walks.append((lambda slug: edges_to(kg, slug, wanted), False))
+    return bounded_walk(kg, model_slug, depth, walks, version_chain(kg, model_slug))

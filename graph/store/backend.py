@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Protocol
 
 import networkx as nx
@@ -171,6 +172,10 @@ class StoreSignatures:
         return table.matches((table.masks[sid], table.weights[sid]), member, must_have)
 
 
+def _edges_at(adjacency: dict[str, list[lin.Edge]], slug: str) -> list[lin.Edge]:
+    return adjacency.get(slug, [])
+
+
 def _tie_key(row: Row) -> TieKey:
     return tie_key(_slug(value(row, "m")), int(value(row, "ctx") or 0), float(value(row, "price") or "INF"))
 
@@ -249,42 +254,14 @@ class SparqlStore:
     def lineage(self, model_slug: str, direction: str = "BOTH", kinds: frozenset[str] | None = None,
                 max_depth: int | None = None) -> lin.Lineage:
         """As ``graph.algorithms.lineage.lineage``, the walks done by the store."""
-        kg = self.kg
-        root = self._model(model_slug)
-        if direction not in ("ANCESTORS", "DESCENDANTS", "BOTH"):
-            raise ValueError(f"direction must be ANCESTORS, DESCENDANTS or BOTH, not {direction!r}")
-        depth = lin.MAX_DEPTH if max_depth is None else max_depth
-        if not 0 <= depth <= lin.MAX_DEPTH:
-            raise ValueError(f"maxDepth must be between 0 and {lin.MAX_DEPTH}, not {depth}")
-        wanted = frozenset(kinds) if kinds else lin.ALL_KINDS
-        parts = self._walk_rows(model_slug, direction, wanted, chain=True)
-        found_edges: dict[tuple[str, str, str, str], lin.Edge] = {}
-        nodes = {model_slug}
-        walks = [("D", True)] if direction in ("DESCENDANTS", "BOTH") else []
-        walks += [("A", False)] if direction in ("ANCESTORS", "BOTH") else []
-        for part, outgoing in walks:
-            adjacency = self._adjacency(parts.get(part, []), outgoing)
-            frontier, seen = [model_slug], {model_slug}
-            for _ in range(depth):
-                following: list[str] = []
-                for slug in frontier:
-                    for edge in adjacency.get(slug, ()):
-                        if edge.source not in kg.models or edge.target not in kg.models:
-                            continue
-                        found_edges[edge.key] = edge
-                        other = edge.target if outgoing else edge.source
-                        if other not in seen:
-                            seen.add(other)
-                            following.append(other)
-                nodes |= seen
-                frontier = following
-                if not frontier:
-                    break
-        ordered = sorted(nodes, key=lambda s: lin._release_key(kg, s))
-        edges = sorted(found_edges.values(),
-                       key=lambda e: (lin._release_key(kg, e.source), lin._release_key(kg, e.target), e.key))
-        return lin.Lineage(root=root, chain=tuple(self._chain(model_slug, parts.get("C", []))),
-                           nodes=tuple(kg.models[s] for s in ordered), edges=tuple(edges))
+        depth = lin.checked_depth(self.kg, model_slug, direction, max_depth)
+        parts = self._walk_rows(model_slug, direction, frozenset(kinds) if kinds else lin.ALL_KINDS, chain=True)
+        walks: list[tuple[lin.Neighbours, bool]] = []
+        for part, outgoing, asked in (("D", True, ("DESCENDANTS", "BOTH")), ("A", False, ("ANCESTORS", "BOTH"))):
+            if direction in asked:
+                adjacency = self._adjacency(parts.get(part, []), outgoing)
+                walks.append((partial(_edges_at, adjacency), outgoing))
+        return lin.bounded_walk(self.kg, model_slug, depth, walks, self._chain(model_slug, parts.get("C", [])))
 
     def _chain(self, model_slug: str, rows: list[Row]) -> list[Model]:
         """The version line from the NEXT_VERSION edges of its component (as ``version_chain`` orders it)."""
