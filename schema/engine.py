@@ -27,12 +27,10 @@ import contextvars
 import hashlib
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from threading import Lock
-from typing import Any, Generic, TypeGuard, TypeVar, cast
+from typing import Any, TypeGuard, TypeVar, cast
 
 from graphql import (
     ASTValidationRule,
@@ -66,6 +64,7 @@ from modelatlas.schema.build import schema
 from modelatlas.schema.compiled import Bail, Plan, compile_plan, directive_variables, select_operation
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import estimate_cost
+from modelatlas.schema.lru import BoundedLRU
 from modelatlas.schema.shape import shape_errors
 
 __all__ = ["EXECUTORS", "Deadline", "Engine", "Prepared", "TimeoutExceeded", "limit_rules"]
@@ -195,34 +194,6 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _SizedLRU(Generic[K, V]):
-    """At most ``max_entries`` values whose sizes (given with each) sum to at most ``max_bytes``; oldest go first."""
-
-    def __init__(self, max_entries: int, max_bytes: int) -> None:
-        self.max_entries, self.max_bytes, self.total = max_entries, max_bytes, 0
-        self._entries: OrderedDict[K, tuple[V, int]] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            self._entries.move_to_end(key)
-            return found[0]
-
-    def put(self, key: K, value: V, size: int) -> None:
-        with self._lock:
-            previous = self._entries.pop(key, None)
-            self.total += size - (previous[1] if previous else 0)
-            self._entries[key] = (value, size)
-            while len(self._entries) > self.max_entries or self.total > self.max_bytes:
-                self.total -= self._entries.popitem(last=False)[1][1]
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 @dataclass(frozen=True)
 class _Verdict:
     """Validation's outcome for one normalized document; ``document`` is the spelling the errors point into."""
@@ -306,9 +277,9 @@ class Engine:
         self.rules: list[type[ASTValidationRule]] = [*specified_rules, *limit_rules(max_depth, max_aliases, max_directives)]
         if production:
             self.rules.append(NoSchemaIntrospectionCustomRule)
-        self.prepared: _SizedLRU[str, Prepared] = _SizedLRU(cache_size, cache_bytes)  # text digest -> its document
-        self.validated: _SizedLRU[str, _Verdict] = _SizedLRU(validated_size, validated_bytes)  # normalized digest
-        self.plans: _SizedLRU[tuple[str, str | None], _Compiled | None] = _SizedLRU(plan_size, plan_bytes)
+        self.prepared: BoundedLRU[str, Prepared] = BoundedLRU(cache_size, cache_bytes)  # text digest -> its document
+        self.validated: BoundedLRU[str, _Verdict] = BoundedLRU(validated_size, validated_bytes)  # normalized digest
+        self.plans: BoundedLRU[tuple[str, str | None], _Compiled | None] = BoundedLRU(plan_size, plan_bytes)
         self.middleware = MiddlewareManager(_DeadlineMiddleware())
         self.counts = {"compiled": 0, "fallback": 0, "reference": 0}
 

@@ -34,7 +34,6 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from modelatlas.api.http.cpu import CpuBudget
-from modelatlas.api.http.lru import BoundedLRU
 from modelatlas.api.http.media import negotiate, status_for
 from modelatlas.api.http.persisted import TrustedDocuments, sha256_hex
 from modelatlas.api.http.settings import Settings
@@ -47,6 +46,7 @@ from modelatlas.graph.store.client import StoreError
 from modelatlas.schema.context import Context
 from modelatlas.schema.cost import list_sizes
 from modelatlas.schema.engine import Engine, Prepared, TimeoutExceeded
+from modelatlas.schema.lru import BoundedLRU
 
 __all__ = ["GraphQLEndpoint", "RequestError"]
 

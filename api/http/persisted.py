@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 
-from modelatlas.api.http.lru import BoundedLRU
+from modelatlas.schema.lru import BoundedLRU
 
 __all__ = ["PersistedQueries", "TrustedDocuments", "sha256_hex"]
 

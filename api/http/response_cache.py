@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from modelatlas.api.http.lru import BoundedLRU
+from modelatlas.schema.lru import BoundedLRU
 
 __all__ = ["ENTRY_OVERHEAD", "ResponseCache"]
 
@@ -38,9 +38,9 @@ class ResponseCache(BoundedLRU[Hashable, bytes]):
         super().__init__(max_entries, max_total_bytes, _entry_size)  # bounds memory whatever clients ask for
         self.max_bytes = max_bytes
 
-    def put(self, key: Hashable, value: bytes) -> None:
+    def put(self, key: Hashable, value: bytes, size: int | None = None) -> None:
         if len(value) <= self.max_bytes:  # a copy: orjson's bytes keep a 4 KB buffer whatever their length
-            super().put(key, bytes(memoryview(value)))
+            super().put(key, bytes(memoryview(value)), size)
 
 
 def _entry_size(body: bytes) -> int:

@@ -75,8 +75,8 @@ def test_the_caches_stay_under_their_byte_budget(client: TestClient) -> None:
     for i in range(700):
         comment = f"# {i} " + "c" * 60_000
         post(client, f"{comment}\nquery Page{i}($n: Int) {{ models(first: $n) {{ totalCount }} }}", {"n": i % 50 + 1})
-    assert engine.prepared.total <= engine.prepared.max_bytes
+    assert engine.prepared.total <= engine.prepared.max_total
     assert len(engine.prepared) < 700  # the oldest were dropped
-    assert engine.validated.total <= engine.validated.max_bytes
+    assert engine.validated.total <= engine.validated.max_total
     assert endpoint.costs.total <= endpoint.costs.max_total
     assert engine.prepared.total + engine.validated.total + endpoint.costs.total <= BUDGET
