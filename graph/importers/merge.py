@@ -21,6 +21,7 @@ Records are built directly (not through rdflib): the figures in the README ("Cat
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -142,6 +143,7 @@ def merge_catalogs(curated: KnowledgeGraph, snapshots: Sequence[CatalogSnapshot]
     for p in placed:
         by_route[(p.provider, p.row.route_id.lower())].append(p)
     _adopt_known_makers(placed)
+    _bases_beside_instruct(placed, tables.base_hosts)
     _merge_version_spellings([p for p in placed if p.resolution.status == CANONICAL])
     _join_spellings([p for p in placed if p.resolution.status == CANONICAL])
     canonical_slugs = _canonical_slugs([p for p in placed if p.resolution.status == CANONICAL], set(curated.models))
@@ -345,6 +347,38 @@ def _join_spellings(rows: list[PlacedRow]) -> None:
         if target is not None:
             p.resolution = replace(p.resolution, key=target,
                                    detail=f"{p.resolution.detail}; a spelling of {target!r} (graph.resolve.spellings)")
+
+
+_INSTRUCT_WORDS = frozenset({"instruct", "it"})
+
+
+def _route_words(route_id: str) -> tuple[str, ...]:
+    """The words of a route id's last segment, without a ``:suffix``: ``meta-llama/llama-3.1-405b:free`` -> (llama,
+    3.1, 405b)."""
+    name = route_id.lower().rsplit("/", 1)[-1].split(":", 1)[0]
+    return tuple(w for w in re.split(r"[-_]+", name) if w)
+
+
+def _bases_beside_instruct(placed: list[PlacedRow], base_hosts: frozenset[str]) -> None:
+    """A provider of ``base_hosts`` (``[base_hosts]`` in identity.toml) that lists both ``X`` and ``X-instruct`` (or
+    ``X-it``) under one normalized id sells two models:
+    the bare id is the base checkpoint, which ``-instruct`` as noise would otherwise merge with the instruct model
+    (OpenRouter's ``meta-llama/llama-3.1-405b`` is "Llama 3.1 405B (base)"; Fireworks lists ``gemma-7b`` beside
+    ``gemma-7b-it``). The bare row gets the word ``base``: its own node, never a curated instruct model. Where the
+    instruct word is kept (a maker's sold variant: OpenAI's ``gpt-3.5-turbo-instruct``) the ids differ anyway."""
+    instructed: dict[str, set[tuple[str, tuple[str, ...]]]] = defaultdict(set)  # provider -> (key, words but instruct)
+    for p in placed:
+        words = _route_words(p.row.route_id)
+        if p.provider in base_hosts and _INSTRUCT_WORDS & set(words):
+            instructed[p.provider].add((p.resolution.key, tuple(w for w in words if w not in _INSTRUCT_WORDS)))
+    for p in placed:
+        words = _route_words(p.row.route_id)
+        if p.resolution.status == UNRESOLVED or not p.resolution.maker or "base" in words \
+                or (p.resolution.key, words) not in instructed.get(p.provider, ()):
+            continue  # the same id but for the instruct word, and the same normalized id: the bare one is the base
+        p.resolution = replace(p.resolution, status=CANONICAL, model=None, rule="base-beside-instruct",
+                               key=f"{p.resolution.key}-base", detail=(
+                                   f"{p.row.route_id!r} beside an -instruct id on {p.provider}: the base checkpoint"))
 
 
 def _merge_version_spellings(rows: list[PlacedRow]) -> None:

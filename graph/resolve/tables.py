@@ -37,6 +37,7 @@ class IdentityTables:
     not_owners: frozenset[str] = frozenset()
     route_prefixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sold_variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    base_hosts: frozenset[str] = frozenset()  # providers listing base checkpoints beside instruct ones
     version: str = ""
 
     @classmethod
@@ -76,6 +77,7 @@ class IdentityTables:
             not_models=frozenset(i.lower() for i in doc.get("not_models", {}).get("ids", [])),
             not_owners=frozenset(i.lower() for i in doc.get("not_owners", {}).get("ids", [])),
             route_prefixes=lists("route_prefixes"), sold_variants=lists("sold_variants"),
+            base_hosts=frozenset(i.lower() for i in doc.get("base_hosts", {}).get("providers", [])),
             version=hashlib.sha256(raw).hexdigest()[:16],
         )
 

@@ -90,6 +90,15 @@ def test_a_version_written_with_a_v_joins_only_an_existing_node():
         placed[("deepinfra", "meta-llama/llama-3.2-3b-instruct")]
 
 
+def test_a_bare_id_beside_its_instruct_id_is_the_base_only_on_a_host_of_base_checkpoints():
+    placed = placements(load_graph(imports=True))
+    base, instruct = placed[("openrouter", "meta-llama/llama-3.1-405b")], placed[("openrouter", "meta-llama/llama-3.1-405b-instruct")]
+    assert base != instruct and base.endswith("-base")  # OpenRouter: "Llama 3.1 405B (base)"
+    assert placed[("together", "mistralai/mixtral-8x7b-v0.1")] != "open-mixtral-8x7b"  # the base repo, not the API model
+    assert placed[("azure-ai-foundry", "phi-4-mini")] == placed[("azure-ai-foundry", "phi-4-mini-instruct")]  # a name
+    assert placed[("openrouter", "openai/gpt-3.5-turbo")] == "gpt-3.5-turbo"  # -instruct is OpenAI's other model
+
+
 def test_spellings_of_one_model_join_but_a_moving_alias_does_not():
     keys = [("anthropic", k) for k in ("claude-opus-4", "claude-opus-4-2505", "claude-opus-4.0", "claude-4-opus",
                                        "claude-3.5-sonnet", "claude-3.5-sonnet-2406", "claude-3.5-sonnet-2410")]
