@@ -76,8 +76,11 @@ _Quad: TypeAlias = Callable[[str, str, ox.NamedNode | ox.Literal], ox.Quad]
 
 
 def sig_iri(sid: int) -> str:
-    """>>> sig_iri(3)
-    'https://modelatlas.dev/ns/store/sig/3'"""
+    """The IRI of signature ``sid``.
+
+    >>> sig_iri(3)
+    'https://modelatlas.dev/ns/store/sig/3'
+    """
     return f"{SIG_BASE}{sid}"
 
 
