@@ -132,6 +132,18 @@ def _strip_path(text: str) -> tuple[tuple[str, ...], str]:
     return owners, name
 
 
+_AMAZON_LISTING = re.compile(r"(?:^|[./])amazon\.")
+
+
+def _bedrock_version(match: re.Match[str]) -> str:
+    """Bedrock's ``-v1:0``: the listing's version, dropped; but Amazon's own models carry their version in their
+    name (``amazon.nova-lite-v1:0`` is Nova Lite v1, ``nova-lite-v1`` in Amazon's API and the other catalogs), so
+    for them only the ``:0`` goes."""
+    if _AMAZON_LISTING.search(match.string[: match.start()]):
+        return match.group(0).rsplit(":", 1)[0]
+    return ""
+
+
 def parse_id(raw: str) -> ParsedId:
     """Take a provider's model id apart (see the module docstring).
 
@@ -147,7 +159,7 @@ def parse_id(raw: str) -> ParsedId:
     """
     text = raw.strip().lower()
     variant = None
-    text = _BEDROCK_VERSION.sub("", text)
+    text = _BEDROCK_VERSION.sub(_bedrock_version, text)
     kept: list[str] = []
     while match := _VARIANT.search(text):  # claude-opus-4.6:thinking:low has two
         suffix, text = match.group(1), text[: match.start()]
@@ -185,8 +197,8 @@ def parse_id(raw: str) -> ParsedId:
     tokens = ["thinking" if t == "think" else t for t in tokens]
     if len(tokens) > 1 and tokens[0] == "meta" and tokens[1] == "llama":
         tokens = tokens[1:]  # "Meta-Llama-3.1-8B" -> "llama-3.1-8b"
-    if vendor and len(tokens) > 1 and re.fullmatch(r"v\d+", tokens[-1]):
-        tokens = tokens[:-1]  # Bedrock: anthropic.claude-opus-4-6-v1 (the vendor's revision of its listing)
+    if vendor and vendor != ["amazon"] and len(tokens) > 1 and re.fullmatch(r"v\d+", tokens[-1]):
+        tokens = tokens[:-1]  # Bedrock: anthropic.claude-opus-4-6-v1 (the listing's revision; Amazon's own: a name)
     tokens = _without_serving_words(tokens)
     while len(tokens) > 1 and tokens[-1] in _DEPLOYMENT_WORDS:
         tokens = tokens[:-1]

@@ -79,6 +79,13 @@ def test_fireworks_points_and_vertex_version_dates_are_read():
     assert parse_id("grok-4-fast").key != parse_id("grok-4").key  # "fast" can name a model: kept
 
 
+def test_bedrock_listing_versions_go_but_amazons_own_model_versions_stay():
+    assert parse_id("us.amazon.nova-pro-v1:0").key == parse_id("amazon/nova-pro-v1").key == "nova-pro-v1"
+    assert parse_id("apac.amazon.nova-2-lite-v1:0").key == parse_id("kilo/amazon/nova-2-lite-v1").key
+    assert parse_id("anthropic.claude-3-5-haiku-20241022-v1:0").key == "claude-3.5-haiku-2410"  # the listing's v1
+    assert parse_id("mistral.mistral-small-2402-v1:0").key == "mistral-small-2402"
+
+
 def test_a_version_written_with_a_v_joins_only_an_existing_node():
     from modelatlas.graph.resolve.resolver import version_readings
 
