@@ -98,8 +98,10 @@ def test_alternatives_to_gpt_4o_with_function_calling(session: Session) -> None:
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**cap=function-calling**")
     page.locator("[aria-labelledby=alternatives] .loading").wait_for(state="detached")
+    # the unfiltered table may still be up when the URL changes: wait for the filtered answer's rows
+    page.wait_for_function("""() => { const rows = [...document.querySelectorAll('table.alts tbody tr')];
+        return rows.length >= 3 && rows.every(r => (r.querySelectorAll('td')[2]?.innerText || '').includes('Function calling')); }""")
     rows = page.locator("table.alts tbody tr")
-    rows.first.wait_for()
     assert rows.count() >= 3
     for i in range(rows.count()):
         shared = rows.nth(i).locator("td").nth(2).inner_text()
