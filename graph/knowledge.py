@@ -62,6 +62,9 @@ def effective_status(model: Model, today: date) -> Status:
     return model.status
 
 
+LIVE_MEMO = 65_536  # (model, day) pairs whose live routes a snapshot keeps
+
+
 def route_status(offering: Offering, model: Model, provider: Provider | None, today: date) -> Status:
     """A route's status on ``today``. Its own dates come first (Bedrock, Vertex and Azure retire on their own days):
     retired once its shutdown date has passed, deprecated once its deprecation date has, or when its catalog says so.
@@ -141,6 +144,8 @@ class KnowledgeGraph:
     claims: tuple[Claim, ...]
     index: Indexes = field(repr=False)
     changes: tuple[Change, ...] = field(default=(), repr=False)  # the catalogs' change feed (graph.changes)
+    _live: dict[tuple[str, date], tuple[Offering, ...]] = field(  # live_offerings per (model, day), bounded
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_records(
@@ -191,7 +196,7 @@ class KnowledgeGraph:
         Reading the compiled cache of a 100k-model catalog creates ~5M objects; with the GC on, its repeated
         full collections make that 2.5x slower (5.4 s against 2.0 s, measured). The projection is not pickled.
         """
-        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}  # memos start empty
         with gc_paused():
             blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         return (_from_pickled_fields, (blob,))
@@ -236,11 +241,17 @@ class KnowledgeGraph:
     def live_offerings(self, model_slug: str, today: date) -> list[Offering]:
         """The model's price ladder without the routes retired on ``today`` (see :func:`route_status`): what
         "cheapest", price limits and migration targets consider."""
-        model = self.models.get(model_slug)
-        if model is None:
-            return []
-        return [o for o in self.index.offerings_by_model.get(model_slug, ())
-                if route_status(o, model, self.providers.get(o.provider), today) != Status.RETIRED]
+        found = self._live.get((model_slug, today))
+        if found is None:
+            model = self.models.get(model_slug)
+            if model is None:
+                return []
+            found = tuple(o for o in self.index.offerings_by_model.get(model_slug, ())
+                          if route_status(o, model, self.providers.get(o.provider), today) != Status.RETIRED)
+            if len(self._live) >= LIVE_MEMO:
+                self._live.clear()  # a new day or a wide sweep: start again (the graph itself never changes)
+            self._live[(model_slug, today)] = found
+        return list(found)
 
     def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
         """Every (router, provider it goes through) that reaches the model (see :meth:`reaches`)."""
