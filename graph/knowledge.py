@@ -9,13 +9,13 @@ import dataclasses
 import gc
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -62,7 +62,10 @@ def effective_status(model: Model, today: date) -> Status:
     return model.status
 
 
-LIVE_MEMO = 65_536  # (model, day) pairs whose live routes a snapshot keeps
+#: answers a snapshot keeps per kind (KnowledgeGraph.remembered): live routes are a few references each, a lineage
+#: a few KB (at most ~20 MB)
+MEMO_BOUNDS: Mapping[str, int] = MappingProxyType({"live": 65_536, "lineage": 4_096})
+_MISSING = object()
 
 
 def route_status(offering: Offering, model: Model, provider: Provider | None, today: date) -> Status:
@@ -144,7 +147,7 @@ class KnowledgeGraph:
     claims: tuple[Claim, ...]
     index: Indexes = field(repr=False)
     changes: tuple[Change, ...] = field(default=(), repr=False)  # the catalogs' change feed (graph.changes)
-    _live: dict[tuple[str, date], tuple[Offering, ...]] = field(  # live_offerings per (model, day), bounded
+    _memos: dict[str, dict[Hashable, Any]] = field(  # answers kept for this snapshot (remembered), never pickled
         default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -241,17 +244,31 @@ class KnowledgeGraph:
     def live_offerings(self, model_slug: str, today: date) -> list[Offering]:
         """The model's price ladder without the routes retired on ``today`` (see :func:`route_status`): what
         "cheapest", price limits and migration targets consider."""
-        found = self._live.get((model_slug, today))
-        if found is None:
-            model = self.models.get(model_slug)
-            if model is None:
-                return []
-            found = tuple(o for o in self.index.offerings_by_model.get(model_slug, ())
-                          if route_status(o, model, self.providers.get(o.provider), today) != Status.RETIRED)
-            if len(self._live) >= LIVE_MEMO:
-                self._live.clear()  # a new day or a wide sweep: start again (the graph itself never changes)
-            self._live[(model_slug, today)] = found
-        return list(found)
+        model = self.models.get(model_slug)
+        if model is None:
+            return []
+
+        def live() -> tuple[Offering, ...]:
+            return tuple(o for o in self.index.offerings_by_model.get(model_slug, ())
+                         if route_status(o, model, self.providers.get(o.provider), today) != Status.RETIRED)
+
+        return list(self.remembered("live", (model_slug, today), live))
+
+    def remembered(self, kind: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept for this snapshot under ``(kind, key)``: for answers that depend only on the graph,
+        which never changes, and the key. At most ``MEMO_BOUNDS[kind]`` are kept; then that kind starts again.
+
+        >>> kg = KnowledgeGraph.from_records(version="v", models=[])
+        >>> kg.remembered("live", "k", lambda: [1]) is kg.remembered("live", "k", lambda: [2])
+        True
+        """
+        memo = self._memos.setdefault(kind, {})
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            if len(memo) >= MEMO_BOUNDS[kind]:
+                memo.clear()  # a new day or a wide sweep
+            found = memo[key] = compute()
+        return cast(T, found)
 
     def routers_reaching(self, model_slug: str) -> list[tuple[Router, Provider]]:
         """Every (router, provider it goes through) that reaches the model (see :meth:`reaches`)."""

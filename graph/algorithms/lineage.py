@@ -190,9 +190,13 @@ def lineage(
     """
     depth = checked_depth(kg, model_slug, direction, max_depth)
     wanted = frozenset(kinds) if kinds else ALL_KINDS
-    walks: list[tuple[Neighbours, bool]] = []
-    if direction in ("DESCENDANTS", "BOTH"):
-        walks.append((lambda slug: edges_from(kg, slug, wanted), True))
-    if direction in ("ANCESTORS", "BOTH"):
-        walks.append((lambda slug: edges_to(kg, slug, wanted), False))
-    return bounded_walk(kg, model_slug, depth, walks, version_chain(kg, model_slug))
+
+    def walk() -> Lineage:
+        walks: list[tuple[Neighbours, bool]] = []
+        if direction in ("DESCENDANTS", "BOTH"):
+            walks.append((lambda slug: edges_from(kg, slug, wanted), True))
+        if direction in ("ANCESTORS", "BOTH"):
+            walks.append((lambda slug: edges_to(kg, slug, wanted), False))
+        return bounded_walk(kg, model_slug, depth, walks, version_chain(kg, model_slug))
+
+    return kg.remembered("lineage", (model_slug, direction, wanted, depth), walk)  # the snapshot's: it never changes
