@@ -67,14 +67,19 @@ def create_app(settings: Settings, kg: KnowledgeGraph | None = None) -> FastAPI:
     def swapped(new: KnowledgeGraph) -> None:
         if endpoint.cache is not None:
             endpoint.cache.clear()
-        if endpoint.store_for is not None:
-            try:
-                endpoint.store_for(new)  # checked and warmed before the first question of the new snapshot
-            except KnowledgeGraphError as exc:
-                log.warning("the SPARQL store does not hold the new snapshot yet: %s", exc)
         settle_memory()
 
+    def load_and_warm() -> KnowledgeGraph:  # a reload's thread, off the event loop
+        new = load()
+        if endpoint.store_for is not None:
+            try:
+                endpoint.store_for(new)  # checked, its signature table read, before the first question of it
+            except KnowledgeGraphError as exc:
+                log.warning("the SPARQL store does not hold the new snapshot yet: %s", exc)
+        return new
+
     snapshots.on_swap = swapped
+    snapshots.load = load_and_warm
 
     async def reload(trigger: str) -> ReloadOutcome:
         outcome = await snapshots.reload(trigger)

@@ -198,7 +198,8 @@ class SparqlStore:
     def signatures(self) -> StoreSignatures:
         """The store's signature table (read once per snapshot)."""
         if self._signatures is None:
-            self._signatures = StoreSignatures(self.client, first_page=self.first_page)
+            self.warm()
+        assert self._signatures is not None
         return self._signatures
 
     @property
