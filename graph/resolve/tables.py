@@ -69,15 +69,21 @@ class IdentityTables:
                 raise DataError(f"{path}: [{name}] must map names to lists of strings")
             return MappingProxyType({k.lower(): tuple(i.lower() for i in v) for k, v in value.items()})
 
+        def ids(name: str, key: str) -> frozenset[str]:
+            value = doc.get(name, {})
+            found = value.get(key, []) if isinstance(value, dict) else None
+            if not isinstance(found, list) or not all(isinstance(i, str) for i in found):
+                raise DataError(f"{path}: [{name}] {key} must be a list of strings")
+            return frozenset(i.lower() for i in found)
+
         return cls(
             owners=MappingProxyType(table("owners")), prefixes=MappingProxyType(table("prefixes")),
             maker_names=MappingProxyType(table("maker_names")),
             providers=MappingProxyType({s: MappingProxyType({k.lower(): v for k, v in m.items()}) for s, m in providers.items()}),
             maker_apis=MappingProxyType(table("maker_apis")), aliases=MappingProxyType(aliases),
-            not_models=frozenset(i.lower() for i in doc.get("not_models", {}).get("ids", [])),
-            not_owners=frozenset(i.lower() for i in doc.get("not_owners", {}).get("ids", [])),
+            not_models=ids("not_models", "ids"), not_owners=ids("not_owners", "ids"),
             route_prefixes=lists("route_prefixes"), sold_variants=lists("sold_variants"),
-            base_hosts=frozenset(i.lower() for i in doc.get("base_hosts", {}).get("providers", [])),
+            base_hosts=ids("base_hosts", "providers"),
             version=hashlib.sha256(raw).hexdigest()[:16],
         )
 

@@ -143,3 +143,13 @@ def test_bad_identity_table_names_the_file(tmp_path: Path):
 
     with pytest.raises(DataError, match=r"identity.toml: \[aliases\]"):
         IdentityTables.load(bad)
+
+
+@pytest.mark.parametrize("text", ['[base_hosts]\nproviders = "openrouter"\n', "[not_models]\nids = [1]\n",
+                                  "base_hosts = 3\n"])
+def test_a_bad_list_in_the_identity_tables_names_the_table(tmp_path: Path, text: str):
+    bad = tmp_path / "identity.toml"
+    bad.write_text(text, encoding="utf-8")
+
+    with pytest.raises(DataError, match=r"identity.toml: \[(base_hosts|not_models)\] (providers|ids) must be a list"):
+        IdentityTables.load(bad)
