@@ -116,6 +116,22 @@ class Signatures:
         return cls(bits, tuple(masks), tuple(weights), tuple(size for _, size, _ in rows),
                    tuple(head for _, _, head in rows), tuple((w, tuple(sids)) for w, sids in sorted(by_weight.items())))
 
+    def feature_names(self, sid: int, by_bit: Mapping[int, str] | None = None) -> list[str]:
+        """The features of signature ``sid``, sorted (``by_bit``: the inverse of ``bits``, when asked for many).
+
+        >>> table, _ = Signatures.group({"a": {"capability": frozenset({"y", "x"})}}, {"a": (0, 1.0, "a")})
+        >>> table.feature_names(0)
+        ['capability:x', 'capability:y']
+        """
+        by_bit = by_bit if by_bit is not None else {bit: feature for feature, bit in self.bits.items()}
+        found = []
+        for mask in self.masks[sid]:
+            while mask:
+                low = mask & -mask
+                found.append(by_bit[low])
+                mask ^= low
+        return sorted(found)
+
     def query(self, feats: Features) -> tuple[_Masks, float]:
         """The masks and total weight of a query's features (features no model has add weight, not bits)."""
         qc, qu, qm = (sum(self.bits.get(f"{kind}:{v}", 0) for v in feats.get(kind, ())) for kind in WEIGHTS)

@@ -254,16 +254,17 @@ class IndexBuilder:
                                  prices.get(iri))
         table, members = Signatures.group(feats, keys)
         double, integer = ox.NamedNode(_XSD + "double"), ox.NamedNode(_XSD + "integer")
-        features_of = _features_of(table)
+        by_bit = {bit: feature for feature, bit in table.bits.items()}
         for sid, slugs in enumerate(members):
             sig = sig_iri(sid)
-            for feature in features_of[sid]:
+            features = table.feature_names(sid, by_bit)
+            for feature in features:
                 yield quad(sig, "feature", ox.Literal(feature))
             yield quad(sig, "weight", ox.Literal(repr(table.weights[sid]), datatype=double))
             yield quad(sig, "size", ox.Literal(str(len(slugs)), datatype=integer))
             yield quad(sig, "head", ox.NamedNode(slot_iri(sid, 0)))
             neg_ctx, price, head = keys[slugs[0]]  # the row the service reads: one literal, one scan for the table
-            row = [features_of[sid], len(slugs), -neg_ctx, None if price == float("inf") else price, head]
+            row = [features, len(slugs), -neg_ctx, None if price == float("inf") else price, head]
             yield quad(sig, "row", ox.Literal(orjson.dumps(row).decode()))
             for place, slug in enumerate(slugs):
                 slot, (neg_ctx, price, _) = slot_iri(sid, place), keys[slug]
@@ -271,21 +272,6 @@ class IndexBuilder:
                 yield quad(slot, "ctx", ox.Literal(str(-neg_ctx), datatype=integer))
                 yield quad(slot, "price", ox.Literal("INF" if price == float("inf") else repr(price), datatype=double))
                 yield quad(models[slug], "sig", ox.NamedNode(sig))
-
-
-def _features_of(table: Signatures) -> list[list[str]]:
-    """Each signature's features, from its masks."""
-    by_bit = {bit: feature for feature, bit in table.bits.items()}
-    out = []
-    for masks in table.masks:
-        found = []
-        for mask in masks:
-            while mask:
-                low = mask & -mask
-                found.append(by_bit[low])
-                mask ^= low
-        out.append(sorted(found))
-    return out
 
 
 def index_of_files(paths: Iterable[Path], builder: IndexBuilder | None = None, *, block: int = 1 << 24) -> IndexBuilder:
